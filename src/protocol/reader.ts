@@ -115,7 +115,7 @@ export class Reader {
   }
 
   /**
-   * Signed zigzag varlong as a number. Exact for |v| < 2^53 (record deltas, timestamps);
+   * Signed zigzag varlong as a number. Exact for |v| < 2^52 (record deltas, timestamps);
    * larger values throw, use `varlongBig` where the full 64-bit range matters.
    */
   varlong(): number {
@@ -132,6 +132,7 @@ export class Reader {
       if (byte < 0x80) break;
       mul *= 0x80;
     }
+    if (z > Number.MAX_SAFE_INTEGER) throw new ProtocolError(`Varlong beyond 2^52 at offset ${this.pos}`);
     this.pos = p;
     // undo zigzag on a double: even z -> z/2, odd z -> -(z+1)/2
     return z % 2 === 0 ? z / 2 : -(z + 1) / 2;

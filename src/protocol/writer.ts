@@ -135,8 +135,8 @@ export class Writer {
   }
 
   /**
-   * Signed zigzag varlong of a value that fits a double exactly (|v| < 2^53): record deltas and
-   * timestamps. Plain numbers, no bigint, because this runs once per record.
+   * Signed zigzag varlong of a value whose zigzag form fits a double exactly (|v| < 2^52): record
+   * deltas and timestamps. Plain numbers, no bigint, because this runs once per record.
    */
   varlong(v: number): this {
     if (v >= -0x40000000 && v < 0x40000000) return this.varint(v);

@@ -1,0 +1,340 @@
+/**
+ * Cluster: the client's view of the brokers and where each partition's leader is.
+ *
+ * Owns: the bootstrap addresses, one Connection per broker node id, the latest metadata
+ * snapshot, and the refresh of that snapshot. Metadata is refreshed on demand (`refresh`), when
+ * a caller reports an error that says it is stale (`reportError`: NOT_LEADER_OR_FOLLOWER,
+ * UNKNOWN_TOPIC_OR_PARTITION, a dead connection), and when it is older than `metadataMaxAgeMs`.
+ * Concurrent refreshes share one request.
+ *
+ * Invariant: a connection in `connections` is to a broker of the current snapshot (or is being
+ * closed); a broker that leaves the snapshot has its connection closed.
+ */
+import { EventEmitter } from 'node:events';
+import type { ApiDescriptor } from '../protocol/api.js';
+import { Metadata, type MetadataResponse } from '../protocol/apis/03-metadata.js';
+import { ConfigError, ConnectionError, KafkaError, KafkawireError } from '../protocol/errors.js';
+import { Connection, type ConnectionOptions, type SendOptions } from './connection.js';
+
+export interface BrokerAddress {
+  host: string;
+  port: number;
+}
+
+export interface BrokerInfo extends BrokerAddress {
+  nodeId: number;
+  rack: string | null;
+}
+
+export interface PartitionInfo {
+  partition: number;
+  /** Node id of the leader, or -1 when the partition has none right now. */
+  leader: number;
+  leaderEpoch: number;
+  replicas: number[];
+  isr: number[];
+  offlineReplicas: number[];
+  errorCode: number;
+}
+
+export interface TopicInfo {
+  name: string;
+  topicId: string;
+  isInternal: boolean;
+  errorCode: number;
+  /** Indexed by partition number. */
+  partitions: PartitionInfo[];
+}
+
+export interface MetadataSnapshot {
+  clusterId: string | null;
+  controllerId: number;
+  brokers: ReadonlyMap<number, BrokerInfo>;
+  topics: ReadonlyMap<string, TopicInfo>;
+  /** When this snapshot was taken (ms since epoch). */
+  updatedAt: number;
+}
+
+export interface ClusterOptions
+  extends Pick<ConnectionOptions, 'clientId' | 'connectTimeoutMs' | 'requestTimeoutMs' | 'maxResponseSize' | 'tls' | 'authenticate'> {
+  /** `host:port` list (Java: `bootstrap.servers`), as an array or a comma-separated string. */
+  bootstrapServers: string | string[];
+  /** Refresh metadata at least this often (Java: `metadata.max.age.ms`). Default 300000. */
+  metadataMaxAgeMs?: number;
+}
+
+const EMPTY_SNAPSHOT: MetadataSnapshot = {
+  clusterId: null,
+  controllerId: -1,
+  brokers: new Map(),
+  topics: new Map(),
+  updatedAt: 0,
+};
+
+/**
+ * The brokers of one Kafka cluster, their connections and the partition leaders.
+ * Emits `'metadata'` with each new snapshot.
+ */
+export class Cluster extends EventEmitter {
+  readonly bootstrap: BrokerAddress[];
+  private readonly options: ClusterOptions;
+  private readonly metadataMaxAgeMs: number;
+  private snapshot: MetadataSnapshot = EMPTY_SNAPSHOT;
+  private readonly connections = new Map<number, Connection>();
+  private bootstrapConnection: Connection | null = null;
+  private refreshing: Promise<MetadataSnapshot> | null = null;
+  /** Topics whose metadata we keep; null means all topics. */
+  private readonly wanted = new Set<string>();
+  private wantAll = false;
+  private stale = true;
+  private closed = false;
+  private nextBootstrap = 0;
+
+  constructor(options: ClusterOptions) {
+    super();
+    this.options = options;
+    this.bootstrap = parseBootstrap(options.bootstrapServers);
+    this.metadataMaxAgeMs = options.metadataMaxAgeMs ?? 300_000;
+  }
+
+  /** The latest metadata snapshot (empty before the first refresh). */
+  get metadata(): MetadataSnapshot {
+    return this.snapshot;
+  }
+
+  /** Connects to a bootstrap broker and loads the cluster's brokers. */
+  async connect(): Promise<MetadataSnapshot> {
+    return this.refresh();
+  }
+
+  /** Keep metadata for these topics from now on (the next refresh includes them). */
+  addTopics(topics: Iterable<string>): void {
+    for (const t of topics) {
+      if (!this.wanted.has(t)) {
+        this.wanted.add(t);
+        this.stale = true;
+      }
+    }
+  }
+
+  /** Keep metadata for every topic in the cluster. */
+  watchAllTopics(): void {
+    this.wantAll = true;
+    this.stale = true;
+  }
+
+  /**
+   * Fetches fresh metadata (for the watched topics plus `topics`). Concurrent calls share one
+   * request. Tries every known broker, then the bootstrap list, before giving up.
+   */
+  refresh(topics?: Iterable<string>): Promise<MetadataSnapshot> {
+    if (topics) this.addTopics(topics);
+    if (this.refreshing) return this.refreshing;
+    this.refreshing = this.doRefresh().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  /** Metadata no older than `metadataMaxAgeMs` and not marked stale. */
+  async fresh(): Promise<MetadataSnapshot> {
+    if (this.stale || Date.now() - this.snapshot.updatedAt > this.metadataMaxAgeMs) return this.refresh();
+    return this.snapshot;
+  }
+
+  private async doRefresh(): Promise<MetadataSnapshot> {
+    this.assertOpen();
+    const request = {
+      topics: this.wantAll ? null : [...this.wanted].map((name) => ({ name })),
+      allowAutoTopicCreation: false,
+    };
+    let lastError: unknown;
+    for (const conn of this.metadataCandidates()) {
+      try {
+        const res = await (await conn).send(Metadata, request);
+        this.apply(res);
+        return this.snapshot;
+      } catch (err) {
+        lastError = err;
+        if (!(err instanceof KafkawireError) || !err.retriable) throw err;
+      }
+    }
+    throw new ConnectionError(
+      `No broker answered a metadata request (tried ${this.bootstrap.map((b) => `${b.host}:${b.port}`).join(', ')} and the known brokers)`,
+      undefined,
+      { cause: lastError },
+    );
+  }
+
+  /** Known brokers first (in a rotating order), then each bootstrap address. */
+  private *metadataCandidates(): Generator<Promise<Connection>> {
+    const ids = [...this.snapshot.brokers.keys()];
+    const start = ids.length ? this.nextBootstrap++ % ids.length : 0;
+    for (let i = 0; i < ids.length; i++) yield this.connectionTo(ids[(start + i) % ids.length]);
+    for (const addr of this.bootstrap) yield this.bootstrapTo(addr);
+  }
+
+  private async bootstrapTo(addr: BrokerAddress): Promise<Connection> {
+    if (this.bootstrapConnection && !this.bootstrapConnection.closed) {
+      if (this.bootstrapConnection.host === addr.host && this.bootstrapConnection.port === addr.port) {
+        return this.bootstrapConnection;
+      }
+      void this.bootstrapConnection.close();
+    }
+    const conn = this.newConnection(addr.host, addr.port, -1);
+    this.bootstrapConnection = conn;
+    await conn.connect();
+    return conn;
+  }
+
+  private apply(res: MetadataResponse): void {
+    const brokers = new Map<number, BrokerInfo>();
+    for (const b of res.brokers) brokers.set(b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack });
+    const topics = new Map<string, TopicInfo>();
+    for (const t of res.topics) {
+      if (t.name === null) continue;
+      const partitions: PartitionInfo[] = [];
+      for (const p of t.partitions) {
+        partitions[p.partitionIndex] = {
+          partition: p.partitionIndex,
+          leader: p.leaderId,
+          leaderEpoch: p.leaderEpoch,
+          replicas: p.replicaNodes,
+          isr: p.isrNodes,
+          offlineReplicas: p.offlineReplicas,
+          errorCode: p.errorCode,
+        };
+      }
+      topics.set(t.name, { name: t.name, topicId: t.topicId, isInternal: t.isInternal, errorCode: t.errorCode, partitions });
+    }
+    this.snapshot = { clusterId: res.clusterId, controllerId: res.controllerId, brokers, topics, updatedAt: Date.now() };
+    this.stale = false;
+    // A broker that left the cluster: close its connection, so requests to it fail fast.
+    for (const [id, conn] of this.connections) {
+      if (!brokers.has(id)) {
+        this.connections.delete(id);
+        void conn.close(0);
+      }
+    }
+    // Once we know the brokers, the bootstrap connection has done its job.
+    if (this.bootstrapConnection && brokers.size > 0) {
+      const b = this.bootstrapConnection;
+      this.bootstrapConnection = null;
+      void b.close();
+    }
+    this.emit('metadata', this.snapshot);
+  }
+
+  /** The leader's node id for a partition, or undefined when unknown or leaderless. */
+  leaderFor(topic: string, partition: number): number | undefined {
+    const p = this.snapshot.topics.get(topic)?.partitions[partition];
+    return p && p.leader >= 0 ? p.leader : undefined;
+  }
+
+  /** The connection to a broker by node id, opened (and negotiated) if need be. */
+  async connectionTo(nodeId: number): Promise<Connection> {
+    this.assertOpen();
+    let conn = this.connections.get(nodeId);
+    if (!conn || conn.closed) {
+      const broker = this.snapshot.brokers.get(nodeId);
+      if (!broker) {
+        this.stale = true;
+        throw new ConnectionError(`Broker ${nodeId} is not in the cluster metadata`, `node ${nodeId}`);
+      }
+      conn = this.newConnection(broker.host, broker.port, nodeId);
+      this.connections.set(nodeId, conn);
+    }
+    await conn.connect();
+    return conn;
+  }
+
+  /** A connection to any live broker (the least busy known one), for cluster-wide requests. */
+  async anyConnection(): Promise<Connection> {
+    await this.fresh();
+    let best: Connection | undefined;
+    for (const c of this.connections.values()) {
+      if (c.ready && (!best || c.pending < best.pending)) best = c;
+    }
+    if (best) return best;
+    let lastError: unknown;
+    for (const id of this.snapshot.brokers.keys()) {
+      try {
+        return await this.connectionTo(id);
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    throw new ConnectionError('No broker reachable', undefined, { cause: lastError });
+  }
+
+  /** Sends a request to a broker by node id. */
+  async sendTo<Req, Res>(nodeId: number, api: ApiDescriptor<Req, Res>, request: Req, options?: SendOptions): Promise<Res> {
+    const conn = await this.connectionTo(nodeId);
+    return conn.send(api, request, options);
+  }
+
+  /**
+   * Tells the cluster about an error seen by a caller, so metadata gets refreshed before the
+   * caller retries when the error says the current view is wrong.
+   */
+  reportError(err: unknown): void {
+    if (err instanceof ConnectionError || (err instanceof KafkaError && err.refreshMetadata)) this.stale = true;
+  }
+
+  /** True when metadata should be refreshed before the next use. */
+  get isStale(): boolean {
+    return this.stale;
+  }
+
+  private newConnection(host: string, port: number, nodeId: number): Connection {
+    const o = this.options;
+    const conn = new Connection({
+      host,
+      port,
+      nodeId,
+      clientId: o.clientId,
+      connectTimeoutMs: o.connectTimeoutMs,
+      requestTimeoutMs: o.requestTimeoutMs,
+      maxResponseSize: o.maxResponseSize,
+      tls: o.tls,
+      authenticate: o.authenticate,
+    });
+    conn.on('close', (err?: Error) => {
+      if (nodeId >= 0 && this.connections.get(nodeId) === conn) this.connections.delete(nodeId);
+      // A broker that drops us may have gone away: learn the new leaders before the next use.
+      if (err) this.stale = true;
+    });
+    return conn;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new KafkawireError('Cluster client is closed', false);
+  }
+
+  /** Closes every connection. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const all = [...this.connections.values()];
+    if (this.bootstrapConnection) all.push(this.bootstrapConnection);
+    this.connections.clear();
+    this.bootstrapConnection = null;
+    await Promise.all(all.map((c) => c.close()));
+  }
+}
+
+/** Parses `host:port,host:port` (IPv6 as `[::1]:9092`). */
+export function parseBootstrap(servers: string | string[]): BrokerAddress[] {
+  const list = (Array.isArray(servers) ? servers : servers.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (list.length === 0) throw new ConfigError('bootstrapServers', 'at least one host:port is required');
+  return list.map((s) => {
+    const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(s);
+    const port = m ? Number(m[3]) : Number.NaN;
+    if (!m || !(port > 0 && port < 65536)) {
+      throw new ConfigError('bootstrapServers', `"${s}" is not host:port`);
+    }
+    return { host: m[1] ?? m[2], port };
+  });
+}

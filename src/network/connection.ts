@@ -1,0 +1,501 @@
+/**
+ * Connection: one socket to one broker, and every request in flight on it.
+ *
+ * Owns: the socket (plain TCP, or TLS when `tls` is given), the size-prefixed framing of what
+ * comes back, correlation ids, the queue of requests in flight, their deadlines, and the API
+ * versions the broker announced.
+ *
+ * Invariants:
+ * - A broker answers requests on one connection in the order they were sent, so in-flight
+ *   requests are a FIFO: a response whose correlation id is not the head's is a protocol
+ *   violation and kills the connection.
+ * - A request that times out kills the connection (its late answer would otherwise be read as
+ *   the next request's); every request still in flight fails with a retriable ConnectionError.
+ * - Nothing is re-sent by this class: whether a request is safe to repeat is the caller's call
+ *   (a produce without idempotence is not).
+ * - No response larger than `maxResponseSize` is buffered: the size prefix is checked first.
+ *
+ * Start-up runs in three steps, so TLS and SASL slot in without touching callers:
+ * open the socket (net or tls) → ApiVersions negotiation → `authenticate` hook → ready.
+ */
+import { EventEmitter } from 'node:events';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { type ApiDescriptor, responseHeaderIsFlexible, writeRequestHeader } from '../protocol/api.js';
+import { type ApiVersionsResponse, ApiVersions } from '../protocol/apis/18-api-versions.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import {
+  ConnectionError,
+  KafkaError,
+  KafkawireError,
+  ProtocolError,
+  TimeoutError,
+  UnsupportedVersionError,
+} from '../protocol/errors.js';
+import { Reader } from '../protocol/reader.js';
+import { Writer } from '../protocol/writer.js';
+import { CLIENT_SOFTWARE_NAME, CLIENT_SOFTWARE_VERSION } from '../version.js';
+import { type VersionRange, pickVersion } from './versions.js';
+
+export interface ConnectionOptions {
+  host: string;
+  port: number;
+  /** Sent in every request header (Java: `client.id`). */
+  clientId?: string | null;
+  /** Time allowed to open the socket and finish start-up (Java: `socket.connection.setup.timeout.ms`). */
+  connectTimeoutMs?: number;
+  /** Default time a request may wait for its response (Java: `request.timeout.ms`). */
+  requestTimeoutMs?: number;
+  /** Largest response accepted; a larger size prefix kills the connection. Default 100 MiB. */
+  maxResponseSize?: number;
+  /** Use TLS with these options instead of plain TCP. */
+  tls?: tls.ConnectionOptions;
+  /**
+   * Runs after version negotiation and before the connection is ready: the place for a SASL
+   * exchange. Requests go through `session.send`, which does not wait for readiness (other
+   * callers' requests do, so nothing else reaches the broker before authentication ends).
+   */
+  authenticate?: (session: AuthSession) => Promise<void>;
+  /** Node id of the broker, when known from metadata (-1 for a bootstrap address). */
+  nodeId?: number;
+}
+
+export interface SendOptions {
+  /** Version to use; default: the highest both sides support. */
+  version?: number;
+  /** Overrides the connection's request timeout for this request. */
+  timeoutMs?: number;
+  /** False for requests the broker does not answer (Produce with acks=0). Default true. */
+  expectResponse?: boolean;
+}
+
+/** What an `authenticate` hook gets: the connection, and a send that works before it is ready. */
+export interface AuthSession {
+  readonly connection: Connection;
+  send<Req, Res>(api: ApiDescriptor<Req, Res>, request: Req, options?: SendOptions): Promise<Res>;
+}
+
+interface InFlight {
+  correlationId: number;
+  api: ApiDescriptor<unknown, unknown>;
+  version: number;
+  deadline: number;
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_RESPONSE_SIZE = 100 * 1024 * 1024;
+
+type State = 'new' | 'connecting' | 'ready' | 'closed';
+
+/**
+ * A connection to one broker. Emits `'close'` (with the error that ended it, if any) once.
+ */
+export class Connection extends EventEmitter {
+  readonly host: string;
+  readonly port: number;
+  readonly nodeId: number;
+  readonly clientId: string | null;
+  private readonly requestTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly maxResponseSize: number;
+  private readonly options: ConnectionOptions;
+
+  private socket: net.Socket | null = null;
+  private state: State = 'new';
+  private connecting: Promise<void> | null = null;
+  private closeError: Error | null = null;
+  private nextCorrelationId = 0;
+
+  // In-flight FIFO: an array with a head index, no Array.shift per response.
+  private inFlight: InFlight[] = [];
+  private head = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private timerDeadline = Number.POSITIVE_INFINITY;
+
+  // Framing: chunks not yet forming a whole frame.
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private frameSize = -1;
+
+  private readonly writer = new Writer(4096);
+  private brokerVersions: Map<number, VersionRange> | null = null;
+
+  constructor(options: ConnectionOptions) {
+    super();
+    this.options = options;
+    this.host = options.host;
+    this.port = options.port;
+    this.nodeId = options.nodeId ?? -1;
+    this.clientId = options.clientId === undefined ? 'kafkawire' : options.clientId;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.maxResponseSize = options.maxResponseSize ?? DEFAULT_MAX_RESPONSE_SIZE;
+  }
+
+  /** `host:port`, as used in error messages. */
+  get address(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  get ready(): boolean {
+    return this.state === 'ready';
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Number of requests waiting for a response. */
+  get pending(): number {
+    return this.inFlight.length - this.head;
+  }
+
+  /** The version ranges the broker announced in ApiVersions (after connect). */
+  get apiVersions(): ReadonlyMap<number, VersionRange> {
+    if (!this.brokerVersions) throw new KafkawireError('Connection not ready: no API versions yet', true);
+    return this.brokerVersions;
+  }
+
+  /** Opens the socket, negotiates versions and authenticates. Idempotent. */
+  connect(): Promise<void> {
+    if (this.state === 'ready') return Promise.resolve();
+    if (this.state === 'closed') {
+      return Promise.reject(new ConnectionError('Connection is closed', this.address, { cause: this.closeError }));
+    }
+    if (!this.connecting) {
+      this.connecting = this.start().catch((err: unknown) => {
+        const e = toError(err);
+        this.destroy(e);
+        throw e;
+      });
+    }
+    return this.connecting;
+  }
+
+  private async start(): Promise<void> {
+    this.state = 'connecting';
+    const deadline = Date.now() + this.connectTimeoutMs;
+    await this.openSocket();
+    await this.negotiateVersions(deadline - Date.now());
+    if (this.options.authenticate) {
+      await this.options.authenticate({
+        connection: this,
+        send: (api, request, options = {}) => this.sendNow(api, request, options),
+      });
+    }
+    this.state = 'ready';
+  }
+
+  private openSocket(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const { host, port } = this;
+      const tlsOptions = this.options.tls;
+      const socket = tlsOptions
+        ? tls.connect({ ...tlsOptions, host, port, servername: tlsOptions.servername ?? host })
+        : net.connect({ host, port });
+      this.socket = socket;
+      socket.setNoDelay(true);
+      socket.setKeepAlive(true, 60_000);
+      const timer = setTimeout(() => {
+        reject(new TimeoutError(`Connecting to ${this.address} timed out after ${this.connectTimeoutMs} ms`));
+      }, this.connectTimeoutMs);
+      const onConnectError = (err: Error) => {
+        clearTimeout(timer);
+        reject(new ConnectionError(`Cannot connect: ${err.message}`, this.address, { cause: err }));
+      };
+      socket.once('error', onConnectError);
+      socket.once(tlsOptions ? 'secureConnect' : 'connect', () => {
+        clearTimeout(timer);
+        socket.off('error', onConnectError);
+        socket.on('error', (err: Error) => this.destroy(new ConnectionError(`Socket error: ${err.message}`, this.address, { cause: err })));
+        socket.on('close', () => this.destroy(new ConnectionError('Connection closed by broker', this.address)));
+        socket.on('data', (chunk: Buffer) => this.onData(chunk));
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * ApiVersions at the highest version we know; a broker that does not know it answers
+   * UNSUPPORTED_VERSION with a v0 body listing what it supports, and we ask again at the
+   * highest ApiVersions version in that list (KIP-511).
+   */
+  private async negotiateVersions(timeoutMs: number): Promise<void> {
+    let version = ApiVersions.max;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const res = await this.request(ApiVersions, version, softwareInfo(), Math.max(1, timeoutMs));
+      if (res.errorCode === ErrorCode.UNSUPPORTED_VERSION) {
+        const theirs = res.apiKeys.find((k) => k.apiKey === ApiVersions.key);
+        const next = theirs ? Math.min(theirs.maxVersion, ApiVersions.max) : 0;
+        if (next >= version) break;
+        version = next;
+        continue;
+      }
+      if (res.errorCode !== ErrorCode.NONE) throw new KafkaError(res.errorCode, { broker: this.address });
+      this.brokerVersions = new Map(
+        res.apiKeys.map((k) => [k.apiKey, { min: k.minVersion, max: k.maxVersion }] as const),
+      );
+      this.emit('versions', res);
+      return;
+    }
+    throw new UnsupportedVersionError(`Broker ${this.address} accepts no ApiVersions version we speak`);
+  }
+
+  /** The version to use for `api` on this broker: the highest both sides support. */
+  versionFor(api: ApiDescriptor<unknown, unknown>): number {
+    return pickVersion(api, this.brokerVersions?.get(api.key), this.address);
+  }
+
+  /**
+   * Sends a request and resolves with the decoded response. Waits for the connection to be
+   * ready first. Rejects with ConnectionError (retriable) if the connection dies, TimeoutError
+   * if no response comes in time, ProtocolError if the response cannot be read.
+   */
+  async send<Req, Res>(api: ApiDescriptor<Req, Res>, request: Req, options: SendOptions = {}): Promise<Res> {
+    if (this.state !== 'ready') await this.connect();
+    return this.sendNow(api, request, options);
+  }
+
+  private sendNow<Req, Res>(api: ApiDescriptor<Req, Res>, request: Req, options: SendOptions): Promise<Res> {
+    let version: number;
+    try {
+      version = options.version ?? this.versionFor(api as ApiDescriptor<unknown, unknown>);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.request(api, version, request, options.timeoutMs ?? this.requestTimeoutMs, options.expectResponse);
+  }
+
+  /** Encodes and writes one request; no readiness check (used during start-up too). */
+  private request<Req, Res>(
+    api: ApiDescriptor<Req, Res>,
+    version: number,
+    request: Req,
+    timeoutMs: number,
+    expectResponse = true,
+  ): Promise<Res> {
+    const socket = this.socket;
+    if (!socket || this.state === 'closed') {
+      return Promise.reject(new ConnectionError('Connection is closed', this.address, { cause: this.closeError }));
+    }
+    const correlationId = this.nextCorrelationId;
+    this.nextCorrelationId = (this.nextCorrelationId + 1) | 0;
+    const w = this.writer.reset();
+    w.skip(4);
+    let frame: Buffer;
+    try {
+      writeRequestHeader(w, api as ApiDescriptor<unknown, unknown>, version, correlationId, this.clientId);
+      api.encodeRequest(w, version, request);
+      w.setInt32(0, w.pos - 4);
+      frame = w.toBuffer();
+    } catch (err) {
+      return Promise.reject(toError(err));
+    }
+    if (!expectResponse) {
+      return new Promise((resolve, reject) => {
+        socket.write(frame, (err?: Error | null) => {
+          if (err) reject(new ConnectionError(`Write failed: ${err.message}`, this.address, { cause: err }));
+          else resolve(undefined as Res);
+        });
+      });
+    }
+    return new Promise<Res>((resolve, reject) => {
+      const deadline = Date.now() + timeoutMs;
+      this.inFlight.push({
+        correlationId,
+        api: api as ApiDescriptor<unknown, unknown>,
+        version,
+        deadline,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
+      this.armTimer(deadline);
+      socket.write(frame);
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    while (this.state !== 'closed') {
+      if (this.frameSize < 0) {
+        if (this.buffered < 4) return;
+        const size = this.peekInt32();
+        if (size < 4 || size > this.maxResponseSize) {
+          this.destroy(
+            new ProtocolError(
+              `Response size ${size} from ${this.address} is outside 4..${this.maxResponseSize} (maxResponseSize)`,
+            ),
+          );
+          return;
+        }
+        this.consume(4);
+        this.frameSize = size;
+      }
+      if (this.buffered < this.frameSize) return;
+      const frame = this.take(this.frameSize);
+      this.frameSize = -1;
+      this.onFrame(frame);
+    }
+  }
+
+  /** Reads the int32 at the start of the buffered bytes, across chunks if need be. */
+  private peekInt32(): number {
+    const first = this.chunks[0];
+    if (first.length >= 4) return first.readInt32BE(0);
+    const b = Buffer.allocUnsafe(4);
+    let at = 0;
+    for (const c of this.chunks) {
+      const n = Math.min(4 - at, c.length);
+      c.copy(b, at, 0, n);
+      at += n;
+      if (at === 4) break;
+    }
+    return b.readInt32BE(0);
+  }
+
+  private consume(n: number): void {
+    this.take(n);
+  }
+
+  /** Removes `n` bytes from the front; a view when they lie in one chunk, else one copy. */
+  private take(n: number): Buffer {
+    this.buffered -= n;
+    const first = this.chunks[0];
+    if (first.length > n) {
+      this.chunks[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    if (first.length === n) {
+      this.chunks.shift();
+      return first;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let at = 0;
+    while (at < n) {
+      const c = this.chunks[0];
+      const k = Math.min(n - at, c.length);
+      c.copy(out, at, 0, k);
+      at += k;
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+    }
+    return out;
+  }
+
+  private onFrame(frame: Buffer): void {
+    const req = this.inFlight[this.head];
+    const correlationId = frame.readInt32BE(0);
+    if (!req || req.correlationId !== correlationId) {
+      this.destroy(
+        new ProtocolError(
+          `Unexpected correlation id ${correlationId} from ${this.address} (expected ${req ? req.correlationId : 'none'})`,
+        ),
+      );
+      return;
+    }
+    this.inFlight[this.head++] = undefined as unknown as InFlight;
+    if (this.head === this.inFlight.length) {
+      this.inFlight.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.inFlight.length) {
+      this.inFlight = this.inFlight.slice(this.head);
+      this.head = 0;
+    }
+    let value: unknown;
+    try {
+      const r = new Reader(frame, 4);
+      if (responseHeaderIsFlexible(req.api.key, req.api.flexibleFrom, req.version)) r.taggedFields();
+      // A broker that does not know our ApiVersions version answers with a v0 body (KIP-511).
+      const version =
+        req.api.key === ApiVersions.key && r.remaining >= 2 && frame.readInt16BE(r.pos) === ErrorCode.UNSUPPORTED_VERSION
+          ? 0
+          : req.version;
+      value = req.api.decodeResponse(r, version);
+    } catch (err) {
+      const e = err instanceof ProtocolError ? err : new ProtocolError(`Cannot decode ${req.api.name} v${req.version} response: ${toError(err).message}`, { cause: err });
+      req.reject(e);
+      return;
+    }
+    req.resolve(value);
+  }
+
+  private armTimer(deadline: number): void {
+    if (deadline >= this.timerDeadline) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDeadline = deadline;
+    this.timer = setTimeout(() => this.onTimer(), Math.max(0, deadline - Date.now()));
+    this.timer.unref?.();
+  }
+
+  /** One timer per connection: on expiry, scan for requests past their deadline. */
+  private onTimer(): void {
+    this.timer = null;
+    this.timerDeadline = Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (let i = this.head; i < this.inFlight.length; i++) {
+      const req = this.inFlight[i];
+      if (req.deadline <= now) {
+        const err = new TimeoutError(
+          `${req.api.name} v${req.version} to ${this.address} got no response within its timeout (correlation id ${req.correlationId})`,
+        );
+        // Reject the late one first with its own error, then kill the connection for the rest.
+        this.inFlight.splice(i, 1);
+        req.reject(err);
+        this.destroy(new ConnectionError(`Closed after a request timed out`, this.address, { cause: err }));
+        return;
+      }
+      if (req.deadline < next) next = req.deadline;
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.armTimer(next);
+  }
+
+  /** Closes the socket now; every request in flight fails with `error` (or a ConnectionError). */
+  destroy(error?: Error): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.closeError = error ?? null;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.socket?.destroy();
+    const failWith =
+      error instanceof ConnectionError ? error : new ConnectionError(error ? error.message : 'Connection closed', this.address, { cause: error });
+    const pending = this.inFlight;
+    const head = this.head;
+    this.inFlight = [];
+    this.head = 0;
+    for (let i = head; i < pending.length; i++) pending[i].reject(failWith);
+    this.chunks = [];
+    this.buffered = 0;
+    this.emit('close', error);
+  }
+
+  /** Waits for requests in flight (up to `timeoutMs`), then closes. */
+  async close(timeoutMs = 5_000): Promise<void> {
+    if (this.state === 'closed') return;
+    const until = Date.now() + timeoutMs;
+    while (this.pending > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    if (this.socket && !this.closed) {
+      const socket = this.socket;
+      await new Promise<void>((resolve) => {
+        socket.end(() => resolve());
+        setTimeout(resolve, 500).unref();
+      });
+    }
+    this.destroy();
+  }
+}
+
+function softwareInfo() {
+  return { clientSoftwareName: CLIENT_SOFTWARE_NAME, clientSoftwareVersion: CLIENT_SOFTWARE_VERSION };
+}
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+export type { ApiVersionsResponse };
