@@ -56,7 +56,10 @@ export interface MetadataSnapshot {
 }
 
 export interface ClusterOptions
-  extends Pick<ConnectionOptions, 'clientId' | 'connectTimeoutMs' | 'requestTimeoutMs' | 'maxResponseSize' | 'tls' | 'authenticate'> {
+  extends Pick<
+    ConnectionOptions,
+    'clientId' | 'connectTimeoutMs' | 'requestTimeoutMs' | 'maxResponseSize' | 'tls' | 'authenticate'
+  > {
   /** `host:port` list (Java: `bootstrap.servers`), as an array or a comma-separated string. */
   bootstrapServers: string | string[];
   /** Refresh metadata at least this often (Java: `metadata.max.age.ms`). Default 300000. */
@@ -189,7 +192,8 @@ export class Cluster extends EventEmitter {
 
   private apply(res: MetadataResponse): void {
     const brokers = new Map<number, BrokerInfo>();
-    for (const b of res.brokers) brokers.set(b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack });
+    for (const b of res.brokers)
+      brokers.set(b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack });
     const topics = new Map<string, TopicInfo>();
     for (const t of res.topics) {
       if (t.name === null) continue;
@@ -205,9 +209,21 @@ export class Cluster extends EventEmitter {
           errorCode: p.errorCode,
         };
       }
-      topics.set(t.name, { name: t.name, topicId: t.topicId, isInternal: t.isInternal, errorCode: t.errorCode, partitions });
+      topics.set(t.name, {
+        name: t.name,
+        topicId: t.topicId,
+        isInternal: t.isInternal,
+        errorCode: t.errorCode,
+        partitions,
+      });
     }
-    this.snapshot = { clusterId: res.clusterId, controllerId: res.controllerId, brokers, topics, updatedAt: Date.now() };
+    this.snapshot = {
+      clusterId: res.clusterId,
+      controllerId: res.controllerId,
+      brokers,
+      topics,
+      updatedAt: Date.now(),
+    };
     this.stale = false;
     // A broker that left the cluster: close its connection, so requests to it fail fast.
     for (const [id, conn] of this.connections) {
@@ -268,7 +284,12 @@ export class Cluster extends EventEmitter {
   }
 
   /** Sends a request to a broker by node id. */
-  async sendTo<Req, Res>(nodeId: number, api: ApiDescriptor<Req, Res>, request: Req, options?: SendOptions): Promise<Res> {
+  async sendTo<Req, Res>(
+    nodeId: number,
+    api: ApiDescriptor<Req, Res>,
+    request: Req,
+    options?: SendOptions,
+  ): Promise<Res> {
     const conn = await this.connectionTo(nodeId);
     return conn.send(api, request, options);
   }
@@ -278,7 +299,8 @@ export class Cluster extends EventEmitter {
    * caller retries when the error says the current view is wrong.
    */
   reportError(err: unknown): void {
-    if (err instanceof ConnectionError || (err instanceof KafkaError && err.refreshMetadata)) this.stale = true;
+    if (err instanceof ConnectionError || (err instanceof KafkaError && err.refreshMetadata))
+      this.stale = true;
   }
 
   /** True when metadata should be refreshed before the next use. */

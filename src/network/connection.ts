@@ -22,7 +22,7 @@ import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { type ApiDescriptor, responseHeaderIsFlexible, writeRequestHeader } from '../protocol/api.js';
-import { type ApiVersionsResponse, ApiVersions } from '../protocol/apis/18-api-versions.js';
+import { ApiVersions, type ApiVersionsResponse } from '../protocol/apis/18-api-versions.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import {
   ConnectionError,
@@ -35,7 +35,7 @@ import {
 import { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
 import { CLIENT_SOFTWARE_NAME, CLIENT_SOFTWARE_VERSION } from '../version.js';
-import { type VersionRange, pickVersion } from './versions.js';
+import { pickVersion, type VersionRange } from './versions.js';
 
 export interface ConnectionOptions {
   host: string;
@@ -163,7 +163,9 @@ export class Connection extends EventEmitter {
   connect(): Promise<void> {
     if (this.state === 'ready') return Promise.resolve();
     if (this.state === 'closed') {
-      return Promise.reject(new ConnectionError('Connection is closed', this.address, { cause: this.closeError }));
+      return Promise.reject(
+        new ConnectionError('Connection is closed', this.address, { cause: this.closeError }),
+      );
     }
     if (!this.connecting) {
       this.connecting = this.start().catch((err: unknown) => {
@@ -210,8 +212,12 @@ export class Connection extends EventEmitter {
       socket.once(tlsOptions ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.off('error', onConnectError);
-        socket.on('error', (err: Error) => this.destroy(new ConnectionError(`Socket error: ${err.message}`, this.address, { cause: err })));
-        socket.on('close', () => this.destroy(new ConnectionError('Connection closed by broker', this.address)));
+        socket.on('error', (err: Error) =>
+          this.destroy(new ConnectionError(`Socket error: ${err.message}`, this.address, { cause: err })),
+        );
+        socket.on('close', () =>
+          this.destroy(new ConnectionError('Connection closed by broker', this.address)),
+        );
         socket.on('data', (chunk: Buffer) => this.onData(chunk));
         resolve();
       });
@@ -266,7 +272,13 @@ export class Connection extends EventEmitter {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.request(api, version, request, options.timeoutMs ?? this.requestTimeoutMs, options.expectResponse);
+    return this.request(
+      api,
+      version,
+      request,
+      options.timeoutMs ?? this.requestTimeoutMs,
+      options.expectResponse,
+    );
   }
 
   /** Encodes and writes one request; no readiness check (used during start-up too). */
@@ -279,7 +291,9 @@ export class Connection extends EventEmitter {
   ): Promise<Res> {
     const socket = this.socket;
     if (!socket || this.state === 'closed') {
-      return Promise.reject(new ConnectionError('Connection is closed', this.address, { cause: this.closeError }));
+      return Promise.reject(
+        new ConnectionError('Connection is closed', this.address, { cause: this.closeError }),
+      );
     }
     const correlationId = this.nextCorrelationId;
     this.nextCorrelationId = (this.nextCorrelationId + 1) | 0;
@@ -411,12 +425,20 @@ export class Connection extends EventEmitter {
       if (responseHeaderIsFlexible(req.api.key, req.api.flexibleFrom, req.version)) r.taggedFields();
       // A broker that does not know our ApiVersions version answers with a v0 body (KIP-511).
       const version =
-        req.api.key === ApiVersions.key && r.remaining >= 2 && frame.readInt16BE(r.pos) === ErrorCode.UNSUPPORTED_VERSION
+        req.api.key === ApiVersions.key &&
+        r.remaining >= 2 &&
+        frame.readInt16BE(r.pos) === ErrorCode.UNSUPPORTED_VERSION
           ? 0
           : req.version;
       value = req.api.decodeResponse(r, version);
     } catch (err) {
-      const e = err instanceof ProtocolError ? err : new ProtocolError(`Cannot decode ${req.api.name} v${req.version} response: ${toError(err).message}`, { cause: err });
+      const e =
+        err instanceof ProtocolError
+          ? err
+          : new ProtocolError(
+              `Cannot decode ${req.api.name} v${req.version} response: ${toError(err).message}`,
+              { cause: err },
+            );
       req.reject(e);
       return;
     }
@@ -463,7 +485,9 @@ export class Connection extends EventEmitter {
     this.timer = null;
     this.socket?.destroy();
     const failWith =
-      error instanceof ConnectionError ? error : new ConnectionError(error ? error.message : 'Connection closed', this.address, { cause: error });
+      error instanceof ConnectionError
+        ? error
+        : new ConnectionError(error ? error.message : 'Connection closed', this.address, { cause: error });
     const pending = this.inFlight;
     const head = this.head;
     this.inFlight = [];

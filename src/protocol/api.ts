@@ -55,6 +55,11 @@ export function responseHeaderIsFlexible(apiKey: number, flexibleFrom: number, v
  * Reads the rest of a response header after the correlation id (already read by the
  * connection to route the frame): the tagged-field section of header v1, if any.
  */
-export function skipResponseHeaderRest(r: Reader, apiKey: number, flexibleFrom: number, version: number): void {
+export function skipResponseHeaderRest(
+  r: Reader,
+  apiKey: number,
+  flexibleFrom: number,
+  version: number,
+): void {
   if (responseHeaderIsFlexible(apiKey, flexibleFrom, version)) r.taggedFields();
 }

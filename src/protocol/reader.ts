@@ -175,7 +175,9 @@ export class Reader {
       throw new ProtocolError(`Invalid array length ${n} at offset ${at}`);
     }
     if (n * minElementSize > this.end - this.pos) {
-      throw new ProtocolError(`Array of ${n} elements at offset ${at} exceeds the ${this.remaining} bytes left`);
+      throw new ProtocolError(
+        `Array of ${n} elements at offset ${at} exceeds the ${this.remaining} bytes left`,
+      );
     }
     return n;
   }
@@ -202,7 +204,9 @@ export class Reader {
     const n = compact ? this.uvarint() - 1 : this.int16();
     if (n < -1) throw new ProtocolError(`Invalid string length ${n} at offset ${at}`);
     if (n > this.end - this.pos) {
-      throw new ProtocolError(`String of ${n} bytes at offset ${at} exceeds the ${this.remaining} bytes left`);
+      throw new ProtocolError(
+        `String of ${n} bytes at offset ${at} exceeds the ${this.remaining} bytes left`,
+      );
     }
     return n;
   }

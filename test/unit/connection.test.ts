@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Connection } from '../../src/network/connection.js';
 import type { ApiDescriptor } from '../../src/protocol/api.js';
-import { ConnectionError, ProtocolError, TimeoutError, UnsupportedVersionError } from '../../src/protocol/errors.js';
+import {
+  ConnectionError,
+  ProtocolError,
+  TimeoutError,
+  UnsupportedVersionError,
+} from '../../src/protocol/errors.js';
 import { FakeBroker, type FakeRequest } from '../helpers/fake-broker.js';
 
 /** A test API on key 3 whose request and response bodies are one int32. */
@@ -177,7 +182,9 @@ describe('Connection', () => {
   });
 
   it('runs the authenticate hook before the connection is ready', async () => {
-    broker = await new FakeBroker({ onRequest: (req) => req.reply(int32(5), { flexibleHeader: true }) }).start();
+    broker = await new FakeBroker({
+      onRequest: (req) => req.reply(int32(5), { flexibleHeader: true }),
+    }).start();
     const order: string[] = [];
     conn = new Connection({
       host: '127.0.0.1',

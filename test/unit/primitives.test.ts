@@ -14,7 +14,13 @@ describe('Writer and Reader', () => {
     expect(hex(w)).toBe('ff1234fffffffeffffffff' + 'fffffffffffffffd' + 'ffff' + '3ff8000000000000');
     const r = new Reader(w.toBuffer());
     expect([r.int8(), r.int16(), r.int32(), r.uint32(), r.int64(), r.uint16(), r.float64()]).toEqual([
-      -1, 0x1234, -2, 0xffffffff, -3n, 65535, 1.5,
+      -1,
+      0x1234,
+      -2,
+      0xffffffff,
+      -3n,
+      65535,
+      1.5,
     ]);
     expect(r.remaining).toBe(0);
   });
@@ -54,8 +60,13 @@ describe('Writer and Reader', () => {
   it('encodes classic and compact strings, nullable strings and bytes', () => {
     const w = new Writer();
     w.string('kafka', false).string('kafka', true).nullableString(null, false).nullableString(null, true);
-    w.bytes(Buffer.from([1, 2]), false).bytes(Buffer.from([1, 2]), true).nullableBytes(null, false).nullableBytes(null, true);
-    expect(hex(w)).toBe('00056b61666b61' + '066b61666b61' + 'ffff' + '00' + '000000020102' + '030102' + 'ffffffff' + '00');
+    w.bytes(Buffer.from([1, 2]), false)
+      .bytes(Buffer.from([1, 2]), true)
+      .nullableBytes(null, false)
+      .nullableBytes(null, true);
+    expect(hex(w)).toBe(
+      '00056b61666b61' + '066b61666b61' + 'ffff' + '00' + '000000020102' + '030102' + 'ffffffff' + '00',
+    );
     const r = new Reader(w.toBuffer());
     expect(r.string(false)).toBe('kafka');
     expect(r.string(true)).toBe('kafka');
@@ -127,9 +138,21 @@ describe('Reader bounds', () => {
     ['string of negative length', Buffer.from([0xff, 0xfe]), (r) => r.nullableString(false)],
     ['null where a string is required', Buffer.from([0xff, 0xff]), (r) => r.string(false)],
     ['bytes of 2 GB', Buffer.from([0x7f, 0xff, 0xff, 0xff]), (r) => r.bytes(false)],
-    ['array of 2 billion elements', Buffer.from([0x7f, 0xff, 0xff, 0xff, 0, 0]), (r) => r.array(false, (x) => x.int8())],
-    ['array of negative length', Buffer.from([0xff, 0xff, 0xff, 0xfe]), (r) => r.array(false, (x) => x.int8())],
-    ['compact array larger than the bytes left', Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]), (r) => r.array(true, (x) => x.int8())],
+    [
+      'array of 2 billion elements',
+      Buffer.from([0x7f, 0xff, 0xff, 0xff, 0, 0]),
+      (r) => r.array(false, (x) => x.int8()),
+    ],
+    [
+      'array of negative length',
+      Buffer.from([0xff, 0xff, 0xff, 0xfe]),
+      (r) => r.array(false, (x) => x.int8()),
+    ],
+    [
+      'compact array larger than the bytes left',
+      Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]),
+      (r) => r.array(true, (x) => x.int8()),
+    ],
     ['uuid with 15 bytes', Buffer.alloc(15), (r) => r.uuid()],
     ['tagged fields out of order', Buffer.from([2, 3, 0, 1, 0]), (r) => r.taggedFields()],
     ['tagged field longer than the bytes left', Buffer.from([1, 0, 9, 1]), (r) => r.taggedFields()],

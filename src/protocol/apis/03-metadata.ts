@@ -6,6 +6,7 @@
  * v11: -includeClusterAuthorizedOperations (KIP-700) · v12: topics by id, null names allowed.
  */
 import type { ApiDescriptor } from '../api.js';
+import { UnsupportedVersionError } from '../errors.js';
 import type { Reader } from '../reader.js';
 import { ZERO_UUID } from '../uuid.js';
 import type { Writer } from '../writer.js';
@@ -76,7 +77,8 @@ export const Metadata: ApiDescriptor<MetadataRequest, MetadataResponse> = {
       for (const t of m.topics) {
         if (v >= 10) w.uuid(t.topicId ?? ZERO_UUID);
         if (v >= 10) w.nullableString(t.name, flexible);
-        else w.string(t.name ?? '', flexible);
+        else if (t.name === null) throw new UnsupportedVersionError(`Metadata v${v} cannot ask for a topic by id`);
+        else w.string(t.name, flexible);
         if (flexible) w.emptyTaggedFields();
       }
     }

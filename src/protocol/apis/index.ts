@@ -1,11 +1,26 @@
-/** Every API module kafkawire implements, for version checks and conformance tests. */
+/** Every API module kafkawire implements, for version checks, conformance tests and the demo. */
 import type { ApiDescriptor } from '../api.js';
+import { Produce } from './00-produce.js';
 import { Metadata } from './03-metadata.js';
 import { ApiVersions } from './18-api-versions.js';
+import { CreateTopics } from './19-create-topics.js';
+import { InitProducerId } from './22-init-producer-id.js';
 
-export { Metadata } from './03-metadata.js';
+export type * from './00-produce.js';
+export { Produce } from './00-produce.js';
 export type * from './03-metadata.js';
-export { ApiVersions } from './18-api-versions.js';
+export { Metadata } from './03-metadata.js';
 export type * from './18-api-versions.js';
+export { ApiVersions } from './18-api-versions.js';
+export type * from './19-create-topics.js';
+export { CreateTopics } from './19-create-topics.js';
+export type * from './22-init-producer-id.js';
+export { InitProducerId } from './22-init-producer-id.js';
 
-export const IMPLEMENTED_APIS: readonly ApiDescriptor<never, unknown>[] = [Metadata, ApiVersions];
+export const IMPLEMENTED_APIS: readonly ApiDescriptor<never, unknown>[] = [
+  Produce,
+  Metadata,
+  ApiVersions,
+  CreateTopics,
+  InitProducerId,
+];

@@ -1,0 +1,42 @@
+/**
+ * kafkawire: an Apache Kafka client for Node.js, written from the wire protocol up.
+ * This file is the public API and nothing else.
+ */
+
+export type {
+  BrokerAddress,
+  BrokerInfo,
+  ClusterOptions,
+  MetadataSnapshot,
+  PartitionInfo,
+  TopicInfo,
+} from './network/cluster.js';
+export { Cluster, parseBootstrap } from './network/cluster.js';
+export type { AuthSession, ConnectionOptions, SendOptions } from './network/connection.js';
+export { Connection } from './network/connection.js';
+export type { VersionRange } from './network/versions.js';
+export { pickVersion } from './network/versions.js';
+export type { ApiDescriptor } from './protocol/api.js';
+export { ApiKey, apiName } from './protocol/api-keys.js';
+export type {
+  ApiVersionsRequest,
+  ApiVersionsResponse,
+  MetadataRequest,
+  MetadataResponse,
+} from './protocol/apis/index.js';
+export { ApiVersions, Metadata } from './protocol/apis/index.js';
+export type { ErrorCodeInfo } from './protocol/error-codes.js';
+export { ErrorCode, errorCodeInfo } from './protocol/error-codes.js';
+export type { ErrorContext } from './protocol/errors.js';
+export {
+  BufferFullError,
+  ConfigError,
+  ConnectionError,
+  KafkaError,
+  KafkawireError,
+  ProtocolError,
+  TimeoutError,
+  UnsupportedVersionError,
+} from './protocol/errors.js';
+export { Reader } from './protocol/reader.js';
+export { Writer } from './protocol/writer.js';

@@ -1,0 +1,87 @@
+/**
+ * Kafka's JSON message schemas for the conformance tests.
+ *
+ * Read from `../shared/kafka-protocol/messages` beside the repository when that folder exists (the
+ * full set, apache/kafka trunk 1eb7644 of 2024-10-25), else from the copy in
+ * `test/conformance/schemas/`: the request schemas of the APIs in `src/protocol/apis/index.ts` plus
+ * RequestHeader and ResponseHeader, unchanged byte for byte with their ASF headers (Apache-2.0).
+ * The copy keeps the tests independent of the sibling folder; schemas.test.ts checks that it holds
+ * every implemented API and that it still matches the sibling where both exist.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+export const SIBLING_SCHEMAS_DIR = resolve(REPO_ROOT, '..', 'shared', 'kafka-protocol', 'messages');
+export const COPIED_SCHEMAS_DIR = resolve(REPO_ROOT, 'test', 'conformance', 'schemas');
+export const SCHEMAS_DIR = existsSync(SIBLING_SCHEMAS_DIR) ? SIBLING_SCHEMAS_DIR : COPIED_SCHEMAS_DIR;
+
+export interface SchemaField {
+  name: string;
+  type: string;
+  versions: string;
+  nullableVersions?: string;
+  taggedVersions?: string;
+  flexibleVersions?: string;
+  tag?: number;
+  default?: string;
+  ignorable?: boolean;
+  fields?: SchemaField[];
+}
+
+export interface MessageSchema {
+  apiKey?: number;
+  type: 'request' | 'response' | 'header' | 'data';
+  name: string;
+  validVersions: string;
+  flexibleVersions: string;
+  fields: SchemaField[];
+  commonStructs?: { name: string; versions: string; fields: SchemaField[] }[];
+}
+
+/** An inclusive version range; `max` is Infinity for an open one ("9+"). */
+export interface VersionRange {
+  min: number;
+  max: number;
+}
+
+/** Removes `//` comments (outside string literals), which Kafka's schema files carry. */
+export function stripComments(text: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      out += c;
+      if (c === '\\') out += text[++i] ?? '';
+      else if (c === '"') inString = false;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else {
+      if (c === '"') inString = true;
+      out += c;
+    }
+  }
+  return out;
+}
+
+/** Parses a schema's version spec: "0-12", "9+", "3", or "none" (null). */
+export function parseVersions(spec: string): VersionRange | null {
+  if (spec === 'none') return null;
+  const open = /^(\d+)\+$/.exec(spec);
+  if (open) return { min: Number(open[1]), max: Number.POSITIVE_INFINITY };
+  const range = /^(\d+)(?:-(\d+))?$/.exec(spec);
+  if (!range) throw new Error(`Unreadable version spec "${spec}"`);
+  return { min: Number(range[1]), max: Number(range[2] ?? range[1]) };
+}
+
+export function schemaPath(name: string, dir = SCHEMAS_DIR): string {
+  return join(dir, `${name}.json`);
+}
+
+/** Loads `<name>.json` (e.g. "MetadataRequest") from `dir`. */
+export function loadSchema(name: string, dir = SCHEMAS_DIR): MessageSchema {
+  return JSON.parse(stripComments(readFileSync(schemaPath(name, dir), 'utf8'))) as MessageSchema;
+}

@@ -1,0 +1,86 @@
+/**
+ * Every API module's key, version range and first flexible version against Kafka's request schema
+ * (see schema-files.ts for where the schemas come from). A module may implement fewer versions
+ * than the schema defines, never more, and must turn flexible exactly where the schema does.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { IMPLEMENTED_APIS } from '../../src/protocol/apis/index.js';
+import {
+  COPIED_SCHEMAS_DIR,
+  loadSchema,
+  parseVersions,
+  SCHEMAS_DIR,
+  SIBLING_SCHEMAS_DIR,
+  schemaPath,
+  stripComments,
+} from './schema-files.js';
+
+const HEADER_SCHEMAS = ['RequestHeader', 'ResponseHeader'];
+const COPIED_SCHEMAS = [...IMPLEMENTED_APIS.map((api) => `${api.name}Request`), ...HEADER_SCHEMAS];
+
+describe.each(IMPLEMENTED_APIS.map((api) => [api.name, api] as const))('%s module', (name, api) => {
+  const schema = loadSchema(`${name}Request`);
+  const valid = parseVersions(schema.validVersions);
+  const flexible = parseVersions(schema.flexibleVersions);
+
+  it("has the request schema's api key", () => {
+    expect(schema.type).toBe('request');
+    expect(api.key).toBe(schema.apiKey);
+  });
+
+  it('implements only versions the schema defines', () => {
+    expect(valid, `validVersions of ${name}Request`).not.toBeNull();
+    expect(api.min).toBeLessThanOrEqual(api.max);
+    expect(api.min).toBeGreaterThanOrEqual(valid!.min);
+    expect(api.max).toBeLessThanOrEqual(valid!.max);
+  });
+
+  it("turns flexible at the schema's first flexible version", () => {
+    expect(api.flexibleFrom).toBe(flexible ? flexible.min : Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('header schemas', () => {
+  it('keep the client id a classic nullable string in flexible request headers', () => {
+    // api.ts writes it with nullableString(clientId, false) even in header v2.
+    const schema = loadSchema('RequestHeader');
+    expect(parseVersions(schema.flexibleVersions)).toEqual({ min: 2, max: Number.POSITIVE_INFINITY });
+    const clientId = schema.fields.find((f) => f.name === 'ClientId');
+    expect(clientId).toMatchObject({ type: 'string', nullableVersions: '1+', flexibleVersions: 'none' });
+  });
+
+  it('make response header v1 the flexible one', () => {
+    const schema = loadSchema('ResponseHeader');
+    expect(parseVersions(schema.validVersions)).toEqual({ min: 0, max: 1 });
+    expect(parseVersions(schema.flexibleVersions)).toEqual({ min: 1, max: Number.POSITIVE_INFINITY });
+  });
+});
+
+describe('schema copy in test/conformance/schemas', () => {
+  it.each(COPIED_SCHEMAS)('holds %s, so the tests run without ../shared', (name) => {
+    expect(
+      existsSync(schemaPath(name, COPIED_SCHEMAS_DIR)),
+      `copy ${name}.json from ${SIBLING_SCHEMAS_DIR}`,
+    ).toBe(true);
+    expect(() =>
+      JSON.parse(stripComments(readFileSync(schemaPath(name, COPIED_SCHEMAS_DIR), 'utf8'))),
+    ).not.toThrow();
+  });
+
+  it.runIf(SCHEMAS_DIR === SIBLING_SCHEMAS_DIR).each(COPIED_SCHEMAS)(
+    'has %s byte for byte as in ../shared/kafka-protocol/messages',
+    (name) => {
+      const copy = schemaPath(name, COPIED_SCHEMAS_DIR);
+      if (!existsSync(copy)) return; // reported by the test above
+      expect(readFileSync(copy, 'utf8')).toBe(readFileSync(schemaPath(name, SIBLING_SCHEMAS_DIR), 'utf8'));
+    },
+  );
+});
+
+describe('stripComments', () => {
+  it('keeps // inside strings and drops it elsewhere', () => {
+    const text = '{ // a comment\n "about": "see https://kafka.apache.org \\" // not one" }';
+    expect(JSON.parse(stripComments(text))).toEqual({ about: 'see https://kafka.apache.org " // not one' });
+  });
+});

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster } from '../../src/network/cluster.js';
+import { Metadata } from '../../src/protocol/apis/index.js';
+import { ConnectionError } from '../../src/protocol/errors.js';
+import { useThreeNodeCluster } from '../harness/cluster3.js';
+import { uniqueTopic } from '../harness/kafka.js';
+import { createTopic, waitFor } from '../helpers/topics.js';
+
+const kafka = useThreeNodeCluster();
+
+describe('cluster view on a 3-node cluster', () => {
+  let cluster: Cluster;
+  const topic = uniqueTopic('failover');
+
+  beforeAll(async () => {
+    cluster = new Cluster({ bootstrapServers: kafka.bootstrap(), requestTimeoutMs: 5000 });
+    await cluster.connect();
+    await createTopic(cluster, topic, 6, 3);
+  });
+  afterAll(() => cluster.close());
+
+  it('sees all three brokers and replicas on each', () => {
+    expect([...cluster.metadata.brokers.keys()].sort()).toEqual([1, 2, 3]);
+    for (const p of cluster.metadata.topics.get(topic)?.partitions ?? []) {
+      expect(p.replicas.sort()).toEqual([1, 2, 3]);
+    }
+  });
+
+  it('drops a stopped node, fails requests to it retriably, and routes to the new leader after refresh', async () => {
+    const victim = cluster.leaderFor(topic, 0);
+    expect(victim).toBeDefined();
+    const nodeId = victim as number;
+    // Make sure a live connection to the victim exists, so we see it die rather than fail to open.
+    await cluster.sendTo(nodeId, Metadata, { topics: [{ name: topic }] });
+
+    await kafka.cluster().stopNode(nodeId);
+
+    const err = await cluster
+      .sendTo(nodeId, Metadata, { topics: [{ name: topic }] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).retriable).toBe(true);
+    expect(cluster.isStale).toBe(true);
+
+    await waitFor(async () => {
+      const md = await cluster.refresh();
+      return !md.brokers.has(nodeId) && (cluster.leaderFor(topic, 0) ?? nodeId) !== nodeId;
+    }, `broker ${nodeId} to leave the metadata and partition 0 to get a new leader`);
+
+    const newLeader = cluster.leaderFor(topic, 0) as number;
+    const res = await cluster.sendTo(newLeader, Metadata, { topics: [{ name: topic }] });
+    const p0 = res.topics[0].partitions.find((p) => p.partitionIndex === 0);
+    expect(p0?.leaderId).toBe(newLeader);
+    expect(p0?.isrNodes).not.toContain(nodeId);
+
+    await kafka.cluster().startNode(nodeId);
+    await waitFor(
+      async () => (await cluster.refresh()).brokers.has(nodeId),
+      `broker ${nodeId} to come back`,
+      60_000,
+    );
+    await cluster.sendTo(nodeId, Metadata, { topics: [{ name: topic }] });
+  });
+});
