@@ -77,7 +77,8 @@ export const Metadata: ApiDescriptor<MetadataRequest, MetadataResponse> = {
       for (const t of m.topics) {
         if (v >= 10) w.uuid(t.topicId ?? ZERO_UUID);
         if (v >= 10) w.nullableString(t.name, flexible);
-        else if (t.name === null) throw new UnsupportedVersionError(`Metadata v${v} cannot ask for a topic by id`);
+        else if (t.name === null)
+          throw new UnsupportedVersionError(`Metadata v${v} cannot ask for a topic by id`);
         else w.string(t.name, flexible);
         if (flexible) w.emptyTaggedFields();
       }
