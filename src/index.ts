@@ -16,6 +16,11 @@ export type { AuthSession, ConnectionOptions, SendOptions } from './network/conn
 export { Connection } from './network/connection.js';
 export type { VersionRange } from './network/versions.js';
 export { pickVersion } from './network/versions.js';
+export type { RecordMetadata } from './producer/accumulator.js';
+export type { CompressionType, ProducerConfig, Serializer } from './producer/config.js';
+export type { Partitioner, PartitionerArgs } from './producer/partitioner.js';
+export type { HeaderValue, ProducerRecord } from './producer/producer.js';
+export { jsonSerializer, Producer } from './producer/producer.js';
 export type { ApiDescriptor } from './protocol/api.js';
 export { ApiKey, apiName } from './protocol/api-keys.js';
 export type {
@@ -25,6 +30,7 @@ export type {
   MetadataResponse,
 } from './protocol/apis/index.js';
 export { ApiVersions, Metadata } from './protocol/apis/index.js';
+export { Compression } from './protocol/codecs/index.js';
 export type { ErrorCodeInfo } from './protocol/error-codes.js';
 export { ErrorCode, errorCodeInfo } from './protocol/error-codes.js';
 export type { ErrorContext } from './protocol/errors.js';
@@ -39,4 +45,6 @@ export {
   UnsupportedVersionError,
 } from './protocol/errors.js';
 export { Reader } from './protocol/reader.js';
+export type { DecodedRecord, RecordBatch, RecordHeader } from './protocol/records/layout.js';
+export { decodeRecordBatches } from './protocol/records/record-batch.js';
 export { Writer } from './protocol/writer.js';

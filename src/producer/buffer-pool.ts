@@ -1,69 +1,67 @@
 /**
  * BufferPool: the producer's memory bound (Java: `buffer.memory`).
  *
- * Owns: a byte budget of `totalMemory`, and a free list of buffers of exactly `poolableSize`
- * bytes (the batch size) that finished batches give back, so steady-state producing allocates
- * no new batch buffers. Larger requests are allocated (and garbage-collected) one-off but still
- * count against the budget.
+ * Owns a byte budget of `totalMemory`. Every batch reserves its size (`batchSize`, or more for a
+ * record larger than that) when it opens and releases it when it is acknowledged or failed, so
+ * the bytes of open and in-flight batches never exceed the budget. The batch builders
+ * themselves are reused through a small free list in the accumulator: that is the fixed
+ * overhead on top of the bound.
  *
- * Invariant: bytes handed out + bytes on the free list <= totalMemory. A caller that asks for
- * more than is free waits in FIFO order, up to its deadline, and then gets a BufferFullError;
- * a request larger than the whole budget fails at once.
+ * Invariant: reserved <= totalMemory. A caller that asks for more than is free waits in FIFO
+ * order, up to its deadline, then gets a BufferFullError; a request larger than the whole
+ * budget fails at once.
  */
 import { BufferFullError, ConfigError } from '../protocol/errors.js';
 
 interface Waiter {
   size: number;
-  resolve: (buf: Buffer) => void;
+  resolve: () => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout | null;
 }
 
 export class BufferPool {
   readonly totalMemory: number;
-  readonly poolableSize: number;
-  private readonly free: Buffer[] = [];
-  /** Bytes neither handed out nor on the free list. */
-  private nonPooledAvailable: number;
+  private available: number;
   private readonly waiters: Waiter[] = [];
   private closedError: Error | null = null;
 
-  constructor(totalMemory: number, poolableSize: number) {
-    if (poolableSize > totalMemory) {
-      throw new ConfigError('batchSize', `batchSize (${poolableSize}) exceeds bufferMemory (${totalMemory})`);
+  constructor(totalMemory: number, batchSize: number) {
+    if (batchSize > totalMemory) {
+      throw new ConfigError('batchSize', `batchSize (${batchSize}) exceeds bufferMemory (${totalMemory})`);
     }
     this.totalMemory = totalMemory;
-    this.poolableSize = poolableSize;
-    this.nonPooledAvailable = totalMemory;
+    this.available = totalMemory;
   }
 
-  /** Bytes that can be handed out right now without waiting. */
+  /** Bytes that can be reserved right now without waiting. */
   get availableMemory(): number {
-    return this.nonPooledAvailable + this.free.length * this.poolableSize;
+    return this.available;
   }
 
-  /** Number of callers waiting for memory. */
+  /** Number of callers waiting for memory: the accumulator treats this as memory pressure. */
   get queued(): number {
     return this.waiters.length;
   }
 
-  /**
-   * Returns a buffer of at least `size` bytes (exactly `poolableSize` for poolable requests),
-   * waiting up to `maxBlockMs` for memory.
-   */
-  allocate(size: number, maxBlockMs: number): Promise<Buffer> {
+  /** Reserves `size` bytes now if they are free and nobody waits ahead; false otherwise. */
+  tryReserve(size: number): boolean {
+    if (this.closedError || this.waiters.length > 0 || size > this.available) return false;
+    this.available -= size;
+    return true;
+  }
+
+  /** Reserves `size` bytes, waiting up to `maxBlockMs` for them. */
+  reserve(size: number, maxBlockMs: number): Promise<void> {
     if (this.closedError) return Promise.reject(this.closedError);
     if (size > this.totalMemory) {
       return Promise.reject(
         new BufferFullError(
-          `A batch of ${size} bytes can never fit in bufferMemory (${this.totalMemory} bytes); raise bufferMemory or lower maxRequestSize`,
+          `A batch of ${size} bytes can never fit in bufferMemory (${this.totalMemory} bytes); raise bufferMemory or send smaller records`,
         ),
       );
     }
-    if (this.waiters.length === 0) {
-      const buf = this.tryAllocate(size);
-      if (buf) return Promise.resolve(buf);
-    }
+    if (this.tryReserve(size)) return Promise.resolve();
     if (maxBlockMs <= 0) return Promise.reject(this.fullError(size, maxBlockMs));
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { size, resolve, reject, timer: null };
@@ -78,20 +76,14 @@ export class BufferPool {
     });
   }
 
-  /** Synchronous allocation: a buffer if memory is free now and nobody is waiting, else null. */
-  tryAllocateNow(size: number): Buffer | null {
-    if (this.closedError || this.waiters.length > 0 || size > this.totalMemory) return null;
-    return this.tryAllocate(size);
-  }
-
-  /** Gives a buffer back. Poolable buffers go to the free list; others return their bytes. */
-  deallocate(buf: Buffer): void {
-    if (buf.length === this.poolableSize) this.free.push(buf);
-    else this.nonPooledAvailable += buf.length;
+  /** Gives back `size` reserved bytes. */
+  release(size: number): void {
+    this.available += size;
+    if (this.available > this.totalMemory) this.available = this.totalMemory;
     this.serveWaiters();
   }
 
-  /** Fails every waiter and every later allocation with `err` (producer closing). */
+  /** Fails every waiter and every later reservation with `err` (producer closing). */
   close(err: Error): void {
     this.closedError = err;
     for (const w of this.waiters.splice(0)) {
@@ -100,32 +92,20 @@ export class BufferPool {
     }
   }
 
-  private tryAllocate(size: number): Buffer | null {
-    if (size === this.poolableSize && this.free.length > 0) return this.free.pop() as Buffer;
-    if (this.nonPooledAvailable + this.free.length * this.poolableSize < size) return null;
-    // Release pooled buffers back to the budget until the one-off allocation fits.
-    while (this.nonPooledAvailable < size) {
-      this.free.pop();
-      this.nonPooledAvailable += this.poolableSize;
-    }
-    this.nonPooledAvailable -= size;
-    return Buffer.allocUnsafe(size);
-  }
-
   private serveWaiters(): void {
     while (this.waiters.length > 0) {
       const head = this.waiters[0];
-      const buf = this.tryAllocate(head.size);
-      if (!buf) return;
+      if (head.size > this.available) return;
+      this.available -= head.size;
       this.waiters.shift();
       if (head.timer) clearTimeout(head.timer);
-      head.resolve(buf);
+      head.resolve();
     }
   }
 
   private fullError(size: number, maxBlockMs: number): BufferFullError {
     return new BufferFullError(
-      `No room for ${size} bytes in bufferMemory (${this.totalMemory} bytes, ${this.availableMemory} free) within maxBlockMs (${maxBlockMs} ms)`,
+      `No room for ${size} bytes in bufferMemory (${this.totalMemory} bytes, ${this.available} free) within maxBlockMs (${maxBlockMs} ms)`,
     );
   }
 }

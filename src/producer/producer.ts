@@ -1,0 +1,430 @@
+/**
+ * Producer: the public face of the producer (Java: `KafkaProducer`).
+ *
+ * `send` serializes, picks the partition, and appends to the accumulator synchronously when
+ * metadata and memory are at hand; otherwise the record (and every later one, so per-partition
+ * order holds) waits in a FIFO for metadata or memory, at most `maxBlockMs`. The Sender ships
+ * batches in the background. Every record's promise settles.
+ */
+import { EventEmitter } from 'node:events';
+import { Cluster, type MetadataSnapshot } from '../network/cluster.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { ConfigError, KafkaError, KafkawireError, TimeoutError } from '../protocol/errors.js';
+import { RECORD_BATCH_OVERHEAD, type RecordHeaderInput } from '../protocol/records/layout.js';
+import { RecordBatchBuilder } from '../protocol/records/record-batch-builder.js';
+import { Accumulator, type RecordMetadata, type RecordSink } from './accumulator.js';
+import { BufferPool } from './buffer-pool.js';
+import {
+  type ProducerConfig,
+  type ResolvedProducerConfig,
+  resolveProducerConfig,
+  type Serializer,
+} from './config.js';
+import { DefaultPartitioner, type Partitioner } from './partitioner.js';
+import { Sender } from './sender.js';
+
+export type { RecordMetadata } from './accumulator.js';
+
+/** A header value: bytes, a string (UTF-8) or null. */
+export type HeaderValue = Buffer | string | null;
+
+/** A record to send (Java: `ProducerRecord`). */
+export interface ProducerRecord<K = Buffer | string | null, V = Buffer | string | null> {
+  topic: string;
+  /** Explicit partition; otherwise the partitioner decides. */
+  partition?: number;
+  key?: K;
+  value: V;
+  /** Headers as an object, or as a list when a key repeats or order matters. */
+  headers?: Record<string, HeaderValue> | { key: string; value: HeaderValue }[];
+  /** Milliseconds since the epoch; default now. */
+  timestamp?: number;
+}
+
+const defaultSerializer: Serializer<unknown> = (data) => {
+  if (data === null || data === undefined) return null;
+  if (Buffer.isBuffer(data)) return data;
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  throw new ConfigError(
+    'valueSerializer',
+    `no serializer for a ${typeof data}; pass a Buffer or string, or configure keySerializer/valueSerializer`,
+  );
+};
+
+/** JSON as UTF-8 bytes, for `keySerializer` / `valueSerializer`. */
+export const jsonSerializer: Serializer<unknown> = (data) =>
+  data === null ? null : Buffer.from(JSON.stringify(data), 'utf8');
+
+interface Pending {
+  records: readonly ProducerRecord<unknown, unknown>[];
+  index: number;
+  sink: RecordSink;
+  deadline: number;
+}
+
+/** Settles one send(): a single record, or an array resolving when all have. */
+class SendSink implements RecordSink {
+  private results: RecordMetadata[];
+  private remaining: number;
+  private settled = false;
+  constructor(
+    count: number,
+    private readonly single: boolean,
+    private readonly onResolve: (v: RecordMetadata | RecordMetadata[]) => void,
+    private readonly onReject: (err: Error) => void,
+  ) {
+    this.results = new Array(count);
+    this.remaining = count;
+  }
+  resolve(index: number, md: RecordMetadata): void {
+    if (this.settled) return;
+    this.results[index] = md;
+    if (--this.remaining === 0) {
+      this.settled = true;
+      this.onResolve(this.single ? this.results[0] : this.results);
+    }
+  }
+  reject(_index: number, err: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.onReject(err);
+  }
+}
+
+/**
+ * A Kafka producer. Idempotent by default (acks=all, enableIdempotence), like the Java client.
+ *
+ * Events: `'metadata'` (a new cluster snapshot), `'error'` (a background failure that belongs
+ * to no single send, e.g. the broker refusing a producer id; only emitted when listened to).
+ */
+export class Producer<K = Buffer | string | null, V = Buffer | string | null> extends EventEmitter {
+  readonly config: ResolvedProducerConfig;
+  private readonly cluster: Cluster;
+  private readonly pool: BufferPool;
+  private readonly acc: Accumulator;
+  private readonly sender: Sender;
+  private readonly partitioner: DefaultPartitioner;
+  private readonly customPartitioner?: Partitioner;
+  private readonly keySerializer: Serializer<K>;
+  private readonly valueSerializer: Serializer<V>;
+  private readonly waiting: Pending[] = [];
+  private draining = false;
+  /** Bytes the last append that could not proceed needed from the pool (0: it needed metadata). */
+  private memoryNeeded = 0;
+  private connected: Promise<void> | null = null;
+  private closing = false;
+
+  constructor(config: ProducerConfig<K, V>) {
+    super();
+    this.config = resolveProducerConfig(config as ProducerConfig<never, never>);
+    const c = this.config;
+    this.cluster = new Cluster({
+      bootstrapServers: c.bootstrapServers,
+      clientId: c.clientId,
+      requestTimeoutMs: c.requestTimeoutMs + 5_000,
+      metadataMaxAgeMs: c.metadataMaxAgeMs,
+      connectTimeoutMs: c.connectTimeoutMs,
+      tls: config.tls,
+      authenticate: config.authenticate,
+    });
+    this.cluster.on('metadata', (md: MetadataSnapshot) => this.emit('metadata', md));
+    this.pool = new BufferPool(c.bufferMemory, c.batchSize);
+    this.acc = new Accumulator({ batchSize: c.batchSize, compression: c.compression }, this.pool);
+    this.sender = new Sender(this.cluster, this.acc, this.pool, c);
+    this.sender.onError = (err) => {
+      if (this.listenerCount('error') > 0) this.emit('error', err);
+    };
+    this.partitioner = new DefaultPartitioner(c.batchSize);
+    this.customPartitioner = config.partitioner;
+    this.keySerializer = (config.keySerializer ?? defaultSerializer) as Serializer<K>;
+    this.valueSerializer = (config.valueSerializer ?? defaultSerializer) as Serializer<V>;
+  }
+
+  /** Connects to the cluster and, with idempotence, gets a producer id. Optional: send connects too. */
+  connect(): Promise<void> {
+    if (!this.connected) {
+      this.connected = (async () => {
+        await this.cluster.connect();
+        await this.sender.init();
+      })();
+      this.connected.catch(() => {
+        this.connected = null;
+      });
+    }
+    return this.connected;
+  }
+
+  /** Sends one record; resolves when the broker acknowledged it (per `acks`). */
+  send(record: ProducerRecord<K, V>): Promise<RecordMetadata>;
+  /** Sends records in order; resolves when all are acknowledged, rejects on the first failure. */
+  send(records: readonly ProducerRecord<K, V>[]): Promise<RecordMetadata[]>;
+  send(
+    input: ProducerRecord<K, V> | readonly ProducerRecord<K, V>[],
+  ): Promise<RecordMetadata | RecordMetadata[]> {
+    const single = !Array.isArray(input);
+    const records = (single ? [input] : input) as readonly ProducerRecord<unknown, unknown>[];
+    if (this.closing) return Promise.reject(new KafkawireError('Producer is closed', false));
+    if (records.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      const sink = new SendSink(records.length, single, resolve, reject);
+      const deadline = Date.now() + this.config.maxBlockMs;
+      if (this.waiting.length === 0 && this.connected) {
+        const at = this.appendSync(records, 0, sink);
+        if (at === records.length) return;
+        this.waiting.push({ records, index: at, sink, deadline });
+      } else {
+        this.waiting.push({ records, index: 0, sink, deadline });
+      }
+      void this.drainWaiting();
+    });
+  }
+
+  /**
+   * Appends records from `from` while metadata and memory are at hand. Returns the index of
+   * the first record that has to wait. Records that fail (bad input) reject their sink.
+   */
+  private appendSync(
+    records: readonly ProducerRecord<unknown, unknown>[],
+    from: number,
+    sink: RecordSink,
+  ): number {
+    const now = Date.now();
+    let appended = false;
+    let i = from;
+    for (; i < records.length; i++) {
+      const r = records[i];
+      let result: boolean;
+      try {
+        result = this.appendOne(r, sink, i, now);
+      } catch (err) {
+        sink.reject(i, err instanceof Error ? err : new Error(String(err)));
+        continue;
+      }
+      if (!result) break;
+      appended = true;
+    }
+    if (appended) this.sender.wakeup();
+    return i;
+  }
+
+  /** One record into the accumulator; false when it must wait for metadata or memory. */
+  private appendOne(
+    r: ProducerRecord<unknown, unknown>,
+    sink: RecordSink,
+    index: number,
+    now: number,
+  ): boolean {
+    if (r === null || typeof r !== 'object' || typeof r.topic !== 'string' || r.topic.length === 0) {
+      throw new ConfigError('record.topic', 'every record needs a non-empty topic string');
+    }
+    const topic = this.cluster.metadata.topics.get(r.topic);
+    if (!topic || topic.errorCode !== ErrorCode.NONE || topic.partitions.length === 0) {
+      this.cluster.addTopics([r.topic]);
+      return false;
+    }
+    const key = this.keySerializer(r.key as K, r.topic);
+    const value = this.valueSerializer(r.value as V, r.topic);
+    const headers = r.headers === undefined ? null : toHeaders(r.headers);
+    const timestamp = r.timestamp ?? now;
+    if (!Number.isInteger(timestamp) || timestamp < 0) {
+      throw new ConfigError(
+        'record.timestamp',
+        `expected a non-negative integer of milliseconds, got ${timestamp}`,
+      );
+    }
+    const count = topic.partitions.length;
+    const recordBytes = RecordBatchBuilder.sizeOfRecord(0, 0, key, value, headers);
+    let partition: number;
+    if (r.partition !== undefined) {
+      partition = r.partition;
+      if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
+        throw new KafkaError(
+          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          { topic: r.topic, partition },
+          `partition ${partition} is not in 0..${count - 1}`,
+        );
+      }
+    } else {
+      const available: number[] = [];
+      for (const p of topic.partitions) if (p && p.leader >= 0) available.push(p.partition);
+      partition = this.customPartitioner
+        ? this.customPartitioner({
+            topic: r.topic,
+            key,
+            value,
+            partitionCount: count,
+            availablePartitions: available,
+          })
+        : this.partitioner.partition(r.topic, key, count, available, recordBytes);
+      if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
+        throw new ConfigError('partitioner', `returned ${partition} for a topic of ${count} partitions`);
+      }
+    }
+    if (RECORD_BATCH_OVERHEAD + recordBytes > this.config.maxRequestSize) {
+      throw new KafkaError(
+        ErrorCode.MESSAGE_TOO_LARGE,
+        { topic: r.topic, partition },
+        `the record is ${RECORD_BATCH_OVERHEAD + recordBytes} bytes in a batch, larger than maxRequestSize (${this.config.maxRequestSize})`,
+      );
+    }
+    const size = Accumulator.batchBytesFor(recordBytes, this.config.batchSize);
+    const q = this.acc.queue(r.topic, partition);
+    if (this.acc.tryAppend(q, timestamp, key, value, headers, sink, index)) return true;
+    if (!this.pool.tryReserve(size)) {
+      if (size > this.pool.totalMemory) {
+        throw new KafkaError(
+          ErrorCode.MESSAGE_TOO_LARGE,
+          { topic: r.topic, partition },
+          `the record needs ${size} bytes, more than bufferMemory (${this.pool.totalMemory})`,
+        );
+      }
+      this.memoryNeeded = size;
+      return false;
+    }
+    this.acc.appendToNewBatch(q, size, now, timestamp, key, value, headers, sink, index);
+    return true;
+  }
+
+  /** Works through sends that wait for metadata or memory, strictly in order. */
+  private async drainWaiting(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.waiting.length > 0) {
+        const head = this.waiting[0];
+        try {
+          await this.connect();
+        } catch (err) {
+          this.rejectWaiting(head, err);
+          continue;
+        }
+        this.memoryNeeded = 0;
+        head.index = this.appendSync(head.records, head.index, head.sink);
+        if (head.index >= head.records.length) {
+          this.waiting.shift();
+          continue;
+        }
+        const remaining = head.deadline - Date.now();
+        try {
+          if (remaining <= 0)
+            throw new TimeoutError(`send blocked longer than maxBlockMs (${this.config.maxBlockMs} ms)`);
+          if (this.memoryNeeded > 0) {
+            // Take the memory now and give it back: the retry above then finds it free (the
+            // pool serves waiters in order, so later sends cannot starve this one).
+            const size = this.memoryNeeded;
+            this.sender.wakeup();
+            await this.pool.reserve(size, remaining);
+            this.pool.release(size);
+          } else {
+            await this.waitForTopic(head.records[head.index].topic, head.deadline);
+          }
+        } catch (err) {
+          // This record cannot go out in time: fail it and go on with the next one.
+          head.sink.reject(head.index, err instanceof Error ? err : new Error(String(err)));
+          head.index++;
+          if (head.index >= head.records.length) this.waiting.shift();
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private rejectWaiting(head: Pending, err: unknown): void {
+    head.sink.reject(head.index, err instanceof Error ? err : new Error(String(err)));
+    this.waiting.shift();
+  }
+
+  /** Waits until metadata knows the topic, as the Java producer's `waitOnMetadata`. */
+  private async waitForTopic(name: string, deadline: number): Promise<void> {
+    let lastCode = -1;
+    for (let attempt = 0; ; attempt++) {
+      const md = await this.cluster.refresh([name]);
+      const t = md.topics.get(name);
+      if (t && t.errorCode === ErrorCode.NONE && t.partitions.length > 0) return;
+      lastCode = t?.errorCode ?? -1;
+      if (t && lastCode !== ErrorCode.NONE && !new KafkaError(lastCode).retriable) {
+        throw new KafkaError(lastCode, { topic: name });
+      }
+      const wait = Math.min(this.config.retryBackoffMaxMs, this.config.retryBackoffMs * 2 ** attempt);
+      if (Date.now() + wait >= deadline) {
+        throw new TimeoutError(
+          `Topic ${name} not present in metadata after maxBlockMs (${this.config.maxBlockMs} ms)${lastCode > 0 ? `: ${new KafkaError(lastCode).type}` : ''}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+
+  /** Sends every record appended so far now, and resolves when all are acknowledged or failed. */
+  async flush(): Promise<void> {
+    while (this.waiting.length > 0) await new Promise((r) => setTimeout(r, 5));
+    const batches = [...this.acc.incomplete];
+    if (batches.length === 0) return;
+    this.sender.flushing++;
+    try {
+      this.sender.wakeup();
+      await Promise.all(
+        batches.map(
+          (b) =>
+            new Promise<void>((resolve) => {
+              if (!this.acc.incomplete.has(b)) return resolve();
+              if (!b.doneWaiters) b.doneWaiters = [];
+              b.doneWaiters.push(resolve);
+            }),
+        ),
+      );
+    } finally {
+      this.sender.flushing--;
+    }
+  }
+
+  /**
+   * Flushes, then closes the connections. Records not acknowledged within `timeoutMs` fail
+   * with a TimeoutError; later sends reject.
+   */
+  async close(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([this.flush().then(() => 'done' as const), timedOut]);
+    clearTimeout(timer);
+    const err = new TimeoutError(
+      `Producer closed before the record was acknowledged (close timeout ${timeoutMs} ms)`,
+    );
+    if (outcome === 'timeout') {
+      for (const p of this.waiting.splice(0)) this.rejectWaiting(p, err);
+    }
+    this.sender.close(err);
+    this.pool.close(err);
+    for (const b of [...this.acc.incomplete]) this.sender.fail(b, err);
+    await this.cluster.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+function toHeaders(h: NonNullable<ProducerRecord['headers']>): RecordHeaderInput[] {
+  const out: RecordHeaderInput[] = [];
+  if (Array.isArray(h)) {
+    for (const { key, value } of h) out.push({ key, value: headerBytes(key, value) });
+  } else {
+    for (const key of Object.keys(h))
+      out.push({ key, value: headerBytes(key, (h as Record<string, HeaderValue>)[key]) });
+  }
+  return out;
+}
+
+function headerBytes(key: string, v: HeaderValue): Buffer | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return Buffer.from(v, 'utf8');
+  if (Buffer.isBuffer(v)) return v;
+  throw new ConfigError('record.headers', `header ${key} must be a Buffer, string or null`);
+}

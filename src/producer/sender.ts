@@ -1,0 +1,461 @@
+/**
+ * Sender: drains ready batches from the accumulator into one Produce request per leader broker,
+ * and settles every record from the responses.
+ *
+ * Owns: the drain loop (one at a time, woken by appends, linger deadlines, backoffs and
+ * responses), requests in flight per broker, retries, and the idempotent producer's id, epoch
+ * and per-partition sequence numbers.
+ *
+ * Invariants:
+ * - At most one batch per partition per request (a broker takes one RecordBatch v2 per
+ *   partition), at most `maxInFlightRequestsPerConnection` requests per broker.
+ * - A batch's sequence is fixed the first time it is sent and kept on every retry, so the broker
+ *   drops a retry of a batch it already has (idempotence). A retried batch goes back to the head
+ *   of its queue in sequence order, and while a partition retries only one of its batches flies:
+ *   order is kept and nothing is duplicated (the Java producer's rules, KIP-98, KIP-360).
+ * - Every record's promise settles: acknowledged, failed with a typed error, or expired after
+ *   `deliveryTimeoutMs`.
+ */
+import type { Cluster } from '../network/cluster.js';
+import { backoffMs, shouldRetry } from '../network/retry.js';
+import {
+  InitProducerId,
+  Produce,
+  type ProduceRequest,
+  type ProduceResponse,
+} from '../protocol/apis/index.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { KafkaError, KafkawireError, TimeoutError } from '../protocol/errors.js';
+import { setProducerState } from '../protocol/records/record-batch-builder.js';
+import type { Accumulator, PartitionQueue, ProducerBatch, RecordMetadata } from './accumulator.js';
+import type { BufferPool } from './buffer-pool.js';
+import type { ResolvedProducerConfig } from './config.js';
+
+/** Extra time a request may take on the wire beyond the broker-side timeout. */
+const NETWORK_MARGIN_MS = 5_000;
+
+export class Sender {
+  private readonly cluster: Cluster;
+  private readonly acc: Accumulator;
+  private readonly pool: BufferPool;
+  private readonly config: ResolvedProducerConfig;
+  private readonly inFlightByNode = new Map<number, number>();
+  private requestsInFlight = 0;
+  private drainScheduled = false;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private refreshing = false;
+  private lastRefreshAt = 0;
+  /** Number of flush() calls under way: batches are ready regardless of linger. */
+  flushing = 0;
+  private closed = false;
+
+  // Idempotence (KIP-98): the producer id and epoch from InitProducerId.
+  producerId = -1n;
+  producerEpoch = -1;
+  private needEpochBump = false;
+  private initializing: Promise<void> | null = null;
+  /** Error that stops the sender for good (e.g. the broker refused to give a producer id). */
+  private fatalError: Error | null = null;
+  /** Called with errors the application should hear of that belong to no send() (e.g. epoch bump). */
+  onError: (err: Error) => void = () => {};
+
+  constructor(cluster: Cluster, acc: Accumulator, pool: BufferPool, config: ResolvedProducerConfig) {
+    this.cluster = cluster;
+    this.acc = acc;
+    this.pool = pool;
+    this.config = config;
+  }
+
+  /** Gets a producer id when idempotence is on. */
+  async init(): Promise<void> {
+    if (!this.config.enableIdempotence || this.producerId >= 0n) return;
+    if (!this.initializing) {
+      this.initializing = this.initProducerId().finally(() => {
+        this.initializing = null;
+      });
+    }
+    return this.initializing;
+  }
+
+  private async initProducerId(): Promise<void> {
+    let attempt = 0;
+    const deadline = Date.now() + this.config.maxBlockMs;
+    for (;;) {
+      try {
+        const conn = await this.cluster.anyConnection();
+        const bump = this.producerId >= 0n;
+        const res = await conn.send(InitProducerId, {
+          transactionalId: null,
+          transactionTimeoutMs: 60_000,
+          // KIP-360: with the current id and epoch the broker bumps the epoch and keeps the id.
+          producerId: bump && conn.versionFor(InitProducerId) >= 3 ? this.producerId : -1n,
+          producerEpoch: bump && conn.versionFor(InitProducerId) >= 3 ? this.producerEpoch : -1,
+        });
+        if (res.errorCode !== ErrorCode.NONE) throw new KafkaError(res.errorCode, { broker: conn.address });
+        this.producerId = res.producerId;
+        this.producerEpoch = res.producerEpoch;
+        return;
+      } catch (err) {
+        this.cluster.reportError(err);
+        if (!shouldRetry(err).retry || Date.now() >= deadline) throw err;
+        await sleep(backoffMs(attempt++, this.config));
+      }
+    }
+  }
+
+  /** Asks for a drain soon (coalesced). */
+  wakeup(): void {
+    if (this.drainScheduled || this.closed) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.drain();
+    });
+  }
+
+  private wakeAt(at: number): void {
+    if (at >= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.timerAt = Number.POSITIVE_INFINITY;
+        this.drain();
+      },
+      Math.max(0, at - Date.now()),
+    );
+  }
+
+  /** True when nothing is queued or in flight. */
+  get idle(): boolean {
+    return this.acc.incomplete.size === 0;
+  }
+
+  private drain(): void {
+    if (this.closed) return;
+    if (this.fatalError) {
+      this.failEverythingQueued(this.fatalError);
+      return;
+    }
+    if (this.config.enableIdempotence && (this.producerId < 0n || this.needEpochBump)) {
+      this.ensureProducerId();
+      return;
+    }
+    const now = Date.now();
+    const memoryPressure = this.pool.queued > 0;
+    const maxInFlight = this.config.maxInFlightRequestsPerConnection;
+    const requests = new Map<number, { batches: ProducerBatch[]; bytes: number }>();
+    let nextWake = Number.POSITIVE_INFINITY;
+    let needMetadata = false;
+
+    for (const byPartition of this.acc.queues.values()) {
+      for (const q of byPartition.values()) {
+        if (q.batches.length === 0) continue;
+        const b = q.batches[0];
+        if (now >= b.createdAt + this.config.deliveryTimeoutMs) {
+          q.batches.shift();
+          // A batch that was sent may be in the log: its sequences are used up, so the
+          // partition's next batches restart under a new epoch (KIP-360).
+          if (b.attempts > 0 && this.config.enableIdempotence) this.needEpochBump = true;
+          this.fail(b, this.expiredError(b, now));
+          this.wakeup();
+          continue;
+        }
+        const ready =
+          b.closed ||
+          b.attempts > 0 ||
+          q.batches.length > 1 ||
+          this.flushing > 0 ||
+          memoryPressure ||
+          now >= b.createdAt + this.config.lingerMs;
+        if (!ready) {
+          nextWake = Math.min(nextWake, b.createdAt + this.config.lingerMs);
+          continue;
+        }
+        if (b.retryAt > now) {
+          nextWake = Math.min(nextWake, b.retryAt);
+          continue;
+        }
+        if (q.inFlight >= maxInFlight || (q.retrying && q.inFlight > 0)) continue;
+        const leader = this.cluster.leaderFor(q.topic, q.partition);
+        if (leader === undefined || this.cluster.isStale) {
+          needMetadata = true;
+          if (leader === undefined) continue;
+        }
+        if ((this.inFlightByNode.get(leader) ?? 0) >= maxInFlight) continue;
+        const buffer = this.acc.finish(b);
+        let req = requests.get(leader);
+        if (req && req.bytes + buffer.length > this.config.maxRequestSize) continue;
+        if (!req) {
+          req = { batches: [], bytes: 0 };
+          requests.set(leader, req);
+        }
+        q.batches.shift();
+        this.assignSequence(q, b);
+        req.batches.push(b);
+        req.bytes += buffer.length;
+      }
+    }
+
+    for (const [node, req] of requests) this.sendRequest(node, req.batches);
+    if (needMetadata) this.refreshMetadata();
+    if (nextWake !== Number.POSITIVE_INFINITY) this.wakeAt(nextWake);
+    // More may be sendable at once (several batches queued per partition, room in flight).
+    if (requests.size > 0) this.wakeup();
+  }
+
+  private assignSequence(q: PartitionQueue, b: ProducerBatch): void {
+    if (!this.config.enableIdempotence) return;
+    if (b.baseSequence < 0 || b.producerEpoch !== this.producerEpoch) {
+      b.baseSequence = q.nextSequence;
+      b.producerEpoch = this.producerEpoch;
+      q.nextSequence = (q.nextSequence + b.recordCount) | 0;
+      setProducerState(b.buffer as Buffer, {
+        producerId: this.producerId,
+        producerEpoch: this.producerEpoch,
+        baseSequence: b.baseSequence,
+      });
+    }
+  }
+
+  private ensureProducerId(): void {
+    if (this.initializing) return;
+    if (this.needEpochBump && this.requestsInFlight > 0) return; // bump once nothing flies
+    const bumping = this.needEpochBump;
+    this.initializing = this.initProducerId()
+      .then(() => {
+        if (bumping) {
+          this.needEpochBump = false;
+          // A new epoch restarts every partition's sequence at 0 (KIP-360).
+          for (const byPartition of this.acc.queues.values()) {
+            for (const q of byPartition.values()) {
+              q.nextSequence = 0;
+              q.lastAckedSequence = -1;
+              q.retrying = false;
+            }
+          }
+        }
+      })
+      .catch((err: unknown) => {
+        this.fatalError = err instanceof Error ? err : new Error(String(err));
+        this.onError(this.fatalError);
+      })
+      .finally(() => {
+        this.initializing = null;
+        this.wakeup();
+      });
+  }
+
+  private refreshMetadata(): void {
+    if (this.refreshing) return;
+    const wait = this.lastRefreshAt + this.config.retryBackoffMs - Date.now();
+    if (wait > 0) {
+      this.wakeAt(Date.now() + wait);
+      return;
+    }
+    this.refreshing = true;
+    this.lastRefreshAt = Date.now();
+    this.cluster
+      .refresh()
+      .catch((err: unknown) => this.onError(err instanceof Error ? err : new Error(String(err))))
+      .finally(() => {
+        this.refreshing = false;
+        this.wakeup();
+      });
+  }
+
+  private sendRequest(node: number, batches: ProducerBatch[]): void {
+    const byTopic = new Map<string, { index: number; records: Buffer }[]>();
+    for (const b of batches) {
+      b.attempts++;
+      b.queue.inFlight++;
+      let list = byTopic.get(b.queue.topic);
+      if (!list) {
+        list = [];
+        byTopic.set(b.queue.topic, list);
+      }
+      list.push({ index: b.queue.partition, records: b.buffer as Buffer });
+    }
+    const request: ProduceRequest = {
+      transactionalId: null,
+      acks: this.config.acks,
+      timeoutMs: this.config.requestTimeoutMs,
+      topicData: [...byTopic].map(([name, partitionData]) => ({ name, partitionData })),
+    };
+    this.inFlightByNode.set(node, (this.inFlightByNode.get(node) ?? 0) + 1);
+    this.requestsInFlight++;
+    const acks0 = this.config.acks === 0;
+    this.cluster
+      .sendTo(node, Produce, request, {
+        timeoutMs: this.config.requestTimeoutMs + NETWORK_MARGIN_MS,
+        expectResponse: !acks0,
+      })
+      .then(
+        (res) => this.onResponse(node, batches, acks0 ? null : res),
+        (err: unknown) => this.onRequestError(node, batches, err),
+      )
+      .catch((err: unknown) => this.onError(err instanceof Error ? err : new Error(String(err))))
+      .finally(() => this.wakeup());
+  }
+
+  private requestDone(node: number, batches: ProducerBatch[]): void {
+    this.inFlightByNode.set(node, (this.inFlightByNode.get(node) ?? 1) - 1);
+    this.requestsInFlight--;
+    for (const b of batches) b.queue.inFlight--;
+  }
+
+  private onRequestError(node: number, batches: ProducerBatch[], err: unknown): void {
+    this.requestDone(node, batches);
+    this.cluster.reportError(err);
+    const e = err instanceof Error ? err : new Error(String(err));
+    for (const b of batches) this.retryOrFail(b, e);
+  }
+
+  private onResponse(node: number, batches: ProducerBatch[], res: ProduceResponse | null): void {
+    this.requestDone(node, batches);
+    if (res === null) {
+      for (const b of batches) this.complete(b, -1n, -1n); // acks=0: nothing comes back
+      return;
+    }
+    const results = new Map<string, ProduceResponse['responses'][number]['partitionResponses'][number]>();
+    for (const t of res.responses)
+      for (const p of t.partitionResponses) results.set(`${t.name}\0${p.index}`, p);
+    const broker = `node ${node}`;
+    for (const b of batches) {
+      const q = b.queue;
+      const p = results.get(`${q.topic}\0${q.partition}`);
+      if (!p) {
+        this.retryOrFail(
+          b,
+          new KafkaError(
+            ErrorCode.UNKNOWN_SERVER_ERROR,
+            { topic: q.topic, partition: q.partition, broker },
+            'no result for this partition in the produce response',
+          ),
+        );
+        continue;
+      }
+      const code = p.errorCode;
+      if (code === ErrorCode.NONE) {
+        this.complete(b, p.baseOffset, p.logAppendTimeMs);
+        continue;
+      }
+      const err = new KafkaError(code, { topic: q.topic, partition: q.partition, broker }, p.errorMessage);
+      if (code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
+        // The broker has this batch already (a retry of something that was written): success,
+        // but the offset is no longer known, as in Java.
+        this.complete(b, -1n, -1n);
+      } else if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && this.config.enableIdempotence) {
+        if (q.retrying || b.baseSequence !== ((q.lastAckedSequence + 1) | 0)) {
+          // An earlier batch of this partition failed and will be resent first: this one was
+          // refused because of that gap, not lost. Resend it after its predecessor.
+          this.requeue(b, 0);
+        } else {
+          // A real gap: the broker lost state. Fail this batch, and restart sequences under a
+          // new epoch so the partition can go on (KIP-360).
+          this.needEpochBump = true;
+          this.fail(b, err);
+        }
+      } else if (
+        this.config.enableIdempotence &&
+        (code === ErrorCode.UNKNOWN_PRODUCER_ID || code === ErrorCode.INVALID_PRODUCER_EPOCH)
+      ) {
+        // The broker forgot our producer state (e.g. it expired): bump the epoch and resend.
+        this.needEpochBump = true;
+        if (this.withinDelivery(b)) this.requeue(b, 0);
+        else this.fail(b, err);
+      } else {
+        this.retryOrFail(b, err);
+      }
+    }
+  }
+
+  private withinDelivery(b: ProducerBatch): boolean {
+    return Date.now() < b.createdAt + this.config.deliveryTimeoutMs && b.attempts <= this.config.retries;
+  }
+
+  private retryOrFail(b: ProducerBatch, err: Error): void {
+    const decision = shouldRetry(err);
+    if (decision.refreshMetadata) this.cluster.reportError(err);
+    if (decision.retry && this.withinDelivery(b)) {
+      this.requeue(b, backoffMs(b.attempts - 1, this.config));
+      return;
+    }
+    if (decision.retry) {
+      this.fail(b, this.expiredError(b, Date.now(), err));
+      return;
+    }
+    this.fail(b, err);
+  }
+
+  /** Puts a batch back at the head of its queue, in sequence order, after a backoff. */
+  private requeue(b: ProducerBatch, delayMs: number): void {
+    const q = b.queue;
+    b.retryAt = Date.now() + delayMs;
+    if (this.config.enableIdempotence) {
+      q.retrying = true;
+      let i = 0;
+      while (i < q.batches.length && q.batches[i].attempts > 0 && q.batches[i].baseSequence < b.baseSequence)
+        i++;
+      q.batches.splice(i, 0, b);
+    } else {
+      q.batches.unshift(b);
+    }
+  }
+
+  private complete(b: ProducerBatch, baseOffset: bigint, logAppendTime: bigint): void {
+    const q = b.queue;
+    if (this.config.enableIdempotence && b.baseSequence >= 0) {
+      q.lastAckedSequence = (b.baseSequence + b.recordCount - 1) | 0;
+      if (q.retrying && !q.batches.some((x) => x.attempts > 0)) q.retrying = false;
+    }
+    const appendTime = logAppendTime >= 0n ? Number(logAppendTime) : -1;
+    const known = baseOffset >= 0n;
+    for (let i = 0; i < b.recordCount; i++) {
+      const md: RecordMetadata = {
+        topic: q.topic,
+        partition: q.partition,
+        offset: known ? baseOffset + BigInt(i) : -1n,
+        timestamp: appendTime >= 0 ? appendTime : b.timestamps[i],
+        serializedKeySize: b.keySizes[i],
+        serializedValueSize: b.valueSizes[i],
+      };
+      b.sinks[i].resolve(b.sinkIndexes[i], md);
+    }
+    this.acc.release(b);
+  }
+
+  fail(b: ProducerBatch, err: Error): void {
+    for (let i = 0; i < b.recordCount; i++) b.sinks[i].reject(b.sinkIndexes[i], err);
+    this.acc.release(b);
+  }
+
+  private expiredError(b: ProducerBatch, now: number, cause?: Error): TimeoutError {
+    return new TimeoutError(
+      `Expiring ${b.recordCount} record(s) for ${b.queue.topic}-${b.queue.partition}: ${now - b.createdAt} ms have passed since batch creation (deliveryTimeoutMs ${this.config.deliveryTimeoutMs})`,
+      cause ? { cause } : undefined,
+    );
+  }
+
+  private failEverythingQueued(err: Error): void {
+    for (const byPartition of this.acc.queues.values()) {
+      for (const q of byPartition.values()) {
+        for (const b of q.batches.splice(0)) this.fail(b, err);
+      }
+    }
+  }
+
+  /** Stops sending; fails what is still queued (in-flight requests settle on their own). */
+  close(err: Error = new KafkawireError('Producer closed before the record was sent', false)): void {
+    this.failEverythingQueued(err);
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
