@@ -57,6 +57,8 @@ export class ProducerBatch {
   retryAt = 0;
   /** Sequence of the first record (idempotence), -1 until drained. */
   baseSequence = -1;
+  /** The sequence this batch carried when last sent (baseSequence may move since, see Sender). */
+  sentSequence = -1;
   producerEpoch = -1;
   readonly timestamps: number[] = [];
   readonly keySizes: number[] = [];
@@ -80,7 +82,7 @@ export class PartitionQueue {
   /** Batches waiting to be sent, oldest first (retried ones back at the head). */
   readonly batches: ProducerBatch[] = [];
   /** Batches of this partition in flight. */
-  inFlight = 0;
+  readonly inFlightBatches = new Set<ProducerBatch>();
   /** Idempotence: next sequence to assign, last acknowledged sequence. */
   nextSequence = 0;
   lastAckedSequence = -1;

@@ -7,7 +7,7 @@
  * batches in the background. Every record's promise settles.
  */
 import { EventEmitter } from 'node:events';
-import { Cluster, type MetadataSnapshot } from '../network/cluster.js';
+import { Cluster, type MetadataSnapshot, type TopicInfo } from '../network/cluster.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { ConfigError, KafkaError, KafkawireError, TimeoutError } from '../protocol/errors.js';
 import { RECORD_BATCH_OVERHEAD, type RecordHeaderInput } from '../protocol/records/layout.js';
@@ -246,8 +246,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
         );
       }
     } else {
-      const available: number[] = [];
-      for (const p of topic.partitions) if (p && p.leader >= 0) available.push(p.partition);
+      const available = availablePartitions(topic);
       partition = this.customPartitioner
         ? this.customPartitioner({
             topic: r.topic,
@@ -307,14 +306,12 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
         }
         const remaining = head.deadline - Date.now();
         try {
-          if (remaining <= 0)
-            throw new TimeoutError(`send blocked longer than maxBlockMs (${this.config.maxBlockMs} ms)`);
           if (this.memoryNeeded > 0) {
             // Take the memory now and give it back: the retry above then finds it free (the
             // pool serves waiters in order, so later sends cannot starve this one).
             const size = this.memoryNeeded;
             this.sender.wakeup();
-            await this.pool.reserve(size, remaining);
+            await this.pool.reserve(size, Math.max(0, remaining));
             this.pool.release(size);
           } else {
             await this.waitForTopic(head.records[head.index].topic, head.deadline);
@@ -409,6 +406,18 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/** Partitions with a leader, computed once per metadata snapshot of the topic (not per record). */
+const availableCache = new WeakMap<TopicInfo, number[]>();
+function availablePartitions(topic: TopicInfo): number[] {
+  let list = availableCache.get(topic);
+  if (!list) {
+    list = [];
+    for (const p of topic.partitions) if (p && p.leader >= 0) list.push(p.partition);
+    availableCache.set(topic, list);
+  }
+  return list;
 }
 
 function toHeaders(h: NonNullable<ProducerRecord['headers']>): RecordHeaderInput[] {

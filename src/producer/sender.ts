@@ -178,7 +178,7 @@ export class Sender {
           nextWake = Math.min(nextWake, b.retryAt);
           continue;
         }
-        if (q.inFlight >= maxInFlight || (q.retrying && q.inFlight > 0)) continue;
+        if (q.inFlightBatches.size >= maxInFlight || (q.retrying && q.inFlightBatches.size > 0)) continue;
         const leader = this.cluster.leaderFor(q.topic, q.partition);
         if (leader === undefined || this.cluster.isStale) {
           needMetadata = true;
@@ -270,7 +270,8 @@ export class Sender {
     const byTopic = new Map<string, { index: number; records: Buffer }[]>();
     for (const b of batches) {
       b.attempts++;
-      b.queue.inFlight++;
+      b.sentSequence = b.baseSequence;
+      b.queue.inFlightBatches.add(b);
       let list = byTopic.get(b.queue.topic);
       if (!list) {
         list = [];
@@ -303,7 +304,7 @@ export class Sender {
   private requestDone(node: number, batches: ProducerBatch[]): void {
     this.inFlightByNode.set(node, (this.inFlightByNode.get(node) ?? 1) - 1);
     this.requestsInFlight--;
-    for (const b of batches) b.queue.inFlight--;
+    for (const b of batches) b.queue.inFlightBatches.delete(b);
   }
 
   private onRequestError(node: number, batches: ProducerBatch[], err: unknown): void {
@@ -348,7 +349,7 @@ export class Sender {
         // but the offset is no longer known, as in Java.
         this.complete(b, -1n, -1n);
       } else if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && this.config.enableIdempotence) {
-        if (q.retrying || b.baseSequence !== ((q.lastAckedSequence + 1) | 0)) {
+        if (q.retrying || b.sentSequence !== ((q.lastAckedSequence + 1) | 0)) {
           // An earlier batch of this partition failed and will be resent first: this one was
           // refused because of that gap, not lost. Resend it after its predecessor.
           this.requeue(b, 0);
@@ -384,10 +385,49 @@ export class Sender {
       return;
     }
     if (decision.retry) {
+      // Out of time with the outcome unknown: its sequences may be in the log, so the
+      // partition restarts under a new epoch (KIP-360).
+      if (this.config.enableIdempotence && b.attempts > 0) this.needEpochBump = true;
       this.fail(b, this.expiredError(b, Date.now(), err));
       return;
     }
+    // The broker refused the batch: it is not in the log, so its sequences are free again.
+    this.releaseSequences(b);
     this.fail(b, err);
+  }
+
+  /**
+   * A batch the broker refused for good leaves a hole in its partition's sequences: move every
+   * later batch of the partition down by its record count (the Java producer's
+   * adjustSequencesDueToFailedBatch). Later batches already in flight will be refused with
+   * OUT_OF_ORDER_SEQUENCE_NUMBER and resent with their new sequence.
+   */
+  private releaseSequences(b: ProducerBatch): void {
+    if (!this.config.enableIdempotence || b.baseSequence < 0 || b.producerEpoch !== this.producerEpoch)
+      return;
+    const q = b.queue;
+    const shift = b.recordCount;
+    const move = (x: ProducerBatch) => {
+      if (
+        x === b ||
+        x.baseSequence < 0 ||
+        x.producerEpoch !== b.producerEpoch ||
+        x.baseSequence < b.baseSequence
+      )
+        return;
+      x.baseSequence = (x.baseSequence - shift) | 0;
+      if (x.buffer) {
+        setProducerState(x.buffer, {
+          producerId: this.producerId,
+          producerEpoch: x.producerEpoch,
+          baseSequence: x.baseSequence,
+        });
+      }
+    };
+    for (const x of q.batches) move(x);
+    for (const x of q.inFlightBatches) move(x);
+    q.nextSequence = (q.nextSequence - shift) | 0;
+    b.baseSequence = -1;
   }
 
   /** Puts a batch back at the head of its queue, in sequence order, after a backoff. */

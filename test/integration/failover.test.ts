@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from '../../src/network/cluster.js';
+import { Producer } from '../../src/producer/producer.js';
 import { Metadata } from '../../src/protocol/apis/index.js';
 import { ConnectionError } from '../../src/protocol/errors.js';
 import { useThreeNodeCluster } from '../harness/cluster3.js';
 import { uniqueTopic } from '../harness/kafka.js';
+import { expectExactlyOnceInOrder, produceStream } from '../helpers/stream-check.js';
 import { createTopic, waitFor } from '../helpers/topics.js';
 
 const kafka = useThreeNodeCluster();
@@ -60,5 +62,38 @@ describe('cluster view on a 3-node cluster', () => {
       60_000,
     );
     await cluster.sendTo(nodeId, Metadata, { topics: [{ name: topic }] });
+  });
+});
+
+describe('idempotent producer on a 3-node cluster', () => {
+  let cluster: Cluster;
+  afterAll(() => cluster?.close());
+
+  it('writes every acknowledged record exactly once, in order, when a partition leader is killed and restarted', async () => {
+    cluster = new Cluster({ bootstrapServers: kafka.bootstrap(), requestTimeoutMs: 5000 });
+    await cluster.connect();
+    const topic = uniqueTopic('leader-kill');
+    await createTopic(cluster, topic, 3, 3);
+    const victim = cluster.leaderFor(topic, 0) as number;
+    const producer = new Producer({
+      bootstrapServers: kafka.bootstrap(),
+      acks: 'all',
+      lingerMs: 2,
+      requestTimeoutMs: 5_000,
+      deliveryTimeoutMs: 90_000,
+      retryBackoffMaxMs: 500,
+    });
+    await producer.connect();
+    const total = 30_000;
+    const result = await produceStream(producer, topic, total, 10_000, async () => {
+      await kafka.cluster().killNode(victim);
+      await new Promise((r) => setTimeout(r, 2000));
+      await kafka.cluster().startNode(victim);
+    });
+    await producer.close();
+    expect(result.failed).toEqual([]);
+    expect(result.acked).toBe(total);
+    await cluster.refresh([topic]);
+    await expectExactlyOnceInOrder(cluster, topic, 3, total);
   });
 });
