@@ -1,6 +1,8 @@
 /** Every API module kafkawire implements, for version checks, conformance tests and the demo. */
 import type { ApiDescriptor } from '../api.js';
 import { Produce } from './00-produce.js';
+import { Fetch } from './01-fetch.js';
+import { ListOffsets } from './02-list-offsets.js';
 import { Metadata } from './03-metadata.js';
 import { ApiVersions } from './18-api-versions.js';
 import { CreateTopics } from './19-create-topics.js';
@@ -8,6 +10,10 @@ import { InitProducerId } from './22-init-producer-id.js';
 
 export type * from './00-produce.js';
 export { Produce } from './00-produce.js';
+export type * from './01-fetch.js';
+export { Fetch, IsolationLevel } from './01-fetch.js';
+export type * from './02-list-offsets.js';
+export { ListOffsets, ListOffsetsTimestamp } from './02-list-offsets.js';
 export type * from './03-metadata.js';
 export { Metadata } from './03-metadata.js';
 export type * from './18-api-versions.js';
@@ -19,6 +25,8 @@ export { InitProducerId } from './22-init-producer-id.js';
 
 export const IMPLEMENTED_APIS: readonly ApiDescriptor<never, unknown>[] = [
   Produce,
+  Fetch,
+  ListOffsets,
   Metadata,
   ApiVersions,
   CreateTopics,
