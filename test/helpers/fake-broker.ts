@@ -1,13 +1,23 @@
 /**
  * An in-process TCP server that speaks just enough of the Kafka protocol to stage faults a real
  * broker cannot produce on demand: split and packed frames, late or missing answers, absurd
- * sizes, wrong correlation ids, a close mid-request. Used in addition to the real broker.
+ * sizes, wrong correlation ids, a close mid-request, a produce whose answer is lost after the
+ * append. Used in addition to the real broker.
  *
  * It answers ApiVersions itself (v3 body, or the v0 UNSUPPORTED_VERSION fallback when asked for
  * a version above `apiVersionsMax`); every other request goes to `onRequest`.
+ *
+ * With a `log` it also serves a producer: Metadata (v12 only), InitProducerId (v4–v5) and
+ * Produce (v9–v11), the only versions it announces then, encoded by hand so that the fake does
+ * not share its codec with the client it tests. Produce goes through `onProduce`, which sees
+ * the decoded request and picks the outcome (the in-memory log by default, an error code, a
+ * made-up offset, a delay, a dropped connection, silence). Requests of one connection are
+ * handled one at a time, in order, as a broker does; several brokers can share one FakeLog.
  */
 import * as net from 'node:net';
+import { ErrorCode } from '../../src/protocol/error-codes.js';
 import { Reader } from '../../src/protocol/reader.js';
+import { decodeRecordBatches } from '../../src/protocol/records/record-batch.js';
 import { Writer } from '../../src/protocol/writer.js';
 
 export interface FakeRequest {
@@ -20,21 +30,112 @@ export interface FakeRequest {
   reply(body: Buffer, opts?: { flexibleHeader?: boolean; correlationId?: number }): void;
 }
 
+/** A broker as a Metadata response announces it. */
+export interface FakeNode {
+  nodeId: number;
+  host: string;
+  port: number;
+}
+
+/** What Metadata answers: the brokers, and the leader of each partition. */
+export interface FakeClusterView {
+  brokers: FakeNode[];
+  leader(topic: string, partition: number): number;
+}
+
+/** One partition of a Produce request, its first RecordBatch decoded. */
+export interface FakeProducePartition {
+  topic: string;
+  partition: number;
+  /** The `records` bytes as sent. */
+  records: Buffer;
+  producerId: bigint;
+  producerEpoch: number;
+  baseSequence: number;
+  recordCount: number;
+  /** Record values as UTF-8 (null for a null value). */
+  values: (string | null)[];
+}
+
+export interface FakeProduceRequest {
+  apiVersion: number;
+  correlationId: number;
+  /** Produce requests this broker received before this one. */
+  index: number;
+  transactionalId: string | null;
+  acks: number;
+  timeoutMs: number;
+  partitions: FakeProducePartition[];
+  socket: net.Socket;
+}
+
+/**
+ * What happens to one partition of a Produce request: `'log'` appends to the FakeLog with its
+ * sequence checks (the default), `'discard'` neither appends nor mentions it in the response,
+ * `{ errorCode }` answers that error without appending, `{ baseOffset }` answers success
+ * without appending.
+ */
+export type PartitionOutcome =
+  | 'log'
+  | 'discard'
+  | { errorCode: number; errorMessage?: string }
+  | { baseOffset: bigint };
+
+export interface ProduceOutcome {
+  /** One outcome for every partition, or one per partition. Default `'log'`. */
+  partitions?: PartitionOutcome | ((p: FakeProducePartition, index: number) => PartitionOutcome);
+  /** Wait this long after deciding (appending) before answering or dropping. */
+  delayMs?: number;
+  /**
+   * `'reply'` (default); `'drop'`: close the connection without answering (after the appends);
+   * `'reply-then-drop'`; `'silent'`: never answer this or any later request of the connection.
+   */
+  connection?: 'reply' | 'drop' | 'reply-then-drop' | 'silent';
+}
+
+export type ProduceHandler = (
+  req: FakeProduceRequest,
+) => ProduceOutcome | undefined | Promise<ProduceOutcome | undefined>;
+
 export interface FakeBrokerOptions {
   /** Highest ApiVersions version it accepts (higher ones get the v0 fallback). */
   apiVersionsMax?: number;
   /** API keys and ranges it announces. */
   apis?: { apiKey: number; min: number; max: number }[];
   onRequest?: (req: FakeRequest) => void;
+  /** Serve Metadata, InitProducerId and Produce out of this log (see the file comment). */
+  log?: FakeLog;
+  /** This broker's node id. Default 1. */
+  nodeId?: number;
+  /** What Metadata answers. Default: this broker alone, leader of every partition. */
+  cluster?: () => FakeClusterView;
+  /** Picks each Produce request's outcome; by default everything goes to the log. */
+  onProduce?: ProduceHandler;
+}
+
+const PRODUCER_APIS = [
+  { apiKey: 0, min: 9, max: 11 },
+  { apiKey: 3, min: 12, max: 12 },
+  { apiKey: 22, min: 4, max: 5 },
+];
+
+interface SocketState {
+  /** Requests of this connection run one after the other, as a broker handles them. */
+  chain: Promise<void>;
+  silent: boolean;
 }
 
 export class FakeBroker {
   readonly server: net.Server;
   readonly sockets = new Set<net.Socket>();
   readonly requests: { apiKey: number; apiVersion: number }[] = [];
+  /** Every Produce request received, decoded, in arrival order. */
+  readonly produceRequests: FakeProduceRequest[] = [];
+  readonly nodeId: number;
   port = 0;
 
   constructor(private readonly options: FakeBrokerOptions = {}) {
+    this.nodeId = options.nodeId ?? 1;
     this.server = net.createServer((socket) => this.onSocket(socket));
   }
 
@@ -49,10 +150,28 @@ export class FakeBroker {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** This broker as a Metadata response announces it. */
+  get node(): FakeNode {
+    return { nodeId: this.nodeId, host: '127.0.0.1', port: this.port };
+  }
+
+  /** Requests received with this API key. */
+  count(apiKey: number): number {
+    let n = 0;
+    for (const r of this.requests) if (r.apiKey === apiKey) n++;
+    return n;
+  }
+
+  /** Closes every open connection (the listener stays: clients can reconnect). */
+  dropConnections(): void {
+    for (const s of this.sockets) s.destroy();
+  }
+
   private onSocket(socket: net.Socket): void {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => {});
+    const state: SocketState = { chain: Promise.resolve(), silent: false };
     let pending = Buffer.alloc(0);
     socket.on('data', (chunk) => {
       pending = Buffer.concat([pending, chunk]);
@@ -61,12 +180,12 @@ export class FakeBroker {
         if (pending.length < 4 + size) break;
         const frame = pending.subarray(4, 4 + size);
         pending = pending.subarray(4 + size);
-        this.onFrame(socket, frame);
+        this.onFrame(socket, frame, state);
       }
     });
   }
 
-  private onFrame(socket: net.Socket, frame: Buffer): void {
+  private onFrame(socket: net.Socket, frame: Buffer, state: SocketState): void {
     const r = new Reader(frame);
     const apiKey = r.int16();
     const apiVersion = r.int16();
@@ -92,15 +211,154 @@ export class FakeBroker {
       req.reply(this.apiVersionsBody(apiVersion));
       return;
     }
+    const log = this.options.log;
+    if (log && (apiKey === 0 || apiKey === 3 || apiKey === 22)) {
+      // Every version served here is flexible: request header v2 has a tagged-field section.
+      r.taggedFields();
+      state.chain = state.chain
+        .then(() => (state.silent ? undefined : this.serve(log, req, r, state)))
+        .catch(() => {
+          socket.destroy();
+        });
+      return;
+    }
     this.options.onRequest?.(req);
+  }
+
+  private async serve(log: FakeLog, req: FakeRequest, r: Reader, state: SocketState): Promise<void> {
+    if (req.apiKey === 3) {
+      req.reply(this.metadataBody(r), { flexibleHeader: true });
+    } else if (req.apiKey === 22) {
+      r.nullableString(true); // transactionalId
+      r.int32(); // transactionTimeoutMs
+      const res = log.initProducerId(r.int64(), r.int16());
+      const w = new Writer();
+      w.int32(0).int16(res.errorCode).int64(res.producerId).int16(res.producerEpoch).uvarint(0);
+      req.reply(w.toBuffer(), { flexibleHeader: true });
+    } else {
+      await this.produce(log, req, r, state);
+    }
+  }
+
+  private metadataBody(r: Reader): Buffer {
+    const requested = r.nullableArray(true, (t) => {
+      t.uuid();
+      const name = t.nullableString(true);
+      t.taggedFields();
+      return name;
+    });
+    const log = this.options.log as FakeLog;
+    const view = this.options.cluster?.() ?? { brokers: [this.node], leader: () => this.nodeId };
+    const names = requested ?? [...log.topics.keys()];
+    const w = new Writer();
+    w.int32(0); // throttleTimeMs
+    w.arrayLength(view.brokers.length, true);
+    for (const b of view.brokers) w.int32(b.nodeId).string(b.host, true).int32(b.port).uvarint(0).uvarint(0);
+    w.string('fake-cluster', true).int32(view.brokers[0]?.nodeId ?? -1);
+    w.arrayLength(names.length, true);
+    for (const name of names) {
+      const count = name === null ? undefined : log.topics.get(name);
+      w.int16(count === undefined ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.NONE);
+      w.nullableString(name, true);
+      w.raw(Buffer.alloc(16, count === undefined ? 0 : 7)); // topicId
+      w.boolean(false); // isInternal
+      w.arrayLength(count ?? 0, true);
+      for (let p = 0; p < (count ?? 0); p++) {
+        const leader = view.leader(name as string, p);
+        w.int16(leader >= 0 ? ErrorCode.NONE : ErrorCode.LEADER_NOT_AVAILABLE);
+        w.int32(p).int32(leader).int32(0); // partitionIndex, leaderId, leaderEpoch
+        for (let i = 0; i < 2; i++) w.arrayLength(1, true).int32(leader); // replicas, isr
+        w.arrayLength(0, true).uvarint(0); // offlineReplicas, tagged fields
+      }
+      w.int32(-2147483648).uvarint(0); // topicAuthorizedOperations, tagged fields
+    }
+    w.uvarint(0);
+    return w.toBuffer();
+  }
+
+  private async produce(log: FakeLog, req: FakeRequest, r: Reader, state: SocketState): Promise<void> {
+    const transactionalId = r.nullableString(true);
+    const acks = r.int16();
+    const timeoutMs = r.int32();
+    const partitions: FakeProducePartition[] = [];
+    const topicCount = r.arrayLength(true) ?? 0;
+    for (let t = 0; t < topicCount; t++) {
+      const topic = r.string(true);
+      const count = r.arrayLength(true) ?? 0;
+      for (let i = 0; i < count; i++) {
+        const partition = r.int32();
+        const records = Buffer.from(r.nullableBytes(true) ?? Buffer.alloc(0));
+        r.taggedFields();
+        partitions.push(describeBatch(topic, partition, records));
+      }
+      r.taggedFields();
+    }
+    const produce: FakeProduceRequest = {
+      apiVersion: req.apiVersion,
+      correlationId: req.correlationId,
+      index: this.produceRequests.length,
+      transactionalId,
+      acks,
+      timeoutMs,
+      partitions,
+      socket: req.socket,
+    };
+    this.produceRequests.push(produce);
+    const outcome = (await this.options.onProduce?.(produce)) ?? {};
+    const view = this.options.cluster?.();
+    const results: {
+      p: FakeProducePartition;
+      errorCode: number;
+      baseOffset: bigint;
+      message: string | null;
+    }[] = [];
+    partitions.forEach((p, i) => {
+      const o =
+        typeof outcome.partitions === 'function' ? outcome.partitions(p, i) : (outcome.partitions ?? 'log');
+      if (o === 'discard') return;
+      if (o === 'log') {
+        // A broker that no longer leads the partition refuses it, as a real one does.
+        if (view && view.leader(p.topic, p.partition) !== this.nodeId) {
+          results.push({ p, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, baseOffset: -1n, message: null });
+          return;
+        }
+        const a = log.append(p.topic, p.partition, p.records);
+        results.push({ p, errorCode: a.errorCode, baseOffset: a.baseOffset, message: null });
+      } else if ('errorCode' in o) {
+        results.push({ p, errorCode: o.errorCode, baseOffset: -1n, message: o.errorMessage ?? null });
+      } else {
+        results.push({ p, errorCode: ErrorCode.NONE, baseOffset: o.baseOffset, message: null });
+      }
+    });
+    const connection = outcome.connection ?? 'reply';
+    if (connection === 'silent') {
+      state.silent = true;
+      return;
+    }
+    if (outcome.delayMs) await new Promise((resolve) => setTimeout(resolve, outcome.delayMs));
+    if (connection === 'drop') {
+      // Requests already read behind this one die with the connection, unanswered and unapplied.
+      state.silent = true;
+      req.socket.destroy();
+      return;
+    }
+    if (acks !== 0) req.reply(produceResponseBody(results), { flexibleHeader: true });
+    if (connection === 'reply-then-drop') {
+      state.silent = true;
+      req.socket.end();
+    }
   }
 
   private apiVersionsBody(version: number): Buffer {
     const max = this.options.apiVersionsMax ?? 4;
-    const apis = this.options.apis ?? [
-      { apiKey: 18, min: 0, max },
-      { apiKey: 3, min: 0, max: 12 },
-    ];
+    const apis =
+      this.options.apis ??
+      (this.options.log
+        ? [{ apiKey: 18, min: 0, max }, ...PRODUCER_APIS]
+        : [
+            { apiKey: 18, min: 0, max },
+            { apiKey: 3, min: 0, max: 12 },
+          ]);
     const w = new Writer();
     if (version > max) {
       // KIP-511: unknown version → v0 body with UNSUPPORTED_VERSION and our key list.
@@ -117,5 +375,213 @@ export class FakeBroker {
     if (version >= 1) w.int32(0);
     if (flexible) w.uvarint(0);
     return w.toBuffer();
+  }
+}
+
+/** Produce response v9–v11 (all the same body): results grouped by topic in request order. */
+function produceResponseBody(
+  results: { p: FakeProducePartition; errorCode: number; baseOffset: bigint; message: string | null }[],
+): Buffer {
+  const byTopic = new Map<string, typeof results>();
+  for (const res of results) {
+    let list = byTopic.get(res.p.topic);
+    if (!list) byTopic.set(res.p.topic, (list = []));
+    list.push(res);
+  }
+  const w = new Writer();
+  w.arrayLength(byTopic.size, true);
+  for (const [topic, list] of byTopic) {
+    w.string(topic, true).arrayLength(list.length, true);
+    for (const res of list) {
+      w.int32(res.p.partition).int16(res.errorCode).int64(res.baseOffset);
+      w.int64(-1n).int64(0n); // logAppendTimeMs, logStartOffset
+      w.arrayLength(0, true).nullableString(res.message, true).uvarint(0); // recordErrors, message, tags
+    }
+    w.uvarint(0);
+  }
+  w.int32(0).uvarint(0); // throttleTimeMs, tagged fields
+  return w.toBuffer();
+}
+
+function describeBatch(topic: string, partition: number, records: Buffer): FakeProducePartition {
+  const p: FakeProducePartition = {
+    topic,
+    partition,
+    records,
+    producerId: -1n,
+    producerEpoch: -1,
+    baseSequence: -1,
+    recordCount: 0,
+    values: [],
+  };
+  try {
+    const b = decodeRecordBatches(records).batches[0];
+    if (b) {
+      p.producerId = b.producerId;
+      p.producerEpoch = b.producerEpoch;
+      p.baseSequence = b.baseSequence;
+      p.recordCount = b.recordCount;
+      p.values = b.records.map((rec) => (rec.value === null ? null : rec.value.toString('utf8')));
+    }
+  } catch {
+    // A corrupt batch: the log answers CORRUPT_MESSAGE when asked to append it.
+  }
+  return p;
+}
+
+/** One batch as the log holds it. */
+export interface LoggedBatch {
+  baseOffset: bigint;
+  producerId: bigint;
+  producerEpoch: number;
+  baseSequence: number;
+  values: (string | null)[];
+}
+
+export interface FakeLogOptions {
+  /** Topic name → partition count. */
+  topics: Record<string, number>;
+  /**
+   * A retry of one of the last 5 batches: `'offset'` answers success with the offset it got
+   * (what current brokers do), `'error'` answers DUPLICATE_SEQUENCE_NUMBER.
+   */
+  duplicates?: 'offset' | 'error';
+  /**
+   * The error for a sequence other than 0 from a producer the partition has no state for.
+   * Default OUT_OF_ORDER_SEQUENCE_NUMBER; UNKNOWN_PRODUCER_ID is what brokers before KIP-360
+   * answered once retention had removed a producer's last records.
+   */
+  unknownProducerError?: number;
+}
+
+interface ProducerEntry {
+  epoch: number;
+  /** The last 5 batches appended: what a broker remembers to spot a retry (KAFKA-5494). */
+  recent: { firstSeq: number; lastSeq: number; baseOffset: bigint }[];
+}
+
+/** Sequences remembered per producer and partition, as `ProducerStateEntry.NUM_BATCHES_TO_RETAIN`. */
+const BATCHES_TO_RETAIN = 5;
+
+/**
+ * Partition logs and idempotent-producer state of a fake cluster: what a real broker checks
+ * before it appends a batch (epoch, sequence continuity, the last 5 batches for duplicates),
+ * and the producer ids it hands out (1000, 1001, …; an epoch bump keeps the id, KIP-360).
+ */
+export class FakeLog {
+  readonly topics: Map<string, number>;
+  /** InitProducerId requests as received: the id and epoch the producer sent (-1 for a new one). */
+  readonly initRequests: { producerId: bigint; producerEpoch: number }[] = [];
+  private readonly logs = new Map<string, LoggedBatch[]>();
+  private readonly nextOffset = new Map<string, bigint>();
+  private readonly states = new Map<string, ProducerEntry>();
+  private readonly epochs = new Map<bigint, number>();
+  private nextProducerId = 1000n;
+  private readonly options: FakeLogOptions;
+
+  constructor(options: FakeLogOptions) {
+    this.options = options;
+    this.topics = new Map(Object.entries(options.topics));
+  }
+
+  initProducerId(
+    producerId: bigint,
+    producerEpoch: number,
+  ): { errorCode: number; producerId: bigint; producerEpoch: number } {
+    this.initRequests.push({ producerId, producerEpoch });
+    if (producerId < 0n) {
+      const id = this.nextProducerId++;
+      this.epochs.set(id, 0);
+      return { errorCode: ErrorCode.NONE, producerId: id, producerEpoch: 0 };
+    }
+    const current = this.epochs.get(producerId);
+    if (current !== producerEpoch) {
+      return { errorCode: ErrorCode.INVALID_PRODUCER_EPOCH, producerId: -1n, producerEpoch: -1 };
+    }
+    this.epochs.set(producerId, current + 1);
+    return { errorCode: ErrorCode.NONE, producerId, producerEpoch: current + 1 };
+  }
+
+  /** Appends the batch in `records` after the checks a broker makes; returns the partition result. */
+  append(topic: string, partition: number, records: Buffer): { errorCode: number; baseOffset: bigint } {
+    const count = this.topics.get(topic);
+    if (count === undefined || partition < 0 || partition >= count) {
+      return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, baseOffset: -1n };
+    }
+    let batch: ReturnType<typeof decodeRecordBatches>['batches'][number] | undefined;
+    try {
+      const decoded = decodeRecordBatches(records);
+      if (decoded.batches.length !== 1 || decoded.truncated) throw new Error('not one whole batch');
+      batch = decoded.batches[0];
+    } catch {
+      return { errorCode: ErrorCode.CORRUPT_MESSAGE, baseOffset: -1n };
+    }
+    const tp = `${topic}-${partition}`;
+    const firstSeq = batch.baseSequence;
+    const lastSeq = batch.recordCount === 0 ? firstSeq : (firstSeq + batch.recordCount - 1) | 0;
+    let entry: ProducerEntry | undefined;
+    if (batch.producerId >= 0n) {
+      const key = `${batch.producerId}|${tp}`;
+      entry = this.states.get(key);
+      if (!entry) {
+        if (firstSeq !== 0) {
+          return {
+            errorCode: this.options.unknownProducerError ?? ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+            baseOffset: -1n,
+          };
+        }
+        entry = { epoch: batch.producerEpoch, recent: [] };
+        this.states.set(key, entry);
+      } else if (batch.producerEpoch < entry.epoch) {
+        return { errorCode: ErrorCode.INVALID_PRODUCER_EPOCH, baseOffset: -1n };
+      } else if (batch.producerEpoch > entry.epoch) {
+        // A new epoch starts its sequences over at 0 (KIP-360).
+        if (firstSeq !== 0) return { errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, baseOffset: -1n };
+        entry.epoch = batch.producerEpoch;
+        entry.recent = [];
+      } else {
+        const dup = entry.recent.find((b) => b.firstSeq === firstSeq && b.lastSeq === lastSeq);
+        if (dup) {
+          return this.options.duplicates === 'error'
+            ? { errorCode: ErrorCode.DUPLICATE_SEQUENCE_NUMBER, baseOffset: -1n }
+            : { errorCode: ErrorCode.NONE, baseOffset: dup.baseOffset };
+        }
+        const last = entry.recent.at(-1);
+        const expected = last ? (last.lastSeq + 1) | 0 : 0;
+        if (firstSeq !== expected)
+          return { errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, baseOffset: -1n };
+      }
+    }
+    const baseOffset = this.nextOffset.get(tp) ?? 0n;
+    this.nextOffset.set(tp, baseOffset + BigInt(batch.recordCount));
+    let log = this.logs.get(tp);
+    if (!log) this.logs.set(tp, (log = []));
+    log.push({
+      baseOffset,
+      producerId: batch.producerId,
+      producerEpoch: batch.producerEpoch,
+      baseSequence: firstSeq,
+      values: batch.records.map((rec) => (rec.value === null ? null : rec.value.toString('utf8'))),
+    });
+    if (entry) {
+      entry.recent.push({ firstSeq, lastSeq, baseOffset });
+      if (entry.recent.length > BATCHES_TO_RETAIN) entry.recent.shift();
+    }
+    return { errorCode: ErrorCode.NONE, baseOffset };
+  }
+
+  /** The batches of a partition, in offset order. */
+  batches(topic: string, partition: number): readonly LoggedBatch[] {
+    return this.logs.get(`${topic}-${partition}`) ?? [];
+  }
+
+  /** Every record value of a partition, in offset order. */
+  values(topic: string, partition: number): (string | null)[] {
+    return this.batches(topic, partition).flatMap((b) => b.values);
+  }
+
+  /** Forgets a producer's state on every partition (as retention does with its last records). */
+  forgetProducer(producerId: bigint): void {
+    for (const key of [...this.states.keys()]) if (key.startsWith(`${producerId}|`)) this.states.delete(key);
   }
 }

@@ -6,10 +6,10 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster } from '../../src/network/cluster.js';
 import { type CompressionType, Producer } from '../../src/index.js';
-import { kafkaLibs } from '../harness/launcher.js';
+import { Cluster } from '../../src/network/cluster.js';
 import { brokers, uniqueTopic } from '../harness/kafka.js';
+import { kafkaLibs } from '../harness/launcher.js';
 import { createTopic } from '../helpers/topics.js';
 
 const run = promisify(execFile);
@@ -59,30 +59,34 @@ describe('the Java console consumer reads what kafkawire produces', () => {
   afterAll(() => cluster.close());
 
   const codecs: CompressionType[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
-  it.each(codecs)('with %s compression: keys, null keys, null values and headers', async (compressionType) => {
-    const topic = uniqueTopic(`java-${compressionType}`);
-    await createTopic(cluster, topic, 1);
-    const producer = new Producer({ bootstrapServers: brokers(), compressionType, lingerMs: 10 });
-    const count = 200;
-    const records = Array.from({ length: count }, (_, i) => ({
-      topic,
-      key: i % 5 === 0 ? null : `key-${i}`,
-      value: i % 13 === 0 ? null : `value-${i}-${'x'.repeat(i % 50)}`,
-      headers: i % 2 === 0 ? { h1: `v${i}`, h2: 'two' } : undefined,
-    }));
-    try {
-      await producer.send(records);
-    } finally {
-      await producer.close();
-    }
-    const lines = await javaConsume(topic, count);
-    expect(lines).toHaveLength(count);
-    lines.forEach((line, i) => {
-      const r = records[i];
-      // Java's DefaultMessageFormatter: Partition:N|headers|key|value, nulls printed as "null",
-      // no headers as "NO_HEADERS".
-      const headers = r.headers ? `h1:v${i};h2:two` : 'NO_HEADERS';
-      expect(line).toBe(`Partition:0|${headers}|${r.key ?? 'null'}|${r.value ?? 'null'}`);
-    });
-  }, 120_000);
+  it.each(codecs)(
+    'with %s compression: keys, null keys, null values and headers',
+    async (compressionType) => {
+      const topic = uniqueTopic(`java-${compressionType}`);
+      await createTopic(cluster, topic, 1);
+      const producer = new Producer({ bootstrapServers: brokers(), compressionType, lingerMs: 10 });
+      const count = 200;
+      const records = Array.from({ length: count }, (_, i) => ({
+        topic,
+        key: i % 5 === 0 ? null : `key-${i}`,
+        value: i % 13 === 0 ? null : `value-${i}-${'x'.repeat(i % 50)}`,
+        headers: i % 2 === 0 ? { h1: `v${i}`, h2: 'two' } : undefined,
+      }));
+      try {
+        await producer.send(records);
+      } finally {
+        await producer.close();
+      }
+      const lines = await javaConsume(topic, count);
+      expect(lines).toHaveLength(count);
+      lines.forEach((line, i) => {
+        const r = records[i];
+        // Java's DefaultMessageFormatter: Partition:N|headers|key|value, nulls printed as "null",
+        // no headers as "NO_HEADERS".
+        const headers = r.headers ? `h1:v${i};h2:two` : 'NO_HEADERS';
+        expect(line).toBe(`Partition:0|${headers}|${r.key ?? 'null'}|${r.value ?? 'null'}`);
+      });
+    },
+    120_000,
+  );
 });

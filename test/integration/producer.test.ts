@@ -112,7 +112,9 @@ describe('Producer against the real broker', () => {
       const mds = await producer.send(
         vectors.map((v) => ({ topic, key: Buffer.from(v.keyHex, 'hex'), value: v.keyHex })),
       );
-      mds.forEach((md, i) => expect(md.partition, vectors[i].keyHex).toBe(vectors[i].partitionFor['7']));
+      mds.forEach((md, i) => {
+        expect(md.partition, vectors[i].keyHex).toBe(vectors[i].partitionFor['7']);
+      });
       for (let p = 0; p < 7; p++) {
         const { records } = await readAll(cluster, topic, p);
         const expected = vectors.filter((v) => v.partitionFor['7'] === p).map((v) => v.keyHex);
