@@ -334,19 +334,23 @@ export class Cluster extends EventEmitter {
   }
 
   /** Closes every connection. */
-  async close(): Promise<void> {
+  async close(timeoutMs = 5_000): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     const all = [...this.connections.values()];
     if (this.bootstrapConnection) all.push(this.bootstrapConnection);
     this.connections.clear();
     this.bootstrapConnection = null;
-    await Promise.all(all.map((c) => c.close()));
+    await Promise.all(all.map((c) => c.close(timeoutMs)));
   }
 }
 
 /** Parses `host:port,host:port` (IPv6 as `[::1]:9092`). */
 export function parseBootstrap(servers: string | string[]): BrokerAddress[] {
+  const valid =
+    typeof servers === 'string' || (Array.isArray(servers) && servers.every((s) => typeof s === 'string'));
+  if (!valid)
+    throw new ConfigError('bootstrapServers', 'expected "host:port,..." or an array of "host:port" strings');
   const list = (Array.isArray(servers) ? servers : servers.split(','))
     .map((s) => s.trim())
     .filter((s) => s.length > 0);

@@ -149,7 +149,7 @@ export function resolveProducerConfig(c: ProducerConfig<never, never>): Resolved
     connectTimeoutMs:
       c.connectTimeoutMs === undefined
         ? undefined
-        : intOption('connectTimeoutMs', c.connectTimeoutMs, 10_000, 1),
+        : intOption('connectTimeoutMs', c.connectTimeoutMs, 10_000, 1, INT32_MAX),
   };
   if (r.enableIdempotence) {
     // The Java producer's own checks (KIP-679): idempotence needs acks=all, retries and at most 5 in flight.
@@ -168,6 +168,10 @@ export function resolveProducerConfig(c: ProducerConfig<never, never>): Resolved
     }
   }
   if (r.retryBackoffMaxMs < r.retryBackoffMs) r.retryBackoffMaxMs = r.retryBackoffMs;
+  if (c.deliveryTimeoutMs === undefined && r.deliveryTimeoutMs < r.lingerMs + r.requestTimeoutMs) {
+    // As Java: a default that is too small for the other timeouts is raised, not refused.
+    r.deliveryTimeoutMs = r.lingerMs + r.requestTimeoutMs;
+  }
   if (r.deliveryTimeoutMs < r.lingerMs + r.requestTimeoutMs) {
     throw new ConfigError(
       'deliveryTimeoutMs',
@@ -178,6 +182,9 @@ export function resolveProducerConfig(c: ProducerConfig<never, never>): Resolved
     throw new ConfigError('batchSize', `exceeds bufferMemory (${r.bufferMemory})`);
   if (c.partitioner !== undefined && typeof c.partitioner !== 'function') {
     throw new ConfigError('partitioner', 'expected a function');
+  }
+  if (c.authenticate !== undefined && typeof c.authenticate !== 'function') {
+    throw new ConfigError('authenticate', 'expected a function');
   }
   for (const name of ['keySerializer', 'valueSerializer'] as const) {
     if (c[name] !== undefined && typeof c[name] !== 'function')

@@ -114,6 +114,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
   private memoryNeeded = 0;
   private connected: Promise<void> | null = null;
   private closing = false;
+  private closed: Promise<void> | null = null;
 
   constructor(config: ProducerConfig<K, V>) {
     super();
@@ -381,10 +382,14 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
    * Flushes, then closes the connections. Records not acknowledged within `timeoutMs` fail
    * with a TimeoutError; later sends reject.
    */
-  async close(options: { timeoutMs?: number } = {}): Promise<void> {
-    if (this.closing) return;
+  close(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.closed ??= this.doClose(options.timeoutMs ?? 30_000);
+    return this.closed;
+  }
+
+  private async doClose(timeoutMs: number): Promise<void> {
     this.closing = true;
-    const timeoutMs = options.timeoutMs ?? 30_000;
+    const deadline = Date.now() + timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -400,7 +405,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     this.sender.close(err);
     this.pool.close(err);
     for (const b of [...this.acc.incomplete]) this.sender.fail(b, err);
-    await this.cluster.close();
+    await this.cluster.close(Math.max(0, deadline - Date.now()));
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

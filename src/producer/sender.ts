@@ -31,9 +31,6 @@ import type { Accumulator, PartitionQueue, ProducerBatch, RecordMetadata } from 
 import type { BufferPool } from './buffer-pool.js';
 import type { ResolvedProducerConfig } from './config.js';
 
-/** Extra time a request may take on the wire beyond the broker-side timeout. */
-const NETWORK_MARGIN_MS = 5_000;
-
 export class Sender {
   private readonly cluster: Cluster;
   private readonly acc: Accumulator;
@@ -145,10 +142,11 @@ export class Sender {
     }
     const now = Date.now();
     const memoryPressure = this.pool.queued > 0;
+    // Stale metadata (a NOT_LEADER, a dead broker): ask for fresh leaders now, not after backoffs.
+    let needMetadata = this.cluster.isStale;
     const maxInFlight = this.config.maxInFlightRequestsPerConnection;
     const requests = new Map<number, { batches: ProducerBatch[]; bytes: number }>();
     let nextWake = Number.POSITIVE_INFINITY;
-    let needMetadata = false;
 
     for (const byPartition of this.acc.queues.values()) {
       for (const q of byPartition.values()) {
@@ -180,9 +178,9 @@ export class Sender {
         }
         if (q.inFlightBatches.size >= maxInFlight || (q.retrying && q.inFlightBatches.size > 0)) continue;
         const leader = this.cluster.leaderFor(q.topic, q.partition);
-        if (leader === undefined || this.cluster.isStale) {
+        if (leader === undefined) {
           needMetadata = true;
-          if (leader === undefined) continue;
+          continue;
         }
         if ((this.inFlightByNode.get(leader) ?? 0) >= maxInFlight) continue;
         const buffer = this.acc.finish(b);
@@ -285,12 +283,19 @@ export class Sender {
       timeoutMs: this.config.requestTimeoutMs,
       topicData: [...byTopic].map(([name, partitionData]) => ({ name, partitionData })),
     };
+    // No request outlives the delivery timeout of its oldest batch (Java expires in-flight
+    // batches at delivery.timeout.ms too): a broker that never answers cannot hold records longer.
+    let timeoutMs = this.config.requestTimeoutMs;
+    const now = Date.now();
+    for (const b of batches)
+      timeoutMs = Math.min(timeoutMs, b.createdAt + this.config.deliveryTimeoutMs - now);
+    timeoutMs = Math.max(1, timeoutMs);
     this.inFlightByNode.set(node, (this.inFlightByNode.get(node) ?? 0) + 1);
     this.requestsInFlight++;
     const acks0 = this.config.acks === 0;
     this.cluster
       .sendTo(node, Produce, request, {
-        timeoutMs: this.config.requestTimeoutMs + NETWORK_MARGIN_MS,
+        timeoutMs,
         expectResponse: !acks0,
       })
       .then(
@@ -385,10 +390,12 @@ export class Sender {
       return;
     }
     if (decision.retry) {
-      // Out of time with the outcome unknown: its sequences may be in the log, so the
-      // partition restarts under a new epoch (KIP-360).
+      // Out of time or retries with the outcome unknown: its sequences may be in the log, so
+      // the partition restarts under a new epoch (KIP-360).
       if (this.config.enableIdempotence && b.attempts > 0) this.needEpochBump = true;
-      this.fail(b, this.expiredError(b, Date.now(), err));
+      const expired = Date.now() >= b.createdAt + this.config.deliveryTimeoutMs;
+      // Retries used up: the application hears the broker's own error, as from Java.
+      this.fail(b, expired ? this.expiredError(b, Date.now(), err) : err);
       return;
     }
     // The broker refused the batch: it is not in the log, so its sequences are free again.
