@@ -3,6 +3,9 @@
  * This file is the public API and nothing else.
  */
 
+export type { AutoOffsetReset, ConsumerConfig, IsolationLevelName } from './consumer/config.js';
+export type { ConsumerBatch, PollOptions, RunOptions, TopicPartition } from './consumer/consumer.js';
+export { Consumer } from './consumer/consumer.js';
 export type {
   BrokerAddress,
   BrokerInfo,

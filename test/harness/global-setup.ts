@@ -44,6 +44,13 @@ interface Broker {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The project targets Node 22 and 24; npm scripts run the Node 24 from node_modules/.bin.
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 22) {
+    throw new Error(
+      `Tests need Node 22 or newer, this is ${process.version}: run them with \`npm test\` (which uses node_modules/.bin/node, Node 24)`,
+    );
+  }
   const started = Date.now();
   const broker = await startBroker();
   await waitUntilServing(broker.bootstrap, 60_000).catch(async (err: unknown) => {

@@ -8,17 +8,12 @@
  * Retriable failures (a leader moving, a dead connection) refresh metadata and carry on from
  * the next offset, until `timeoutMs`; anything else is thrown at once.
  */
+import { AbortFilter } from '../../src/consumer/abort-filter.js';
 import type { Cluster } from '../../src/network/cluster.js';
 import { shouldRetry } from '../../src/network/retry.js';
-import {
-  type AbortedTransaction,
-  Fetch,
-  ListOffsets,
-  ListOffsetsTimestamp,
-} from '../../src/protocol/apis/index.js';
+import { Fetch, ListOffsets, ListOffsetsTimestamp } from '../../src/protocol/apis/index.js';
 import { KafkaError } from '../../src/protocol/errors.js';
 import {
-  ControlRecordType,
   type DecodedRecord,
   decodeRecordBatches,
   type RecordBatch,
@@ -173,39 +168,4 @@ async function listOffset(
   if (!p) throw new Error(`readAll ${topic}-${partition}: ListOffsets response without the partition`);
   if (p.errorCode !== 0) throw new KafkaError(p.errorCode, { topic, partition });
   return p.offset;
-}
-
-/**
- * Read-committed filtering as Java's CompletedFetch does it: a transactional batch is dropped
- * while its producer has an aborted transaction that started at or before it, until that
- * producer's ABORT marker.
- */
-class AbortFilter {
-  private readonly pending: AbortedTransaction[] = [];
-  private readonly abortedProducers = new Set<bigint>();
-  /** Transactions already queued: consecutive fetches may list the same one again. */
-  private readonly seen = new Set<string>();
-
-  add(list: AbortedTransaction[] | null): void {
-    if (!list) return;
-    for (const a of list) {
-      const key = `${a.producerId}@${a.firstOffset}`;
-      if (this.seen.has(key)) continue;
-      this.seen.add(key);
-      this.pending.push(a);
-    }
-    this.pending.sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
-  }
-
-  /** True when `batch` must not be delivered (call once per batch, in offset order). */
-  skips(batch: RecordBatch): boolean {
-    while (this.pending.length > 0 && this.pending[0].firstOffset <= batch.lastOffset) {
-      this.abortedProducers.add(this.pending.shift()!.producerId);
-    }
-    if (batch.isControl) {
-      if (batch.controlType === ControlRecordType.abort) this.abortedProducers.delete(batch.producerId);
-      return true;
-    }
-    return batch.isTransactional && this.abortedProducers.has(batch.producerId);
-  }
 }

@@ -21,6 +21,15 @@ describe('cluster view on a 3-node cluster', () => {
   });
   afterAll(() => cluster.close());
 
+  it('negotiates ApiVersions with each of the three brokers', async () => {
+    for (const id of [1, 2, 3]) {
+      const conn = await cluster.connectionTo(id);
+      expect(conn.versionFor(Metadata), `broker ${id}`).toBe(12);
+      const md = await conn.send(Metadata, { topics: [{ name: topic }] });
+      expect(md.brokers.map((b) => b.nodeId).sort()).toEqual([1, 2, 3]);
+    }
+  });
+
   it('sees all three brokers and replicas on each', () => {
     expect([...cluster.metadata.brokers.keys()].sort()).toEqual([1, 2, 3]);
     for (const p of cluster.metadata.topics.get(topic)?.partitions ?? []) {

@@ -1,0 +1,135 @@
+/**
+ * Consumer configuration: options, the Java consumer's defaults, and checks that name the
+ * option at fault.
+ */
+import type { ClusterOptions } from '../network/cluster.js';
+import { boolOption, enumOption, intOption, rejectUnknownOptions, stringOption } from '../network/config.js';
+import { ConfigError } from '../protocol/errors.js';
+
+export type AutoOffsetReset = 'earliest' | 'latest' | 'none';
+export type IsolationLevelName = 'read_uncommitted' | 'read_committed';
+
+/** Options of a Consumer. Names are the camelCase of the Java consumer's configs. */
+export interface ConsumerConfig extends Pick<ClusterOptions, 'tls' | 'authenticate' | 'connectTimeoutMs'> {
+  /** Java: `bootstrap.servers`. */
+  bootstrapServers: string | string[];
+  /** Java: `client.id`. Default `kafkawire-consumer`. */
+  clientId?: string;
+  /** Java: `group.id`. Needed for subscribe() and commits; not for assign(). */
+  groupId?: string;
+  /** Where to start without a committed offset, or after an out-of-range one (Java: `auto.offset.reset`). Default 'latest'. */
+  autoOffsetReset?: AutoOffsetReset;
+  /** Java: `isolation.level`. Default 'read_uncommitted'. */
+  isolationLevel?: IsolationLevelName;
+  /** Java: `fetch.min.bytes`. Default 1. */
+  fetchMinBytes?: number;
+  /** Java: `fetch.max.bytes`. Default 52428800. */
+  fetchMaxBytes?: number;
+  /** Java: `max.partition.fetch.bytes`. Default 1048576. */
+  maxPartitionFetchBytes?: number;
+  /** Java: `fetch.max.wait.ms`. Default 500. */
+  fetchMaxWaitMs?: number;
+  /** Records one poll returns at most (Java: `max.poll.records`). Default 500. */
+  maxPollRecords?: number;
+  /** Java: `request.timeout.ms`. Default 30000. */
+  requestTimeoutMs?: number;
+  /** Java: `retry.backoff.ms`. Default 100. */
+  retryBackoffMs?: number;
+  /** Java: `retry.backoff.max.ms`. Default 1000. */
+  retryBackoffMaxMs?: number;
+  /** Java: `check.crcs`. Default true. */
+  checkCrcs?: boolean;
+  /** Java: `metadata.max.age.ms`. Default 300000. */
+  metadataMaxAgeMs?: number;
+}
+
+export interface ResolvedConsumerConfig {
+  bootstrapServers: string | string[];
+  clientId: string;
+  groupId: string | null;
+  autoOffsetReset: AutoOffsetReset;
+  isolationLevel: 0 | 1;
+  fetchMinBytes: number;
+  fetchMaxBytes: number;
+  maxPartitionFetchBytes: number;
+  fetchMaxWaitMs: number;
+  maxPollRecords: number;
+  requestTimeoutMs: number;
+  retryBackoffMs: number;
+  retryBackoffMaxMs: number;
+  checkCrcs: boolean;
+  metadataMaxAgeMs: number;
+  connectTimeoutMs?: number;
+}
+
+const KNOWN = [
+  'bootstrapServers',
+  'clientId',
+  'groupId',
+  'autoOffsetReset',
+  'isolationLevel',
+  'fetchMinBytes',
+  'fetchMaxBytes',
+  'maxPartitionFetchBytes',
+  'fetchMaxWaitMs',
+  'maxPollRecords',
+  'requestTimeoutMs',
+  'retryBackoffMs',
+  'retryBackoffMaxMs',
+  'checkCrcs',
+  'metadataMaxAgeMs',
+  'tls',
+  'authenticate',
+  'connectTimeoutMs',
+] as const;
+
+const INT32_MAX = 2147483647;
+
+export function resolveConsumerConfig(c: ConsumerConfig): ResolvedConsumerConfig {
+  if (c === null || typeof c !== 'object') throw new ConfigError('config', 'expected an object');
+  rejectUnknownOptions(c, KNOWN, 'consumer');
+  if (c.bootstrapServers === undefined) throw new ConfigError('bootstrapServers', 'is required');
+  if (c.authenticate !== undefined && typeof c.authenticate !== 'function') {
+    throw new ConfigError('authenticate', 'expected a function');
+  }
+  const groupId = stringOption('groupId', c.groupId, null);
+  if (groupId === '') throw new ConfigError('groupId', 'must not be empty');
+  const isolation = enumOption('isolationLevel', c.isolationLevel, 'read_uncommitted', [
+    'read_uncommitted',
+    'read_committed',
+  ] as const);
+  return {
+    bootstrapServers: c.bootstrapServers,
+    clientId: stringOption('clientId', c.clientId, 'kafkawire-consumer') ?? 'kafkawire-consumer',
+    groupId,
+    autoOffsetReset: enumOption('autoOffsetReset', c.autoOffsetReset, 'latest', [
+      'earliest',
+      'latest',
+      'none',
+    ] as const),
+    isolationLevel: isolation === 'read_committed' ? 1 : 0,
+    fetchMinBytes: intOption('fetchMinBytes', c.fetchMinBytes, 1, 0, INT32_MAX),
+    fetchMaxBytes: intOption('fetchMaxBytes', c.fetchMaxBytes, 52_428_800, 1, INT32_MAX),
+    maxPartitionFetchBytes: intOption(
+      'maxPartitionFetchBytes',
+      c.maxPartitionFetchBytes,
+      1_048_576,
+      1,
+      INT32_MAX,
+    ),
+    fetchMaxWaitMs: intOption('fetchMaxWaitMs', c.fetchMaxWaitMs, 500, 0, INT32_MAX),
+    maxPollRecords: intOption('maxPollRecords', c.maxPollRecords, 500, 1, INT32_MAX),
+    requestTimeoutMs: intOption('requestTimeoutMs', c.requestTimeoutMs, 30_000, 1, INT32_MAX),
+    retryBackoffMs: intOption('retryBackoffMs', c.retryBackoffMs, 100, 0, INT32_MAX),
+    retryBackoffMaxMs: Math.max(
+      intOption('retryBackoffMaxMs', c.retryBackoffMaxMs, 1000, 0, INT32_MAX),
+      intOption('retryBackoffMs', c.retryBackoffMs, 100, 0, INT32_MAX),
+    ),
+    checkCrcs: boolOption('checkCrcs', c.checkCrcs, true),
+    metadataMaxAgeMs: intOption('metadataMaxAgeMs', c.metadataMaxAgeMs, 300_000, 0, INT32_MAX),
+    connectTimeoutMs:
+      c.connectTimeoutMs === undefined
+        ? undefined
+        : intOption('connectTimeoutMs', c.connectTimeoutMs, 10_000, 1, INT32_MAX),
+  };
+}

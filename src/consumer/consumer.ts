@@ -1,0 +1,626 @@
+/**
+ * Consumer: reads records from assigned partitions (Java: `KafkaConsumer`, manual assignment).
+ *
+ * Owns: one Cursor per assigned partition (its position, fetched-but-undelivered records, pause
+ * state, read-committed filter), one fetch loop per leader broker, and offset resets.
+ *
+ * Invariants:
+ * - A partition's records reach the application in offset order, each once per position: a
+ *   cursor delivers from `position` and moves it past what it delivered; a seek bumps the
+ *   cursor's epoch so a fetch answered for an older position is dropped.
+ * - At most one fetch per broker is in flight, each partition in at most one of them, and a
+ *   partition is fetched only while what it holds undelivered is under `maxPartitionFetchBytes`
+ *   and the consumer's total is under `fetchMaxBytes`: memory stays bounded however slow the
+ *   application is, while fetches run ahead of it.
+ * - Errors that retrying can fix (a moved leader, a dead connection) are retried inside; the
+ *   others surface from the next poll as typed errors, naming topic and partition.
+ */
+import { Cluster } from '../network/cluster.js';
+import { backoffMs, shouldRetry } from '../network/retry.js';
+import { Fetch, type FetchRequest, ListOffsets, ListOffsetsTimestamp } from '../protocol/apis/index.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { ConfigError, KafkaError, KafkawireError } from '../protocol/errors.js';
+import type { DecodedRecord } from '../protocol/records/layout.js';
+import { decodeRecordBatches } from '../protocol/records/record-batch.js';
+import { AbortFilter } from './abort-filter.js';
+import { type ConsumerConfig, type ResolvedConsumerConfig, resolveConsumerConfig } from './config.js';
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+/** Records of one partition, in offset order, as one poll hands them out. */
+export interface ConsumerBatch {
+  topic: string;
+  partition: number;
+  records: DecodedRecord[];
+  /** The partition's high watermark at the last fetch (lag = highWatermark - next offset). */
+  highWatermark: bigint;
+}
+
+export interface PollOptions {
+  /** How long to wait for records when none are buffered. Default 1000. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface RunOptions {
+  eachBatch?: (batch: ConsumerBatch) => Promise<void> | void;
+  eachMessage?: (m: { topic: string; partition: number; message: DecodedRecord }) => Promise<void> | void;
+  /** Stops the loop when aborted. */
+  signal?: AbortSignal;
+}
+
+class Cursor {
+  readonly topic: string;
+  readonly partition: number;
+  /** Next offset to hand to the application; null until reset or seek. */
+  position: bigint | null = null;
+  /** Next offset to fetch (position + what is buffered). */
+  fetchOffset: bigint | null = null;
+  buffered: DecodedRecord[] = [];
+  bufferedIndex = 0;
+  bufferedBytes = 0;
+  highWatermark = -1n;
+  paused = false;
+  inFlight = false;
+  resetting = false;
+  /** Bumped by seek/reset: a fetch sent under an older epoch is ignored. */
+  epoch = 0;
+  retryAt = 0;
+  attempts = 0;
+  error: Error | null = null;
+  readonly aborts = new AbortFilter();
+
+  constructor(topic: string, partition: number) {
+    this.topic = topic;
+    this.partition = partition;
+  }
+
+  get hasBuffered(): boolean {
+    return this.bufferedIndex < this.buffered.length;
+  }
+
+  clearBuffer(): void {
+    this.buffered = [];
+    this.bufferedIndex = 0;
+    this.bufferedBytes = 0;
+  }
+}
+
+const key = (topic: string, partition: number) => `${topic}\0${partition}`;
+
+/**
+ * A Kafka consumer over partitions assigned by hand. Async-iterable over batches; see `poll`
+ * and `run`.
+ */
+export class Consumer implements AsyncIterable<ConsumerBatch> {
+  readonly config: ResolvedConsumerConfig;
+  private readonly cluster: Cluster;
+  private readonly cursors = new Map<string, Cursor>();
+  private order: Cursor[] = [];
+  private nextCursor = 0;
+  private readonly loops = new Set<number>();
+  private bufferedBytes = 0;
+  private waiters: (() => void)[] = [];
+  private closed = false;
+  private connected: Promise<unknown> | null = null;
+  private resetting = false;
+  private refreshing: Promise<unknown> | null = null;
+
+  constructor(config: ConsumerConfig) {
+    this.config = resolveConsumerConfig(config);
+    const c = this.config;
+    this.cluster = new Cluster({
+      bootstrapServers: c.bootstrapServers,
+      clientId: c.clientId,
+      requestTimeoutMs: c.requestTimeoutMs + c.fetchMaxWaitMs,
+      metadataMaxAgeMs: c.metadataMaxAgeMs,
+      connectTimeoutMs: c.connectTimeoutMs,
+      tls: config.tls,
+      authenticate: config.authenticate,
+    });
+  }
+
+  /** Connects to the cluster. Optional: poll connects too. */
+  async connect(): Promise<void> {
+    this.connected ??= this.cluster.connect().catch((err: unknown) => {
+      this.connected = null;
+      throw err;
+    });
+    await this.connected;
+  }
+
+  /** Reads exactly these partitions from now on (Java: `assign`). Positions of kept partitions stay. */
+  assign(partitions: readonly TopicPartition[]): void {
+    this.assertOpen();
+    const next = new Map<string, Cursor>();
+    for (const tp of partitions) {
+      if (typeof tp?.topic !== 'string' || !Number.isInteger(tp.partition) || tp.partition < 0) {
+        throw new ConfigError('partitions', 'expected { topic: string, partition: non-negative integer }');
+      }
+      const k = key(tp.topic, tp.partition);
+      const existing = this.cursors.get(k) ?? next.get(k);
+      next.set(k, existing ?? new Cursor(tp.topic, tp.partition));
+    }
+    for (const [k, c] of this.cursors) if (!next.has(k)) this.bufferedBytes -= c.bufferedBytes;
+    this.cursors.clear();
+    for (const [k, c] of next) this.cursors.set(k, c);
+    this.order = [...next.values()];
+    this.nextCursor = 0;
+    this.cluster.addTopics(new Set(partitions.map((p) => p.topic)));
+    this.kick();
+  }
+
+  /** The partitions assigned. */
+  assignment(): TopicPartition[] {
+    return this.order.map((c) => ({ topic: c.topic, partition: c.partition }));
+  }
+
+  /** Next offset the application will get from a partition (null before it is known). */
+  position(tp: TopicPartition): bigint | null {
+    return this.cursor(tp).position;
+  }
+
+  /** Reads from `offset` next (Java: `seek`). */
+  seek(tp: TopicPartition, offset: bigint | number): void {
+    const c = this.cursor(tp);
+    const o = BigInt(offset);
+    if (o < 0n) throw new ConfigError('offset', `must be >= 0, got ${o}`);
+    this.setPosition(c, o);
+    this.kick();
+  }
+
+  /** Reads from the earliest (or latest) offset next (Java: `seekToBeginning` / `seekToEnd`). */
+  seekToBeginning(tps: readonly TopicPartition[] = this.assignment()): void {
+    for (const tp of tps) this.requestReset(this.cursor(tp), 'earliest');
+    this.kick();
+  }
+
+  seekToEnd(tps: readonly TopicPartition[] = this.assignment()): void {
+    for (const tp of tps) this.requestReset(this.cursor(tp), 'latest');
+    this.kick();
+  }
+
+  /** Stops handing out (and fetching) records of these partitions until `resume`. */
+  pause(tps: readonly TopicPartition[]): void {
+    for (const tp of tps) this.cursor(tp).paused = true;
+  }
+
+  resume(tps: readonly TopicPartition[]): void {
+    for (const tp of tps) this.cursor(tp).paused = false;
+    this.kick();
+  }
+
+  paused(): TopicPartition[] {
+    return this.order.filter((c) => c.paused).map((c) => ({ topic: c.topic, partition: c.partition }));
+  }
+
+  /**
+   * Up to `maxPollRecords` records, as batches per partition in offset order. Waits up to
+   * `timeoutMs` when nothing is buffered; resolves with an empty array then. Rejects with a
+   * partition's error (e.g. OFFSET_OUT_OF_RANGE with autoOffsetReset 'none') once.
+   */
+  async poll(options: PollOptions = {}): Promise<ConsumerBatch[]> {
+    this.assertOpen();
+    await this.connect();
+    const deadline = Date.now() + (options.timeoutMs ?? 1000);
+    for (;;) {
+      this.kick();
+      const out = this.take();
+      if (out.length > 0 || Date.now() >= deadline || options.signal?.aborted || this.closed) return out;
+      await this.waitForData(deadline, options.signal);
+    }
+  }
+
+  /** Batches as they come, until `close()` or the signal. */
+  async *batches(signal?: AbortSignal): AsyncGenerator<ConsumerBatch> {
+    while (!this.closed && !signal?.aborted) {
+      for (const b of await this.poll({ timeoutMs: 1000, signal })) yield b;
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<ConsumerBatch> {
+    return this.batches();
+  }
+
+  /** Calls `eachBatch` or `eachMessage` for everything read, in order, until close or abort. */
+  async run(options: RunOptions): Promise<void> {
+    if (!options.eachBatch && !options.eachMessage)
+      throw new ConfigError('run', 'give eachBatch or eachMessage');
+    for await (const batch of this.batches(options.signal)) {
+      if (options.eachBatch) await options.eachBatch(batch);
+      else if (options.eachMessage) {
+        for (const message of batch.records) {
+          await options.eachMessage({ topic: batch.topic, partition: batch.partition, message });
+        }
+      }
+    }
+  }
+
+  /** Stops fetching and closes the connections. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.kickTimer) clearTimeout(this.kickTimer);
+    this.wakeWaiters();
+    await this.cluster.close(1000);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private cursor(tp: TopicPartition): Cursor {
+    const c = this.cursors.get(key(tp.topic, tp.partition));
+    if (!c) throw new ConfigError('partition', `${tp.topic}-${tp.partition} is not assigned`);
+    return c;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new KafkawireError('Consumer is closed', false);
+  }
+
+  private setPosition(c: Cursor, offset: bigint): void {
+    this.bufferedBytes -= c.bufferedBytes;
+    c.clearBuffer();
+    c.aborts.clear();
+    c.epoch++;
+    c.position = offset;
+    c.fetchOffset = offset;
+    c.resetting = false;
+    c.error = null;
+    c.inFlight = false;
+  }
+
+  private resetTo = new Map<Cursor, 'earliest' | 'latest'>();
+
+  private requestReset(c: Cursor, to: 'earliest' | 'latest'): void {
+    this.bufferedBytes -= c.bufferedBytes;
+    c.clearBuffer();
+    c.epoch++;
+    c.position = null;
+    c.fetchOffset = null;
+    c.inFlight = false;
+    this.resetTo.set(c, to);
+  }
+
+  /** Hands out buffered records round-robin over partitions, up to maxPollRecords. */
+  private take(): ConsumerBatch[] {
+    const out: ConsumerBatch[] = [];
+    let budget = this.config.maxPollRecords;
+    const n = this.order.length;
+    for (let i = 0; i < n && budget > 0; i++) {
+      const c = this.order[(this.nextCursor + i) % n];
+      if (c.error) {
+        const err = c.error;
+        c.error = null;
+        if (out.length === 0) throw err;
+        c.error = err; // deliver what we have first, the error next poll
+        break;
+      }
+      if (c.paused || !c.hasBuffered) continue;
+      const end = Math.min(c.buffered.length, c.bufferedIndex + budget);
+      const records = c.buffered.slice(c.bufferedIndex, end);
+      c.bufferedIndex = end;
+      budget -= records.length;
+      c.position = records[records.length - 1].offset + 1n;
+      if (!c.hasBuffered) {
+        this.bufferedBytes -= c.bufferedBytes;
+        c.clearBuffer();
+      }
+      out.push({ topic: c.topic, partition: c.partition, records, highWatermark: c.highWatermark });
+    }
+    if (n > 0) this.nextCursor = (this.nextCursor + 1) % n;
+    return out;
+  }
+
+  private waitForData(deadline: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
+      signal?.addEventListener('abort', done, { once: true });
+      this.waiters.push(done);
+    });
+  }
+
+  private wakeWaiters(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** Starts what needs starting: offset resets, and a fetch loop per leader with work. */
+  private kick(): void {
+    if (this.closed || !this.connected) return;
+    for (const c of this.order) {
+      if (c.position === null && !this.resetTo.has(c) && !c.resetting) {
+        const policy = this.config.autoOffsetReset;
+        if (policy === 'none') {
+          if (!c.error) {
+            c.error = new KafkaError(
+              ErrorCode.OFFSET_OUT_OF_RANGE,
+              { topic: c.topic, partition: c.partition },
+              'no offset to start from and autoOffsetReset is none',
+            );
+            c.resetting = true; // until a seek
+            this.wakeWaiters();
+          }
+        } else {
+          this.resetTo.set(c, policy);
+        }
+      }
+    }
+    if (this.resetTo.size > 0) void this.runResets();
+    const nodes = new Set<number>();
+    for (const c of this.order) {
+      const leader = this.cluster.leaderFor(c.topic, c.partition);
+      if (leader === undefined) {
+        this.refreshSoon();
+        continue;
+      }
+      if (this.fetchable(c)) nodes.add(leader);
+    }
+    for (const node of nodes) {
+      if (!this.loops.has(node)) {
+        this.loops.add(node);
+        void this.fetchLoop(node).finally(() => this.loops.delete(node));
+      }
+    }
+  }
+
+  private fetchable(c: Cursor): boolean {
+    return (
+      c.fetchOffset !== null &&
+      !c.paused &&
+      !c.inFlight &&
+      c.error === null &&
+      c.retryAt <= Date.now() &&
+      c.bufferedBytes < this.config.maxPartitionFetchBytes &&
+      this.bufferedBytes < this.config.fetchMaxBytes
+    );
+  }
+
+  private kickTimer: NodeJS.Timeout | null = null;
+
+  /** Kicks again after `ms` (a partition's retry backoff ends then). */
+  private kickAfter(ms: number): void {
+    if (this.kickTimer || this.closed) return;
+    this.kickTimer = setTimeout(() => {
+      this.kickTimer = null;
+      this.kick();
+    }, ms);
+  }
+
+  private refreshSoon(): void {
+    if (this.refreshing) return;
+    this.refreshing = this.cluster
+      .refresh()
+      .catch(() => {})
+      .then(() => new Promise((r) => setTimeout(r, this.config.retryBackoffMs)))
+      .finally(() => {
+        this.refreshing = null;
+        this.kick();
+      });
+  }
+
+  private async runResets(): Promise<void> {
+    if (this.resetting) return;
+    this.resetting = true;
+    try {
+      while (this.resetTo.size > 0 && !this.closed) {
+        const batch = [...this.resetTo];
+        this.resetTo.clear();
+        const byLeader = new Map<number, [Cursor, 'earliest' | 'latest', number][]>();
+        for (const [c, to] of batch) {
+          if (!this.cursors.has(key(c.topic, c.partition))) continue;
+          const leader = this.cluster.leaderFor(c.topic, c.partition);
+          if (leader === undefined) {
+            this.resetTo.set(c, to);
+            continue;
+          }
+          c.resetting = true;
+          const list = byLeader.get(leader) ?? [];
+          list.push([c, to, c.epoch]);
+          byLeader.set(leader, list);
+        }
+        if (byLeader.size === 0) {
+          await this.cluster.refresh().catch(() => {});
+          await new Promise((r) => setTimeout(r, this.config.retryBackoffMs));
+          continue;
+        }
+        await Promise.all([...byLeader].map(([node, list]) => this.listOffsets(node, list)));
+      }
+    } finally {
+      this.resetting = false;
+      this.kick();
+    }
+  }
+
+  private async listOffsets(node: number, list: [Cursor, 'earliest' | 'latest', number][]): Promise<void> {
+    // A broker refuses one partition twice in a request; each cursor appears once here.
+    const topics = new Map<string, { partitionIndex: number; timestamp: bigint }[]>();
+    for (const [c, to] of list) {
+      const ps = topics.get(c.topic) ?? [];
+      ps.push({
+        partitionIndex: c.partition,
+        timestamp: to === 'earliest' ? ListOffsetsTimestamp.earliest : ListOffsetsTimestamp.latest,
+      });
+      topics.set(c.topic, ps);
+    }
+    try {
+      const res = await this.cluster.sendTo(node, ListOffsets, {
+        replicaId: -1,
+        isolationLevel: this.config.isolationLevel,
+        topics: [...topics].map(([name, partitions]) => ({ name, partitions })),
+      });
+      const results = new Map<string, { errorCode: number; offset: bigint }>();
+      for (const t of res.topics) for (const p of t.partitions) results.set(key(t.name, p.partitionIndex), p);
+      for (const [c, to, epoch] of list) {
+        c.resetting = false;
+        if (c.epoch !== epoch) continue; // seeked meanwhile
+        const r = results.get(key(c.topic, c.partition));
+        if (r && r.errorCode === ErrorCode.NONE) {
+          this.setPosition(c, r.offset);
+        } else {
+          const err = new KafkaError(r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, {
+            topic: c.topic,
+            partition: c.partition,
+          });
+          this.cluster.reportError(err);
+          if (err.retriable) this.resetTo.set(c, to);
+          else c.error = err;
+        }
+      }
+    } catch (err) {
+      this.cluster.reportError(err);
+      for (const [c, to] of list) {
+        c.resetting = false;
+        if (shouldRetry(err).retry) this.resetTo.set(c, to);
+        else c.error = err instanceof Error ? err : new Error(String(err));
+      }
+      await new Promise((r) => setTimeout(r, this.config.retryBackoffMs));
+    }
+  }
+
+  /** One broker's fetch loop: runs while that broker leads fetchable partitions. */
+  private async fetchLoop(node: number): Promise<void> {
+    while (!this.closed) {
+      const parts: { c: Cursor; offset: bigint; epoch: number }[] = [];
+      for (const c of this.order) {
+        if (this.cluster.leaderFor(c.topic, c.partition) === node && this.fetchable(c)) {
+          parts.push({ c, offset: c.fetchOffset as bigint, epoch: c.epoch });
+        }
+      }
+      if (parts.length === 0) return;
+      for (const p of parts) p.c.inFlight = true;
+      try {
+        await this.fetchOnce(node, parts);
+      } finally {
+        for (const p of parts) if (p.c.epoch === p.epoch) p.c.inFlight = false;
+      }
+    }
+  }
+
+  private async fetchOnce(
+    node: number,
+    parts: { c: Cursor; offset: bigint; epoch: number }[],
+  ): Promise<void> {
+    const byTopic = new Map<
+      string,
+      { partition: number; fetchOffset: bigint; partitionMaxBytes: number }[]
+    >();
+    for (const { c, offset } of parts) {
+      const list = byTopic.get(c.topic) ?? [];
+      list.push({
+        partition: c.partition,
+        fetchOffset: offset,
+        partitionMaxBytes: this.config.maxPartitionFetchBytes,
+      });
+      byTopic.set(c.topic, list);
+    }
+    let conn: Awaited<ReturnType<Cluster['connectionTo']>>;
+    let request: FetchRequest;
+    try {
+      conn = await this.cluster.connectionTo(node);
+      const version = conn.versionFor(Fetch);
+      const md = this.cluster.metadata;
+      request = {
+        maxWaitMs: this.config.fetchMaxWaitMs,
+        minBytes: this.config.fetchMinBytes,
+        maxBytes: this.config.fetchMaxBytes,
+        isolationLevel: this.config.isolationLevel,
+        topics: [...byTopic].map(([topic, partitions]) =>
+          version >= 13 ? { topicId: md.topics.get(topic)?.topicId, partitions } : { topic, partitions },
+        ),
+      };
+      const res = await conn.send(Fetch, request, {
+        timeoutMs: this.config.requestTimeoutMs + this.config.fetchMaxWaitMs,
+      });
+      const byId = new Map<string, string>();
+      for (const [name, t] of md.topics) byId.set(t.topicId, name);
+      const results = new Map<string, (typeof res.responses)[number]['partitions'][number]>();
+      for (const t of res.responses) {
+        const name = t.topic !== '' ? t.topic : (byId.get(t.topicId) ?? '');
+        for (const p of t.partitions) results.set(key(name, p.partitionIndex), p);
+      }
+      for (const part of parts)
+        this.onPartition(part, results.get(key(part.c.topic, part.c.partition)), node);
+    } catch (err) {
+      this.cluster.reportError(err);
+      const decision = shouldRetry(err);
+      for (const { c, epoch } of parts) {
+        if (c.epoch !== epoch) continue;
+        if (decision.retry) {
+          const wait = backoffMs(c.attempts++, this.config);
+          c.retryAt = Date.now() + wait;
+          this.kickAfter(wait);
+        } else c.error = err instanceof Error ? err : new Error(String(err));
+      }
+      if (decision.refreshMetadata) this.refreshSoon();
+      this.wakeWaiters();
+      await new Promise((r) => setTimeout(r, this.config.retryBackoffMs));
+    }
+  }
+
+  private onPartition(
+    part: { c: Cursor; offset: bigint; epoch: number },
+    p:
+      | {
+          errorCode: number;
+          highWatermark: bigint;
+          records: Buffer | null;
+          abortedTransactions: unknown[] | null;
+        }
+      | undefined,
+    node: number,
+  ): void {
+    const { c, offset, epoch } = part;
+    if (c.epoch !== epoch || !this.cursors.has(key(c.topic, c.partition))) return; // seeked or unassigned
+    if (!p) return;
+    const code = p.errorCode;
+    if (code === ErrorCode.NONE) {
+      c.attempts = 0;
+      c.highWatermark = p.highWatermark;
+      if (this.config.isolationLevel === 1) c.aborts.add(p.abortedTransactions as never);
+      if (!p.records || p.records.length === 0) return;
+      const { batches } = decodeRecordBatches(p.records, {
+        verifyCrc: this.config.checkCrcs,
+        fromOffset: offset,
+      });
+      let next = offset;
+      let bytes = 0;
+      for (const b of batches) {
+        if (b.lastOffset < next) continue;
+        next = b.lastOffset + 1n;
+        if (this.config.isolationLevel === 1 ? c.aborts.skips(b) : b.isControl) continue;
+        bytes += b.sizeInBytes;
+        for (const r of b.records) if (r.offset >= offset) c.buffered.push(r);
+      }
+      c.fetchOffset = next;
+      c.bufferedBytes += bytes;
+      this.bufferedBytes += bytes;
+      if (c.hasBuffered) this.wakeWaiters();
+      return;
+    }
+    const err = new KafkaError(code, { topic: c.topic, partition: c.partition, broker: `node ${node}` });
+    if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
+      if (this.config.autoOffsetReset === 'none') c.error = err;
+      else this.requestReset(c, this.config.autoOffsetReset);
+    } else if (err.retriable) {
+      this.cluster.reportError(err);
+      if (err.refreshMetadata) this.refreshSoon();
+      const wait = backoffMs(c.attempts++, this.config);
+      c.retryAt = Date.now() + wait;
+      this.kickAfter(wait);
+    } else {
+      c.error = err;
+    }
+    this.wakeWaiters();
+  }
+}
