@@ -4,7 +4,10 @@
  */
 
 export type { AutoOffsetReset, ConsumerConfig, IsolationLevelName } from './consumer/config.js';
-export type { ConsumerBatch, PollOptions, RunOptions, TopicPartition } from './consumer/consumer.js';
+export type { ConsumerBatch, PollOptions, RebalanceListener, RunOptions, TopicPartition } from './consumer/consumer.js';
+export type { Assignor, GroupAssignment, MemberSubscription } from './group/assignors/assignor.js';
+export { RangeAssignor } from './group/assignors/range.js';
+export { RoundRobinAssignor } from './group/assignors/round-robin.js';
 export { Consumer } from './consumer/consumer.js';
 export type {
   BrokerAddress,

@@ -2,6 +2,9 @@
  * Consumer configuration: options, the Java consumer's defaults, and checks that name the
  * option at fault.
  */
+
+import type { Assignor } from '../group/assignors/assignor.js';
+import { RangeAssignor } from '../group/assignors/range.js';
 import type { ClusterOptions } from '../network/cluster.js';
 import { boolOption, enumOption, intOption, rejectUnknownOptions, stringOption } from '../network/config.js';
 import { ConfigError } from '../protocol/errors.js';
@@ -41,6 +44,20 @@ export interface ConsumerConfig extends Pick<ClusterOptions, 'tls' | 'authentica
   checkCrcs?: boolean;
   /** Java: `metadata.max.age.ms`. Default 300000. */
   metadataMaxAgeMs?: number;
+  /** Commit delivered positions in the background and before rebalances and close (Java: `enable.auto.commit`). Default true. */
+  enableAutoCommit?: boolean;
+  /** Java: `auto.commit.interval.ms`. Default 5000. */
+  autoCommitIntervalMs?: number;
+  /** Java: `session.timeout.ms`. Default 45000. */
+  sessionTimeoutMs?: number;
+  /** Java: `heartbeat.interval.ms`. Default 3000. */
+  heartbeatIntervalMs?: number;
+  /** Longest gap between polls before the member leaves the group (Java: `max.poll.interval.ms`). Default 300000. */
+  maxPollIntervalMs?: number;
+  /** Static membership id (Java: `group.instance.id`, KIP-345). */
+  groupInstanceId?: string;
+  /** Assignors in order of preference (Java: `partition.assignment.strategy`). Default [range]. */
+  partitionAssignmentStrategy?: readonly Assignor[];
 }
 
 export interface ResolvedConsumerConfig {
@@ -60,6 +77,13 @@ export interface ResolvedConsumerConfig {
   checkCrcs: boolean;
   metadataMaxAgeMs: number;
   connectTimeoutMs?: number;
+  enableAutoCommit: boolean;
+  autoCommitIntervalMs: number;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  maxPollIntervalMs: number;
+  groupInstanceId: string | null;
+  partitionAssignmentStrategy: readonly Assignor[];
 }
 
 const KNOWN = [
@@ -81,6 +105,13 @@ const KNOWN = [
   'tls',
   'authenticate',
   'connectTimeoutMs',
+  'enableAutoCommit',
+  'autoCommitIntervalMs',
+  'sessionTimeoutMs',
+  'heartbeatIntervalMs',
+  'maxPollIntervalMs',
+  'groupInstanceId',
+  'partitionAssignmentStrategy',
 ] as const;
 
 const INT32_MAX = 2147483647;
@@ -98,7 +129,28 @@ export function resolveConsumerConfig(c: ConsumerConfig): ResolvedConsumerConfig
     'read_uncommitted',
     'read_committed',
   ] as const);
+  const strategy = c.partitionAssignmentStrategy ?? [RangeAssignor];
+  if (
+    !Array.isArray(strategy) ||
+    strategy.length === 0 ||
+    strategy.some((a) => typeof a?.assign !== 'function')
+  ) {
+    throw new ConfigError('partitionAssignmentStrategy', 'expected a non-empty array of assignors');
+  }
+  const sessionTimeoutMs = intOption('sessionTimeoutMs', c.sessionTimeoutMs, 45_000, 1, INT32_MAX);
+  const heartbeatIntervalMs = intOption('heartbeatIntervalMs', c.heartbeatIntervalMs, 3_000, 1, INT32_MAX);
+  if (heartbeatIntervalMs >= sessionTimeoutMs) {
+    throw new ConfigError('heartbeatIntervalMs', `must be lower than sessionTimeoutMs (${sessionTimeoutMs})`);
+  }
+  const groupInstanceId = stringOption('groupInstanceId', c.groupInstanceId, null);
   return {
+    enableAutoCommit: boolOption('enableAutoCommit', c.enableAutoCommit, true),
+    autoCommitIntervalMs: intOption('autoCommitIntervalMs', c.autoCommitIntervalMs, 5_000, 0, INT32_MAX),
+    sessionTimeoutMs,
+    heartbeatIntervalMs,
+    maxPollIntervalMs: intOption('maxPollIntervalMs', c.maxPollIntervalMs, 300_000, 1, INT32_MAX),
+    groupInstanceId: groupInstanceId === '' ? null : groupInstanceId,
+    partitionAssignmentStrategy: strategy,
     bootstrapServers: c.bootstrapServers,
     clientId: stringOption('clientId', c.clientId, 'kafkawire-consumer') ?? 'kafkawire-consumer',
     groupId,

@@ -15,6 +15,8 @@
  * - Errors that retrying can fix (a moved leader, a dead connection) are retried inside; the
  *   others surface from the next poll as typed errors, naming topic and partition.
  */
+
+import { GroupMembership } from '../group/membership.js';
 import { Cluster } from '../network/cluster.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
 import { Fetch, type FetchRequest, ListOffsets, ListOffsetsTimestamp } from '../protocol/apis/index.js';
@@ -50,6 +52,16 @@ export interface RunOptions {
   eachMessage?: (m: { topic: string; partition: number; message: DecodedRecord }) => Promise<void> | void;
   /** Stops the loop when aborted. */
   signal?: AbortSignal;
+}
+
+/** Called around rebalances (Java: `ConsumerRebalanceListener`). */
+export interface RebalanceListener {
+  /** Before partitions move away; offsets are committed first when auto-commit is on. */
+  onPartitionsRevoked?(partitions: TopicPartition[]): Promise<void> | void;
+  /** After a rebalance gave this member its partitions (positions from committed offsets). */
+  onPartitionsAssigned?(partitions: TopicPartition[]): Promise<void> | void;
+  /** The partitions were already given to another member (session expired, poll too late): nothing is committed. */
+  onPartitionsLost?(partitions: TopicPartition[]): Promise<void> | void;
 }
 
 class Cursor {
@@ -108,6 +120,11 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   private connected: Promise<unknown> | null = null;
   private resetting = false;
   private refreshing: Promise<unknown> | null = null;
+  private membership: GroupMembership | null = null;
+  private subscription: string[] | null = null;
+  private listener: RebalanceListener = {};
+  private lastCommitAt = Date.now();
+  private pollWatchdog: NodeJS.Timeout | null = null;
 
   constructor(config: ConsumerConfig) {
     this.config = resolveConsumerConfig(config);
@@ -151,6 +168,118 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     this.nextCursor = 0;
     this.cluster.addTopics(new Set(partitions.map((p) => p.topic)));
     this.kick();
+  }
+
+  /**
+   * Joins the consumer group (`groupId`) for these topics; the group's leader splits their
+   * partitions between its members, and rebalances move them as members come and go.
+   */
+  subscribe(topics: readonly string[], listener: RebalanceListener = {}): void {
+    this.assertOpen();
+    const groupId = this.config.groupId;
+    if (groupId === null)
+      throw new ConfigError('groupId', 'subscribe() needs a groupId; use assign() without one');
+    if (
+      !Array.isArray(topics) ||
+      topics.length === 0 ||
+      topics.some((t) => typeof t !== 'string' || t === '')
+    ) {
+      throw new ConfigError('topics', 'expected a non-empty array of topic names');
+    }
+    this.subscription = [...new Set(topics)].sort();
+    this.listener = listener;
+    this.cluster.addTopics(this.subscription);
+    this.membership ??= new GroupMembership(this.cluster, {
+      groupId,
+      groupInstanceId: this.config.groupInstanceId,
+      sessionTimeoutMs: this.config.sessionTimeoutMs,
+      rebalanceTimeoutMs: this.config.maxPollIntervalMs,
+      heartbeatIntervalMs: this.config.heartbeatIntervalMs,
+      assignors: this.config.partitionAssignmentStrategy,
+      retryBackoffMs: this.config.retryBackoffMs,
+      retryBackoffMaxMs: this.config.retryBackoffMaxMs,
+    });
+    this.membership.needsRejoin = true;
+  }
+
+  /**
+   * Commits the position of every assigned partition — the offset after the last record handed
+   * to the application — and resolves when the coordinator has them (Java: `commitSync`).
+   */
+  async commit(): Promise<void> {
+    const m = this.membership;
+    if (!m) throw new ConfigError('groupId', 'commit() needs a group: subscribe() with a groupId');
+    const offsets = [];
+    for (const c of this.order)
+      if (c.position !== null) offsets.push({ topic: c.topic, partition: c.partition, offset: c.position });
+    await m.commit(offsets);
+    this.lastCommitAt = Date.now();
+  }
+
+  /** Starts a commit and returns at once; `onComplete` hears how it went (Java: `commitAsync`). */
+  commitAsync(onComplete?: (err?: Error) => void): void {
+    this.commit().then(
+      () => onComplete?.(),
+      (err: unknown) => onComplete?.(err instanceof Error ? err : new Error(String(err))),
+    );
+  }
+
+  /** Runs the group's side of a poll: a rebalance if one is due, and the auto-commit. */
+  private async ensureGroup(): Promise<void> {
+    const m = this.membership;
+    if (!m || !this.subscription) return;
+    if (this.pollWatchdog) clearTimeout(this.pollWatchdog);
+    this.pollWatchdog = setTimeout(() => this.pollTooLate(), this.config.maxPollIntervalMs);
+    this.pollWatchdog.unref();
+    if (m.lost) {
+      const lost = this.assignment();
+      this.assign([]);
+      if (lost.length > 0) await this.listener.onPartitionsLost?.(lost);
+    }
+    if (m.needsRejoin) {
+      const revoked = this.assignment();
+      if (revoked.length > 0) {
+        // Eager protocol: commit what was delivered, then give everything up before the join.
+        if (this.config.enableAutoCommit) await this.commit().catch(() => {});
+        await this.listener.onPartitionsRevoked?.(revoked);
+        this.assign([]);
+      }
+      const subscription = this.subscription;
+      const assignment = await m.join(subscription, async (topics) => {
+        const md = await this.cluster.refresh(topics);
+        const counts = new Map<string, number>();
+        for (const t of topics) {
+          const info = md.topics.get(t);
+          if (info && info.errorCode === ErrorCode.NONE) counts.set(t, info.partitions.length);
+        }
+        return counts;
+      });
+      this.assign(assignment.partitions);
+      const committed = await m.committed(assignment.partitions);
+      for (const tp of assignment.partitions) {
+        const offset = committed.get(key(tp.topic, tp.partition));
+        if (offset !== undefined && offset >= 0n) this.setPosition(this.cursor(tp), offset);
+      }
+      this.kick();
+      await this.listener.onPartitionsAssigned?.(assignment.partitions);
+      this.lastCommitAt = Date.now();
+    } else if (
+      this.config.enableAutoCommit &&
+      Date.now() - this.lastCommitAt >= this.config.autoCommitIntervalMs
+    ) {
+      this.lastCommitAt = Date.now();
+      this.commitAsync();
+    }
+  }
+
+  /**
+   * The application did not poll within maxPollIntervalMs: leave the group so the others take
+   * the partitions (Java does the same from its heartbeat thread). The next poll rejoins.
+   */
+  private pollTooLate(): void {
+    const m = this.membership;
+    if (!m || this.closed) return;
+    void m.leaveForRejoin();
   }
 
   /** The partitions assigned. */
@@ -205,6 +334,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   async poll(options: PollOptions = {}): Promise<ConsumerBatch[]> {
     this.assertOpen();
     await this.connect();
+    await this.ensureGroup();
     const deadline = Date.now() + (options.timeoutMs ?? 1000);
     for (;;) {
       this.kick();
@@ -242,6 +372,16 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   /** Stops fetching and closes the connections. */
   async close(): Promise<void> {
     if (this.closed) return;
+    if (
+      this.membership &&
+      this.config.enableAutoCommit &&
+      !this.membership.lost &&
+      !this.membership.needsRejoin
+    ) {
+      await this.commit().catch(() => {});
+    }
+    if (this.pollWatchdog) clearTimeout(this.pollWatchdog);
+    await this.membership?.leave();
     this.closed = true;
     if (this.kickTimer) clearTimeout(this.kickTimer);
     this.wakeWaiters();

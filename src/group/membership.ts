@@ -1,0 +1,411 @@
+/**
+ * Membership in a classic consumer group (Java: `ConsumerCoordinator`): finding the coordinator,
+ * JoinGroup with the member-id round trip (KIP-394), the leader's assignment, SyncGroup, the
+ * background heartbeat, LeaveGroup, and committed offsets.
+ *
+ * Owns: the coordinator's node id, member id, generation, the current assignment, and the
+ * heartbeat timer. It does not fetch: the consumer asks `ensureActive()` before each poll and
+ * gets back a new assignment when a rebalance completed.
+ *
+ * Invariants: one join at a time; heartbeats run only while the member is stable; an error
+ * that says the member lost its place (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION,
+ * FENCED_INSTANCE_ID) marks the assignment lost, one that says a rebalance started marks a
+ * rejoin; the consumer learns of both on its next poll.
+ */
+import type { Cluster } from '../network/cluster.js';
+import { backoffMs, shouldRetry } from '../network/retry.js';
+import {
+  CoordinatorType,
+  FindCoordinator,
+  Heartbeat,
+  JoinGroup,
+  LeaveGroup,
+  OffsetCommit,
+  OffsetFetch,
+  SyncGroup,
+} from '../protocol/apis/index.js';
+import {
+  CONSUMER_PROTOCOL_TYPE,
+  decodeAssignment,
+  decodeSubscription,
+  encodeAssignment,
+  encodeSubscription,
+} from '../protocol/consumer-protocol.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { KafkaError, KafkawireError } from '../protocol/errors.js';
+import type { Assignor, MemberSubscription } from './assignors/assignor.js';
+
+export interface TopicPartitionOffset {
+  topic: string;
+  partition: number;
+  offset: bigint;
+}
+
+export interface MembershipOptions {
+  groupId: string;
+  groupInstanceId: string | null;
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  assignors: readonly Assignor[];
+  retryBackoffMs: number;
+  retryBackoffMaxMs: number;
+}
+
+export interface Assignment {
+  generation: number;
+  partitions: { topic: string; partition: number }[];
+}
+
+/** Errors after which this member's partitions may already belong to someone else. */
+const LOST = new Set<number>([
+  ErrorCode.UNKNOWN_MEMBER_ID,
+  ErrorCode.ILLEGAL_GENERATION,
+  ErrorCode.FENCED_INSTANCE_ID,
+]);
+/** Join/sync errors answered by joining again. */
+const REJOIN = new Set<number>([ErrorCode.REBALANCE_IN_PROGRESS, ErrorCode.UNKNOWN_MEMBER_ID]);
+/** Errors that mean the coordinator moved or is not ready. */
+const COORDINATOR = new Set<number>([
+  ErrorCode.NOT_COORDINATOR,
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+]);
+
+export class GroupMembership {
+  readonly options: MembershipOptions;
+  private readonly cluster: Cluster;
+  memberId = '';
+  generation = -1;
+  private coordinator: number | null = null;
+  /** A rebalance is needed (first join, REBALANCE_IN_PROGRESS, subscription change). */
+  needsRejoin = true;
+  /** Our partitions were taken from us (see LOST); the consumer must drop them uncommitted. */
+  lost = false;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(cluster: Cluster, options: MembershipOptions) {
+    this.cluster = cluster;
+    this.options = options;
+  }
+
+  /** The coordinator's node id, looked up once and again after it moves. */
+  async coordinatorNode(): Promise<number> {
+    if (this.coordinator !== null) return this.coordinator;
+    for (let attempt = 0; ; attempt++) {
+      const conn = await this.cluster.anyConnection();
+      const v = conn.versionFor(FindCoordinator);
+      const res = await conn.send(
+        FindCoordinator,
+        v >= 4
+          ? { keyType: CoordinatorType.group, coordinatorKeys: [this.options.groupId] }
+          : { key: this.options.groupId, keyType: CoordinatorType.group },
+      );
+      const c = v >= 4 ? res.coordinators[0] : { errorCode: res.errorCode, nodeId: res.nodeId };
+      if (c && c.errorCode === ErrorCode.NONE) {
+        // The coordinator is a broker of the metadata; refresh if we do not know it yet.
+        if (!this.cluster.metadata.brokers.has(c.nodeId)) await this.cluster.refresh();
+        this.coordinator = c.nodeId;
+        return c.nodeId;
+      }
+      const err = new KafkaError(c?.errorCode ?? ErrorCode.COORDINATOR_NOT_AVAILABLE, {});
+      if (!err.retriable) throw err;
+      await sleep(backoffMs(attempt, this.options));
+    }
+  }
+
+  private coordinatorFailed(code: number | null): void {
+    if (code === null || COORDINATOR.has(code)) this.coordinator = null;
+  }
+
+  /**
+   * Joins (or rejoins) the group and returns the new assignment. `topics` is this member's
+   * subscription; `partitionCounts` gives the leader the partition counts of every topic any
+   * member subscribes to.
+   */
+  async join(
+    topics: readonly string[],
+    partitionCounts: (topics: readonly string[]) => Promise<Map<string, number>>,
+  ): Promise<Assignment> {
+    this.stopHeartbeats();
+    for (let attempt = 0; ; attempt++) {
+      if (this.stopped) throw new KafkawireError('Consumer is closed', false);
+      let code: number | null = null;
+      try {
+        const node = await this.coordinatorNode();
+        const metadata = encodeSubscription({
+          topics: [...topics],
+          userData: null,
+          generationId: this.generation,
+        });
+        const join = await this.cluster.sendTo(
+          node,
+          JoinGroup,
+          {
+            groupId: this.options.groupId,
+            sessionTimeoutMs: this.options.sessionTimeoutMs,
+            rebalanceTimeoutMs: this.options.rebalanceTimeoutMs,
+            memberId: this.memberId,
+            groupInstanceId: this.options.groupInstanceId,
+            protocolType: CONSUMER_PROTOCOL_TYPE,
+            protocols: this.options.assignors.map((a) => ({ name: a.name, metadata })),
+          },
+          { timeoutMs: this.options.rebalanceTimeoutMs + 5_000 },
+        );
+        code = join.errorCode;
+        if (code === ErrorCode.MEMBER_ID_REQUIRED) {
+          // KIP-394: the broker hands out the member id, then expects the join again with it.
+          this.memberId = join.memberId;
+          attempt = -1;
+          continue;
+        }
+        if (code === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = '';
+        if (code !== ErrorCode.NONE) throw new KafkaError(code, { broker: `node ${node}` });
+        this.memberId = join.memberId;
+        this.generation = join.generationId;
+        let assignments: { memberId: string; assignment: Buffer }[] = [];
+        if (join.leader === join.memberId && !join.skipAssignment) {
+          assignments = await this.assign(join.protocolName ?? '', join.members, partitionCounts);
+        }
+        const sync = await this.cluster.sendTo(
+          node,
+          SyncGroup,
+          {
+            groupId: this.options.groupId,
+            generationId: this.generation,
+            memberId: this.memberId,
+            groupInstanceId: this.options.groupInstanceId,
+            protocolType: CONSUMER_PROTOCOL_TYPE,
+            protocolName: join.protocolName,
+            assignments,
+          },
+          { timeoutMs: this.options.rebalanceTimeoutMs + 5_000 },
+        );
+        code = sync.errorCode;
+        if (code !== ErrorCode.NONE) throw new KafkaError(code, { broker: `node ${node}` });
+        const decoded =
+          sync.assignment.length > 0 ? decodeAssignment(sync.assignment) : { assignedPartitions: [] };
+        const partitions: { topic: string; partition: number }[] = [];
+        for (const t of decoded.assignedPartitions)
+          for (const p of t.partitions) partitions.push({ topic: t.topic, partition: p });
+        this.needsRejoin = false;
+        this.lost = false;
+        this.startHeartbeats();
+        return { generation: this.generation, partitions };
+      } catch (err) {
+        this.coordinatorFailed(code);
+        this.cluster.reportError(err);
+        // A static member fenced by a newer instance of itself must stop (KIP-345).
+        if (err instanceof KafkaError && err.code === ErrorCode.FENCED_INSTANCE_ID) throw err;
+        const rejoin = err instanceof KafkaError && (REJOIN.has(err.code) || LOST.has(err.code));
+        if (!rejoin && !shouldRetry(err).retry) throw err;
+        await sleep(backoffMs(Math.min(attempt, 5), this.options));
+      }
+    }
+  }
+
+  /** The leader's part: run the assignor the group chose over every member's subscription. */
+  private async assign(
+    protocol: string,
+    members: { memberId: string; groupInstanceId: string | null; metadata: Buffer }[],
+    partitionCounts: (topics: readonly string[]) => Promise<Map<string, number>>,
+  ): Promise<{ memberId: string; assignment: Buffer }[]> {
+    const assignor = this.options.assignors.find((a) => a.name === protocol);
+    if (!assignor)
+      throw new KafkawireError(
+        `The group chose assignor "${protocol}", which this consumer does not have`,
+        false,
+      );
+    const subs: MemberSubscription[] = members.map((m) => {
+      const s = decodeSubscription(m.metadata);
+      return {
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        topics: s.topics,
+        ownedPartitions: s.ownedPartitions.map((o) => ({ topic: o.topic, partitions: o.partitions })),
+        userData: s.userData,
+      };
+    });
+    const all = new Set<string>();
+    for (const s of subs) for (const t of s.topics) all.add(t);
+    const counts = await partitionCounts([...all]);
+    const result = assignor.assign(subs, counts);
+    return subs.map((s) => {
+      const byTopic = result.get(s.memberId) ?? new Map<string, number[]>();
+      return {
+        memberId: s.memberId,
+        assignment: encodeAssignment({
+          assignedPartitions: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+          userData: null,
+        }),
+      };
+    });
+  }
+
+  private startHeartbeats(): void {
+    this.stopHeartbeats();
+    const beat = async () => {
+      this.heartbeatTimer = null;
+      if (this.stopped || this.needsRejoin || this.lost) return;
+      let code: number | null = null;
+      try {
+        const node = await this.coordinatorNode();
+        const res = await this.cluster.sendTo(node, Heartbeat, {
+          groupId: this.options.groupId,
+          generationId: this.generation,
+          memberId: this.memberId,
+          groupInstanceId: this.options.groupInstanceId,
+        });
+        code = res.errorCode;
+        if (code === ErrorCode.REBALANCE_IN_PROGRESS) this.needsRejoin = true;
+        else if (LOST.has(code)) {
+          if (code === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = '';
+          this.lost = true;
+          this.needsRejoin = true;
+        } else if (code !== ErrorCode.NONE) this.coordinatorFailed(code);
+      } catch (err) {
+        this.coordinatorFailed(null);
+        this.cluster.reportError(err);
+      }
+      if (!this.stopped && !this.needsRejoin && !this.lost) {
+        this.heartbeatTimer = setTimeout(beat, this.options.heartbeatIntervalMs);
+      }
+    };
+    this.heartbeatTimer = setTimeout(beat, this.options.heartbeatIntervalMs);
+  }
+
+  stopHeartbeats(): void {
+    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+  }
+
+  /** Commits offsets (the next offset to read, as Java) under the current generation. */
+  async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    const byTopic = new Map<
+      string,
+      { partitionIndex: number; committedOffset: bigint; committedMetadata: null }[]
+    >();
+    for (const o of offsets) {
+      const list = byTopic.get(o.topic) ?? [];
+      list.push({ partitionIndex: o.partition, committedOffset: o.offset, committedMetadata: null });
+      byTopic.set(o.topic, list);
+    }
+    for (let attempt = 0; ; attempt++) {
+      const node = await this.coordinatorNode();
+      let failed: KafkaError | null = null;
+      try {
+        const res = await this.cluster.sendTo(node, OffsetCommit, {
+          groupId: this.options.groupId,
+          generationIdOrMemberEpoch: this.generation,
+          memberId: this.memberId,
+          groupInstanceId: this.options.groupInstanceId,
+          topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+        });
+        for (const t of res.topics) {
+          for (const p of t.partitions) {
+            if (p.errorCode !== ErrorCode.NONE && !failed) {
+              failed = new KafkaError(p.errorCode, { topic: t.name, partition: p.partitionIndex });
+            }
+          }
+        }
+      } catch (err) {
+        this.coordinatorFailed(null);
+        if (!shouldRetry(err).retry || attempt >= 5) throw err;
+        await sleep(backoffMs(attempt, this.options));
+        continue;
+      }
+      if (!failed) return;
+      this.coordinatorFailed(failed.code);
+      if (LOST.has(failed.code) || failed.code === ErrorCode.REBALANCE_IN_PROGRESS) {
+        // The group moved on: these offsets are not ours to commit any more (Java's CommitFailedException).
+        this.needsRejoin = true;
+        throw failed;
+      }
+      if (!failed.retriable || attempt >= 5) throw failed;
+      await sleep(backoffMs(attempt, this.options));
+    }
+  }
+
+  /** Committed offsets of partitions (-1n where the group has none). */
+  async committed(partitions: readonly { topic: string; partition: number }[]): Promise<Map<string, bigint>> {
+    const byTopic = new Map<string, number[]>();
+    for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+    const topics = [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const node = await this.coordinatorNode();
+        const conn = await this.cluster.connectionTo(node);
+        const v = conn.versionFor(OffsetFetch);
+        const res = await conn.send(
+          OffsetFetch,
+          v >= 8
+            ? { groups: [{ groupId: this.options.groupId, topics }], requireStable: true }
+            : { groupId: this.options.groupId, topics, requireStable: true },
+        );
+        const groupError = v >= 8 ? (res.groups[0]?.errorCode ?? 0) : res.errorCode;
+        if (groupError !== ErrorCode.NONE) throw new KafkaError(groupError, {});
+        const out = new Map<string, bigint>();
+        for (const t of v >= 8 ? (res.groups[0]?.topics ?? []) : res.topics) {
+          for (const p of t.partitions) {
+            if (p.errorCode !== ErrorCode.NONE)
+              throw new KafkaError(p.errorCode, { topic: t.name, partition: p.partitionIndex });
+            out.set(`${t.name}\0${p.partitionIndex}`, p.committedOffset);
+          }
+        }
+        return out;
+      } catch (err) {
+        if (err instanceof KafkaError) this.coordinatorFailed(err.code);
+        else this.coordinatorFailed(null);
+        if (!shouldRetry(err).retry || attempt >= 10) throw err;
+        await sleep(backoffMs(attempt, this.options));
+      }
+    }
+  }
+
+  /** Leaves now and marks the assignment lost; the next ensure-active joins again as a new member. */
+  async leaveForRejoin(): Promise<void> {
+    this.stopHeartbeats();
+    const memberId = this.memberId;
+    this.lost = true;
+    this.needsRejoin = true;
+    this.memberId = '';
+    if (!memberId || this.coordinator === null) return;
+    try {
+      await this.cluster.sendTo(this.coordinator, LeaveGroup, {
+        groupId: this.options.groupId,
+        memberId,
+        members: [
+          {
+            memberId,
+            groupInstanceId: this.options.groupInstanceId,
+            reason: 'max.poll.interval.ms exceeded',
+          },
+        ],
+      });
+    } catch {
+      // The session timeout removes us anyway.
+    }
+  }
+
+  /** Leaves the group (not for a static member, which keeps its place for the session timeout). */
+  async leave(): Promise<void> {
+    this.stopped = true;
+    this.stopHeartbeats();
+    if (!this.memberId || this.options.groupInstanceId !== null || this.coordinator === null) return;
+    try {
+      await this.cluster.sendTo(this.coordinator, LeaveGroup, {
+        groupId: this.options.groupId,
+        memberId: this.memberId,
+        members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'the consumer is closing' }],
+      });
+    } catch {
+      // Leaving is a courtesy: the session timeout removes us anyway.
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

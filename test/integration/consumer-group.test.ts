@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Consumer, Producer, RoundRobinAssignor } from '../../src/index.js';
+import { Cluster } from '../../src/network/cluster.js';
+import { ConfigError } from '../../src/protocol/errors.js';
+import { brokers, uniqueTopic } from '../harness/kafka.js';
+import { createTopic, waitFor } from '../helpers/topics.js';
+
+let cluster: Cluster;
+beforeAll(async () => {
+  cluster = new Cluster({ bootstrapServers: brokers() });
+  await cluster.connect();
+});
+afterAll(() => cluster.close());
+
+/** A member that polls in the background, processes, then commits (at-least-once). */
+class Member {
+  readonly consumer: Consumer;
+  readonly processed: string[] = [];
+  private running = true;
+  private loop: Promise<void>;
+  dead = false;
+
+  constructor(
+    groupId: string,
+    topic: string,
+    extra: Partial<ConstructorParameters<typeof Consumer>[0]> = {},
+  ) {
+    this.consumer = new Consumer({
+      bootstrapServers: brokers(),
+      groupId,
+      autoOffsetReset: 'earliest',
+      enableAutoCommit: false,
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 500,
+      ...extra,
+    });
+    this.consumer.subscribe([topic]);
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const batches = await this.consumer.poll({ timeoutMs: 200 });
+      for (const b of batches) for (const r of b.records) this.processed.push(r.value?.toString() ?? '');
+      if (batches.length > 0 && this.running) await this.consumer.commit().catch(() => {});
+    }
+  }
+
+  partitions(): number[] {
+    return this.consumer
+      .assignment()
+      .map((p) => p.partition)
+      .sort((a, b) => a - b);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop.catch(() => {});
+    await this.consumer.close();
+  }
+
+  /** Dies without a LeaveGroup: no more heartbeats, connections cut. */
+  async kill(): Promise<void> {
+    this.running = false;
+    this.dead = true;
+    const internals = this.consumer as unknown as {
+      membership: { stopHeartbeats(): void; leave(): Promise<void> };
+      cluster: Cluster;
+      closed: boolean;
+    };
+    internals.membership.stopHeartbeats();
+    internals.closed = true;
+    await internals.cluster.close(0);
+    await this.loop.catch(() => {});
+  }
+}
+
+describe('consumer groups against the real broker', () => {
+  it('splits 6 partitions 2-2-2 over 3 members, and after one dies without leaving, the others take its partitions and every record is processed', async () => {
+    const topic = uniqueTopic('group');
+    const groupId = uniqueTopic('g');
+    await createTopic(cluster, topic, 6);
+    const members = [new Member(groupId, topic), new Member(groupId, topic), new Member(groupId, topic)];
+    try {
+      await waitFor(
+        () => members.every((m) => m.partitions().length === 2),
+        'three members with two partitions each',
+        30_000,
+      );
+      const all = members.flatMap((m) => m.partitions()).sort((a, b) => a - b);
+      expect(all).toEqual([0, 1, 2, 3, 4, 5]);
+
+      const producer = new Producer({ bootstrapServers: brokers() });
+      const total = 3000;
+      await producer.send(
+        Array.from({ length: total / 2 }, (_, i) => ({ topic, key: `k${i}`, value: `v${i}` })),
+      );
+      await waitFor(
+        () => members.reduce((n, m) => n + m.processed.length, 0) >= total / 2,
+        'the first half processed',
+      );
+
+      const victim = members[2];
+      const victimPartitions = victim.partitions();
+      await victim.kill();
+      await producer.send(
+        Array.from({ length: total / 2 }, (_, i) => ({
+          topic,
+          key: `k${i + total / 2}`,
+          value: `v${i + total / 2}`,
+        })),
+      );
+      await producer.close();
+
+      // After the session timeout the two survivors own all six partitions.
+      await waitFor(
+        () => members[0].partitions().length + members[1].partitions().length === 6,
+        'the survivors to take over',
+        30_000,
+      );
+      expect([...members[0].partitions(), ...members[1].partitions()].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(
+        victimPartitions.every((p) => [...members[0].partitions(), ...members[1].partitions()].includes(p)),
+      ).toBe(true);
+
+      const seen = () => new Set(members.flatMap((m) => m.processed));
+      await waitFor(() => seen().size === total, `all ${total} records processed`, 30_000);
+      const expected = new Set(Array.from({ length: total }, (_, i) => `v${i}`));
+      expect(seen()).toEqual(expected);
+    } finally {
+      for (const m of members) if (!m.dead) await m.stop();
+    }
+  });
+
+  it('resumes from committed offsets after a restart, with round-robin assignment', async () => {
+    const topic = uniqueTopic('resume');
+    const groupId = uniqueTopic('g');
+    await createTopic(cluster, topic, 2);
+    const producer = new Producer({ bootstrapServers: brokers() });
+    await producer.send(Array.from({ length: 100 }, (_, i) => ({ topic, partition: i % 2, value: `a${i}` })));
+    const first = new Member(groupId, topic, { partitionAssignmentStrategy: [RoundRobinAssignor] });
+    await waitFor(() => first.processed.length === 100, 'the first 100 records');
+    await first.stop(); // commits and leaves
+    await producer.send(Array.from({ length: 50 }, (_, i) => ({ topic, partition: i % 2, value: `b${i}` })));
+    await producer.close();
+    const second = new Member(groupId, topic, { partitionAssignmentStrategy: [RoundRobinAssignor] });
+    try {
+      await waitFor(() => second.processed.length >= 50, 'the next 50 records');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(second.processed.sort()).toEqual(Array.from({ length: 50 }, (_, i) => `b${i}`).sort());
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('auto-commits delivered offsets on close', async () => {
+    const topic = uniqueTopic('autocommit');
+    const groupId = uniqueTopic('g');
+    await createTopic(cluster, topic, 1);
+    const producer = new Producer({ bootstrapServers: brokers() });
+    await producer.send(Array.from({ length: 20 }, (_, i) => ({ topic, value: `v${i}` })));
+    await producer.close();
+    const a = new Consumer({
+      bootstrapServers: brokers(),
+      groupId,
+      autoOffsetReset: 'earliest',
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 500,
+    });
+    a.subscribe([topic]);
+    let n = 0;
+    while (n < 20) for (const b of await a.poll({ timeoutMs: 500 })) n += b.records.length;
+    await a.close();
+    const b = new Consumer({
+      bootstrapServers: brokers(),
+      groupId,
+      autoOffsetReset: 'earliest',
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 500,
+    });
+    b.subscribe([topic]);
+    try {
+      await b.poll({ timeoutMs: 1500 });
+      expect(b.position({ topic, partition: 0 })).toBe(20n);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('refuses subscribe without a groupId', () => {
+    const c = new Consumer({ bootstrapServers: brokers() });
+    expect(() => c.subscribe(['t'])).toThrow(ConfigError);
+  });
+});
