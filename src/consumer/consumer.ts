@@ -122,6 +122,9 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   private refreshing: Promise<unknown> | null = null;
   private membership: GroupMembership | null = null;
   private subscription: string[] | null = null;
+  private pattern: RegExp | null = null;
+  /** Topics and partition counts at the last join: a change means a rebalance (new partitions, new matches). */
+  private joinedView = '';
   private listener: RebalanceListener = {};
   private lastCommitAt = Date.now();
   private pollWatchdog: NodeJS.Timeout | null = null;
@@ -174,19 +177,28 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
    * Joins the consumer group (`groupId`) for these topics; the group's leader splits their
    * partitions between its members, and rebalances move them as members come and go.
    */
-  subscribe(topics: readonly string[], listener: RebalanceListener = {}): void {
+  subscribe(topics: readonly string[] | RegExp, listener: RebalanceListener = {}): void {
     this.assertOpen();
     const groupId = this.config.groupId;
     if (groupId === null)
       throw new ConfigError('groupId', 'subscribe() needs a groupId; use assign() without one');
-    if (
-      !Array.isArray(topics) ||
-      topics.length === 0 ||
-      topics.some((t) => typeof t !== 'string' || t === '')
-    ) {
-      throw new ConfigError('topics', 'expected a non-empty array of topic names');
+    if (topics instanceof RegExp) {
+      // A pattern: every topic of the cluster is watched, and matches are re-evaluated as
+      // metadata refreshes; a new match triggers a rebalance.
+      this.pattern = topics;
+      this.cluster.watchAllTopics();
+      this.subscription = [];
+    } else {
+      if (
+        !Array.isArray(topics) ||
+        topics.length === 0 ||
+        topics.some((t) => typeof t !== 'string' || t === '')
+      ) {
+        throw new ConfigError('topics', 'expected a non-empty array of topic names, or a RegExp');
+      }
+      this.pattern = null;
+      this.subscription = [...new Set(topics)].sort();
     }
-    this.subscription = [...new Set(topics)].sort();
     this.listener = listener;
     this.cluster.addTopics(this.subscription);
     this.membership ??= new GroupMembership(this.cluster, {
@@ -236,6 +248,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       this.assign([]);
       if (lost.length > 0) await this.listener.onPartitionsLost?.(lost);
     }
+    if (this.viewOfSubscription() !== this.joinedView) m.needsRejoin = true;
     if (m.needsRejoin) {
       const revoked = this.assignment();
       if (revoked.length > 0) {
@@ -244,6 +257,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         await this.listener.onPartitionsRevoked?.(revoked);
         this.assign([]);
       }
+      if (this.pattern) await this.cluster.refresh();
+      this.viewOfSubscription();
       const subscription = this.subscription;
       const assignment = await m.join(subscription, async (topics) => {
         const md = await this.cluster.refresh(topics);
@@ -254,6 +269,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         }
         return counts;
       });
+      this.joinedView = this.viewOfSubscription();
       this.assign(assignment.partitions);
       const committed = await m.committed(assignment.partitions);
       for (const tp of assignment.partitions) {
@@ -270,6 +286,25 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       this.lastCommitAt = Date.now();
       this.commitAsync();
     }
+  }
+
+  /**
+   * The subscribed topics (pattern matches recomputed) and their partition counts, as one
+   * string; refreshes metadata in the background when it is older than metadataMaxAgeMs.
+   */
+  private viewOfSubscription(): string {
+    const md = this.cluster.metadata;
+    if (Date.now() - md.updatedAt > this.config.metadataMaxAgeMs) void this.cluster.refresh().catch(() => {});
+    if (this.pattern) {
+      const re = this.pattern;
+      this.subscription = [...md.topics.values()]
+        .filter((t) => !t.isInternal && t.errorCode === ErrorCode.NONE && re.test(t.name))
+        .map((t) => t.name)
+        .sort();
+    }
+    return (this.subscription ?? [])
+      .map((t) => `${t}:${md.topics.get(t)?.partitions.length ?? -1}`)
+      .join(',');
   }
 
   /**

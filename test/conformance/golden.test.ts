@@ -21,6 +21,13 @@ import {
   writeRequestHeader,
 } from '../../src/protocol/api.js';
 import { IMPLEMENTED_APIS } from '../../src/protocol/apis/index.js';
+import {
+  ConsumerProtocol,
+  readAssignment,
+  readSubscription,
+  writeAssignment,
+  writeSubscription,
+} from '../../src/protocol/consumer-protocol.js';
 import { Reader } from '../../src/protocol/reader.js';
 import { ZERO_UUID } from '../../src/protocol/uuid.js';
 import { type TaggedField, Writer } from '../../src/protocol/writer.js';
@@ -30,7 +37,7 @@ type Json = null | boolean | number | bigint | string | Json[] | { [key: string]
 
 interface Vector {
   name: string;
-  kind: 'request' | 'response' | 'requestHeader' | 'responseHeader';
+  kind: 'request' | 'response' | 'requestHeader' | 'responseHeader' | 'subscription' | 'assignment';
   /** The message version; for headers, the header version. */
   version: number;
   /** Headers only: the API and API version the header belongs to. */
@@ -109,6 +116,63 @@ const RESPONSE_DEFAULTS: Record<string, Record<string, unknown>> = {
     'topics.numPartitions': -1,
     'topics.replicationFactor': -1,
     'topics.configs': null,
+  },
+  OffsetCommit: {
+    throttleTimeMs: 0,
+  },
+  OffsetFetch: {
+    throttleTimeMs: 0,
+    topics: [],
+    'topics.partitions.committedLeaderEpoch': -1,
+    errorCode: 0,
+    groups: [],
+  },
+  FindCoordinator: {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    errorMessage: null,
+    nodeId: -1,
+    host: '',
+    port: -1,
+    coordinators: [],
+  },
+  JoinGroup: {
+    protocolType: null,
+    skipAssignment: false,
+    'members.groupInstanceId': null,
+  },
+  Heartbeat: {
+    throttleTimeMs: 0,
+  },
+  LeaveGroup: {
+    throttleTimeMs: 0,
+    members: [],
+  },
+  SyncGroup: {
+    throttleTimeMs: 0,
+    protocolType: null,
+    protocolName: null,
+  },
+  DescribeGroups: {
+    throttleTimeMs: 0,
+    'groups.members.groupInstanceId': null,
+    'groups.authorizedOperations': INT32_MIN,
+  },
+  ListGroups: {
+    throttleTimeMs: 0,
+    'groups.groupState': '',
+    'groups.groupType': '',
+  },
+  DeleteTopics: {
+    'responses.topicId': ZERO_UUID,
+    'responses.errorMessage': null,
+  },
+  DescribeConfigs: {
+    'results.configs.configType': 0,
+    'results.configs.documentation': null,
+  },
+  DescribeCluster: {
+    endpointType: 1,
   },
 };
 
@@ -306,4 +370,60 @@ describe('request and response header golden vectors', () => {
       expect(r.remaining, 'bytes left after the response header').toBe(0);
     },
   );
+});
+
+/**
+ * The ConsumerProtocol bytes inside JoinGroup/SyncGroup (src/protocol/consumer-protocol.ts),
+ * version prefix included: each known version must encode to Java's bytes and decode to Java's
+ * JSON; a newer version must decode as Java's ConsumerProtocol reads it (the fields we know).
+ */
+describe('ConsumerProtocol golden vectors', () => {
+  const fixture = loadFixture(join(FIXTURES_DIR, 'consumer-protocol.json'));
+  const kinds = {
+    subscription: {
+      schema: loadSchema('ConsumerProtocolSubscription'),
+      range: ConsumerProtocol.subscription,
+      write: writeSubscription as (w: Writer, m: never, version: number) => void,
+      read: readSubscription as (r: Reader) => { version: number },
+      defaults: { ownedPartitions: [], generationId: -1, rackId: null } as Record<string, unknown>,
+    },
+    assignment: {
+      schema: loadSchema('ConsumerProtocolAssignment'),
+      range: ConsumerProtocol.assignment,
+      write: writeAssignment as (w: Writer, m: never, version: number) => void,
+      read: readAssignment as (r: Reader) => { version: number },
+      defaults: {} as Record<string, unknown>,
+    },
+  };
+
+  for (const [kind, k] of Object.entries(kinds)) {
+    const vectors = fixture.vectors.filter((v) => v.kind === kind);
+
+    it(`cover every ${kind} version we implement, and a newer one`, () => {
+      const [schemaMin, schemaMax] = k.schema.validVersions.split('-').map(Number);
+      expect([k.range.min, k.range.max]).toEqual([schemaMin, schemaMax]);
+      for (let v = k.range.min; v <= k.range.max; v++) {
+        expect(vectors.some((x) => x.version === v), `${kind} v${v}`).toBe(true);
+      }
+      expect(vectors.some((x) => x.version > k.range.max)).toBe(true);
+    });
+
+    const known = vectors.filter((v) => v.version <= k.range.max);
+    it.each(known.map((v) => [title(v), v] as const))('writes %s as Java does', (_, v) => {
+      const w = new Writer(64);
+      k.write(w, toRequest(v.json, k.schema.fields, new Map()) as never, v.version);
+      expect(w.view().toString('hex')).toBe(v.hex);
+    });
+
+    it.each(vectors.map((v) => [title(v), v] as const))('reads %s as Java does', (_, v) => {
+      const r = new Reader(Buffer.from(v.hex, 'hex'));
+      const { version, ...ours } = k.read(r);
+      expect(version).toBe(v.version);
+      // Fields of versions we do not know are left unread, as Java leaves them.
+      if (v.version <= k.range.max) expect(r.remaining, 'bytes left after the message').toBe(0);
+      expect(ours).toEqual(
+        expectedResponse(v.json, ours, { defaults: k.defaults, version: v.version, planted: new Map() }),
+      );
+    });
+  }
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Consumer, Producer, RoundRobinAssignor } from '../../src/index.js';
 import { Cluster } from '../../src/network/cluster.js';
+import { CreatePartitions } from '../../src/protocol/apis/index.js';
 import { ConfigError } from '../../src/protocol/errors.js';
 import { brokers, uniqueTopic } from '../harness/kafka.js';
 import { createTopic, waitFor } from '../helpers/topics.js';
@@ -24,6 +25,7 @@ class Member {
     groupId: string,
     topic: string,
     extra: Partial<ConstructorParameters<typeof Consumer>[0]> = {},
+    pattern?: RegExp,
   ) {
     this.consumer = new Consumer({
       bootstrapServers: brokers(),
@@ -34,7 +36,7 @@ class Member {
       heartbeatIntervalMs: 500,
       ...extra,
     });
-    this.consumer.subscribe([topic]);
+    this.consumer.subscribe(pattern ?? [topic]);
     this.loop = this.run();
   }
 
@@ -184,6 +186,48 @@ describe('consumer groups against the real broker', () => {
       expect(b.position({ topic, partition: 0 })).toBe(20n);
     } finally {
       await b.close();
+    }
+  });
+
+  it('rebalances when a subscribed topic grows, and reads the new partitions', async () => {
+    const topic = uniqueTopic('grow');
+    const groupId = uniqueTopic('g');
+    await createTopic(cluster, topic, 1);
+    const member = new Member(groupId, topic, { metadataMaxAgeMs: 500 });
+    try {
+      await waitFor(() => member.partitions().length === 1, 'the first assignment');
+      const conn = await cluster.anyConnection();
+      const res = await conn.send(CreatePartitions, {
+        topics: [{ name: topic, count: 3 }],
+        timeoutMs: 30_000,
+      });
+      expect(res.results[0].errorCode).toBe(0);
+      await waitFor(() => member.partitions().length === 3, 'the grown assignment', 30_000);
+      await cluster.refresh([topic]);
+      const producer = new Producer({ bootstrapServers: brokers() });
+      await producer.send({ topic, partition: 2, value: 'in the new partition' });
+      await producer.close();
+      await waitFor(() => member.processed.includes('in the new partition'), 'the record of partition 2');
+    } finally {
+      await member.stop();
+    }
+  });
+
+  it('subscribes by pattern and picks up a new matching topic', async () => {
+    const prefix = uniqueTopic('pattern');
+    const groupId = uniqueTopic('g');
+    await createTopic(cluster, `${prefix}-a`, 1);
+    const member = new Member(groupId, '', { metadataMaxAgeMs: 500 }, new RegExp(`^${prefix}-`));
+    try {
+      await waitFor(() => member.consumer.assignment().length === 1, 'the first match');
+      await createTopic(cluster, `${prefix}-b`, 2);
+      await waitFor(() => member.consumer.assignment().length === 3, 'the new match', 30_000);
+      const producer = new Producer({ bootstrapServers: brokers() });
+      await producer.send({ topic: `${prefix}-b`, partition: 1, value: 'matched' });
+      await producer.close();
+      await waitFor(() => member.processed.includes('matched'), 'the record of the new topic');
+    } finally {
+      await member.stop();
     }
   });
 

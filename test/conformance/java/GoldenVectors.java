@@ -116,6 +116,110 @@ import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.utils.AppInfoParser;
+// Consumer-group and offset APIs (GroupVectors)
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.MessageUtil;
+import org.apache.kafka.common.message.ConsumerProtocolAssignment;
+import org.apache.kafka.common.message.ConsumerProtocolAssignmentJsonConverter;
+import org.apache.kafka.common.message.ConsumerProtocolSubscription;
+import org.apache.kafka.common.message.ConsumerProtocolSubscriptionJsonConverter;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitRequestDataJsonConverter;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetCommitResponseDataJsonConverter;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.OffsetFetchRequestDataJsonConverter;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
+import org.apache.kafka.common.message.OffsetFetchResponseDataJsonConverter;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorRequestDataJsonConverter;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.message.FindCoordinatorResponseDataJsonConverter;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestDataJsonConverter;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.JoinGroupResponseDataJsonConverter;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.HeartbeatRequestDataJsonConverter;
+import org.apache.kafka.common.message.HeartbeatResponseData;
+import org.apache.kafka.common.message.HeartbeatResponseDataJsonConverter;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
+import org.apache.kafka.common.message.LeaveGroupRequestDataJsonConverter;
+import org.apache.kafka.common.message.LeaveGroupResponseData;
+import org.apache.kafka.common.message.LeaveGroupResponseDataJsonConverter;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupRequestDataJsonConverter;
+import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.message.SyncGroupResponseDataJsonConverter;
+import org.apache.kafka.common.message.DescribeGroupsRequestData;
+import org.apache.kafka.common.message.DescribeGroupsRequestDataJsonConverter;
+import org.apache.kafka.common.message.DescribeGroupsResponseData;
+import org.apache.kafka.common.message.DescribeGroupsResponseDataJsonConverter;
+import org.apache.kafka.common.message.ListGroupsRequestData;
+import org.apache.kafka.common.message.ListGroupsRequestDataJsonConverter;
+import org.apache.kafka.common.message.ListGroupsResponseData;
+import org.apache.kafka.common.message.ListGroupsResponseDataJsonConverter;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
+import org.apache.kafka.common.message.DeleteGroupsRequestDataJsonConverter;
+import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.message.DeleteGroupsResponseDataJsonConverter;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteRequestDataJsonConverter;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.OffsetDeleteResponseDataJsonConverter;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestDataJsonConverter;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseDataJsonConverter;
+import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
+import org.apache.kafka.common.message.ConsumerGroupDescribeRequestDataJsonConverter;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseDataJsonConverter;
+import java.util.LinkedHashMap;
+import java.util.function.Function;
+import org.apache.kafka.common.message.CreateAclsRequestData;
+import org.apache.kafka.common.message.CreateAclsRequestDataJsonConverter;
+import org.apache.kafka.common.message.CreateAclsResponseData;
+import org.apache.kafka.common.message.CreateAclsResponseDataJsonConverter;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.CreatePartitionsRequestDataJsonConverter;
+import org.apache.kafka.common.message.CreatePartitionsResponseData;
+import org.apache.kafka.common.message.CreatePartitionsResponseDataJsonConverter;
+import org.apache.kafka.common.message.DeleteAclsRequestData;
+import org.apache.kafka.common.message.DeleteAclsRequestDataJsonConverter;
+import org.apache.kafka.common.message.DeleteAclsResponseData;
+import org.apache.kafka.common.message.DeleteAclsResponseDataJsonConverter;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsRequestDataJsonConverter;
+import org.apache.kafka.common.message.DeleteRecordsResponseData;
+import org.apache.kafka.common.message.DeleteRecordsResponseDataJsonConverter;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsRequestDataJsonConverter;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.DeleteTopicsResponseDataJsonConverter;
+import org.apache.kafka.common.message.DescribeAclsRequestData;
+import org.apache.kafka.common.message.DescribeAclsRequestDataJsonConverter;
+import org.apache.kafka.common.message.DescribeAclsResponseData;
+import org.apache.kafka.common.message.DescribeAclsResponseDataJsonConverter;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
+import org.apache.kafka.common.message.DescribeClusterRequestDataJsonConverter;
+import org.apache.kafka.common.message.DescribeClusterResponseData;
+import org.apache.kafka.common.message.DescribeClusterResponseDataJsonConverter;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeConfigsRequestDataJsonConverter;
+import org.apache.kafka.common.message.DescribeConfigsResponseData;
+import org.apache.kafka.common.message.DescribeConfigsResponseDataJsonConverter;
+import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
+import org.apache.kafka.common.message.DescribeTopicPartitionsRequestDataJsonConverter;
+import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData;
+import org.apache.kafka.common.message.DescribeTopicPartitionsResponseDataJsonConverter;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestDataJsonConverter;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseDataJsonConverter;
 
 public class GoldenVectors {
   /** The version ranges src/protocol/apis implements (golden.test.ts fails if a module outgrows them). */
@@ -210,6 +314,8 @@ public class GoldenVectors {
     write(out.resolve("metadata.json"), "Metadata", ApiKeys.METADATA, metadata);
     write(out.resolve("create-topics.json"), "CreateTopics", ApiKeys.CREATE_TOPICS, createTopics);
     write(out.resolve("init-producer-id.json"), "InitProducerId", ApiKeys.INIT_PRODUCER_ID, initProducerId);
+    AdminVectors.writeAll(out);
+    GroupVectors.writeAll(out);
     write(out.resolve("headers.json"), "RequestHeader/ResponseHeader", null, headers());
   }
 
@@ -884,6 +990,1646 @@ public class GoldenVectors {
     }
   }
 
+  /**
+   * Admin APIs: DeleteTopics, DeleteRecords, Describe/Create/DeleteAcls, DescribeConfigs,
+   * CreatePartitions, IncrementalAlterConfigs, DescribeCluster, DescribeTopicPartitions. One fixture
+   * each, plus their header vectors (added to headers.json by headers()).
+   */
+  static final class AdminVectors {
+    /** The version ranges src/protocol/apis implements, in key order. */
+    static final Map<ApiKeys, short[]> RANGES = new LinkedHashMap<>();
+    static {
+      RANGES.put(ApiKeys.DELETE_TOPICS, new short[] {1, 6});
+      RANGES.put(ApiKeys.DELETE_RECORDS, new short[] {0, 2});
+      RANGES.put(ApiKeys.DESCRIBE_ACLS, new short[] {1, 3});
+      RANGES.put(ApiKeys.CREATE_ACLS, new short[] {1, 3});
+      RANGES.put(ApiKeys.DELETE_ACLS, new short[] {1, 3});
+      RANGES.put(ApiKeys.DESCRIBE_CONFIGS, new short[] {1, 4});
+      RANGES.put(ApiKeys.CREATE_PARTITIONS, new short[] {0, 3});
+      RANGES.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new short[] {0, 1});
+      RANGES.put(ApiKeys.DESCRIBE_CLUSTER, new short[] {0, 1});
+      RANGES.put(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new short[] {0, 0});
+    }
+
+    static void writeAll(Path out) throws Exception {
+      write(out, "DeleteTopics", ApiKeys.DELETE_TOPICS, DeleteTopicsVectors::requests, DeleteTopicsVectors::responses);
+      write(out, "DeleteRecords", ApiKeys.DELETE_RECORDS, DeleteRecordsVectors::requests, DeleteRecordsVectors::responses);
+      write(out, "DescribeAcls", ApiKeys.DESCRIBE_ACLS, AclVectors::describeRequests, AclVectors::describeResponses);
+      write(out, "CreateAcls", ApiKeys.CREATE_ACLS, AclVectors::createRequests, AclVectors::createResponses);
+      write(out, "DeleteAcls", ApiKeys.DELETE_ACLS, AclVectors::deleteRequests, AclVectors::deleteResponses);
+      write(out, "DescribeConfigs", ApiKeys.DESCRIBE_CONFIGS, DescribeConfigsVectors::requests, DescribeConfigsVectors::responses);
+      write(out, "CreatePartitions", ApiKeys.CREATE_PARTITIONS, CreatePartitionsVectors::requests, CreatePartitionsVectors::responses);
+      write(out, "IncrementalAlterConfigs", ApiKeys.INCREMENTAL_ALTER_CONFIGS, IncrementalAlterConfigsVectors::requests,
+          IncrementalAlterConfigsVectors::responses);
+      write(out, "DescribeCluster", ApiKeys.DESCRIBE_CLUSTER, DescribeClusterVectors::requests, DescribeClusterVectors::responses);
+      write(out, "DescribeTopicPartitions", ApiKeys.DESCRIBE_TOPIC_PARTITIONS, DescribeTopicPartitionsVectors::requests,
+          DescribeTopicPartitionsVectors::responses);
+    }
+
+    /** Requests then responses at each version of our range; the file is the kebab-case API name. */
+    static void write(Path out, String apiName, ApiKeys api, Function<Short, List<Vector>> requests,
+        Function<Short, List<Vector>> responses) throws Exception {
+      short[] range = RANGES.get(api);
+      List<Vector> all = new ArrayList<>();
+      for (short v : versions(api, range[0], range[1])) {
+        all.addAll(requests.apply(v));
+        all.addAll(responses.apply(v));
+      }
+      String file = apiName.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase() + ".json";
+      GoldenVectors.write(out.resolve(file), apiName, api, all);
+    }
+
+    /** Request and response header vectors at each version, correlation ids from `firstCorrelationId`. */
+    static List<Vector> headers(int firstCorrelationId) {
+      List<Vector> out = new ArrayList<>();
+      int correlationId = firstCorrelationId;
+      for (Map.Entry<ApiKeys, short[]> e : RANGES.entrySet()) {
+        ApiKeys api = e.getKey();
+        for (short v : versions(api, e.getValue()[0], e.getValue()[1])) {
+          out.add(requestHeader(api.name + " v" + v, api, v, correlationId, "kafkawire"));
+          out.add(responseHeader(api.name + " v" + v, api, v, correlationId));
+          correlationId++;
+        }
+      }
+      return out;
+    }
+
+    static List<Integer> ints(Integer... values) {
+      return new ArrayList<>(List.of(values));
+    }
+  }
+
+  /** DeleteTopics (key 20): names before v6, names or ids from v6. */
+  static final class DeleteTopicsVectors {
+    static List<Vector> requests(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(request("two topics by name", v, byName(v, 30000, "orders", "payments")));
+      out.add(request("non-ASCII name, zero timeout", v, byName(v, 0, "tëst")));
+      out.add(request("no topics", v, byName(v, 1000)));
+      if (v >= 6) {
+        DeleteTopicsRequestData m = new DeleteTopicsRequestData().setTimeoutMs(30000);
+        m.topics().add(new DeleteTopicsRequestData.DeleteTopicState().setName(null).setTopicId(ORDERS_ID));
+        m.topics().add(new DeleteTopicsRequestData.DeleteTopicState().setName(null).setTopicId(OFFSETS_ID));
+        out.add(request("two topics by id, null names", v, m));
+      }
+      return out;
+    }
+
+    /** `topics` (v6+) and `topicNames` (v0-v5) are not ignorable: each is set only where it exists. */
+    static DeleteTopicsRequestData byName(short v, int timeoutMs, String... names) {
+      DeleteTopicsRequestData m = new DeleteTopicsRequestData().setTimeoutMs(timeoutMs);
+      for (String name : names) {
+        if (v >= 6) m.topics().add(new DeleteTopicsRequestData.DeleteTopicState().setName(name).setTopicId(Uuid.ZERO_UUID));
+        else m.topicNames().add(name);
+      }
+      return m;
+    }
+
+    static Vector request(String name, short v, DeleteTopicsRequestData m) {
+      return vector(name, "request", v, m, DeleteTopicsRequestDataJsonConverter::write, DeleteTopicsRequestData::new);
+    }
+
+    static List<Vector> responses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(response("deleted, unknown topic, deletion disabled", v, results(v), null));
+      if (v >= 4) {
+        DeleteTopicsResponseData m = results(v);
+        Planted planted = new Planted()
+            .add(m.responses().find("orders").unknownTaggedFields(), "responses[0]", 1, "abcd")
+            .add(m.unknownTaggedFields(), "", 0, "");
+        out.add(response("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      if (v >= 6) {
+        DeleteTopicsResponseData m = new DeleteTopicsResponseData().setThrottleTimeMs(0);
+        m.responses().add(new DeleteTopicsResponseData.DeletableTopicResult().setName("orders").setTopicId(ORDERS_ID));
+        // UNKNOWN_TOPIC_ID: asked for by id, so no name
+        m.responses().add(new DeleteTopicsResponseData.DeletableTopicResult().setName(null).setTopicId(UNKNOWN_ID)
+            .setErrorCode((short) 100).setErrorMessage("This server does not host this topic ID."));
+        out.add(response("deleted by id, unknown topic id with a null name", v, m, null));
+      }
+      out.add(response("throttled, no topics", v, new DeleteTopicsResponseData().setThrottleTimeMs(2000), null));
+      return out;
+    }
+
+    /** topicId (v6+) and errorMessage (v5+) are ignorable: set throughout, dropped where absent. */
+    static DeleteTopicsResponseData results(short v) {
+      DeleteTopicsResponseData m = new DeleteTopicsResponseData().setThrottleTimeMs(0);
+      m.responses().add(new DeleteTopicsResponseData.DeletableTopicResult().setName("orders").setTopicId(ORDERS_ID)
+          .setErrorCode((short) 0).setErrorMessage(null));
+      // UNKNOWN_TOPIC_OR_PARTITION
+      m.responses().add(new DeleteTopicsResponseData.DeletableTopicResult().setName("missing").setTopicId(Uuid.ZERO_UUID)
+          .setErrorCode((short) 3).setErrorMessage("This server does not host this topic-partition."));
+      // TOPIC_DELETION_DISABLED
+      m.responses().add(new DeleteTopicsResponseData.DeletableTopicResult().setName("tëst").setTopicId(OFFSETS_ID)
+          .setErrorCode((short) 73).setErrorMessage(null));
+      return m;
+    }
+
+    static Vector response(String name, short v, DeleteTopicsResponseData m, Planted planted) {
+      return vector(name, "response", v, m, DeleteTopicsResponseDataJsonConverter::write, DeleteTopicsResponseData::new, planted);
+    }
+  }
+
+  /** DeleteRecords (key 21). */
+  static final class DeleteRecordsVectors {
+    static List<Vector> requests(short v) {
+      List<Vector> out = new ArrayList<>();
+      DeleteRecordsRequestData m = new DeleteRecordsRequestData().setTimeoutMs(30000);
+      DeleteRecordsRequestData.DeleteRecordsTopic orders = new DeleteRecordsRequestData.DeleteRecordsTopic().setName("orders");
+      orders.partitions().add(new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(0).setOffset(100));
+      // -1: up to the high watermark
+      orders.partitions().add(new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(1).setOffset(-1));
+      m.topics().add(orders);
+      DeleteRecordsRequestData.DeleteRecordsTopic payments = new DeleteRecordsRequestData.DeleteRecordsTopic().setName("payments");
+      payments.partitions().add(new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(3).setOffset(9007199254740993L));
+      m.topics().add(payments);
+      out.add(request("two topics, an offset beyond 2^53, up to the high watermark", v, m));
+      out.add(request("no topics", v, new DeleteRecordsRequestData().setTimeoutMs(0)));
+      return out;
+    }
+
+    static Vector request(String name, short v, DeleteRecordsRequestData m) {
+      return vector(name, "request", v, m, DeleteRecordsRequestDataJsonConverter::write, DeleteRecordsRequestData::new);
+    }
+
+    static List<Vector> responses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(response("low watermarks and errors", v, results(), null));
+      if (v >= 2) {
+        DeleteRecordsResponseData m = results();
+        Planted planted = new Planted()
+            .add(m.topics().find("orders").partitions().find(1).unknownTaggedFields(), "topics[0].partitions[1]", 2, "00")
+            .add(m.topics().find("orders").unknownTaggedFields(), "topics[0]", 0, "0102")
+            .add(m.unknownTaggedFields(), "", 3, "");
+        out.add(response("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      out.add(response("throttled, no topics", v, new DeleteRecordsResponseData().setThrottleTimeMs(100), null));
+      return out;
+    }
+
+    static DeleteRecordsResponseData results() {
+      DeleteRecordsResponseData m = new DeleteRecordsResponseData().setThrottleTimeMs(0);
+      DeleteRecordsResponseData.DeleteRecordsTopicResult orders = new DeleteRecordsResponseData.DeleteRecordsTopicResult().setName("orders");
+      orders.partitions().add(partition(0, 100, 0));
+      // NOT_LEADER_OR_FOLLOWER
+      orders.partitions().add(partition(1, -1, 6));
+      m.topics().add(orders);
+      DeleteRecordsResponseData.DeleteRecordsTopicResult payments = new DeleteRecordsResponseData.DeleteRecordsTopicResult().setName("payments");
+      payments.partitions().add(partition(3, 9007199254740993L, 0));
+      m.topics().add(payments);
+      // OFFSET_OUT_OF_RANGE: beyond the high watermark
+      DeleteRecordsResponseData.DeleteRecordsTopicResult other = new DeleteRecordsResponseData.DeleteRecordsTopicResult().setName("tëst");
+      other.partitions().add(partition(0, -1, 1));
+      m.topics().add(other);
+      return m;
+    }
+
+    static DeleteRecordsResponseData.DeleteRecordsPartitionResult partition(int index, long lowWatermark, int error) {
+      return new DeleteRecordsResponseData.DeleteRecordsPartitionResult().setPartitionIndex(index)
+          .setLowWatermark(lowWatermark).setErrorCode((short) error);
+    }
+
+    static Vector response(String name, short v, DeleteRecordsResponseData m, Planted planted) {
+      return vector(name, "response", v, m, DeleteRecordsResponseDataJsonConverter::write, DeleteRecordsResponseData::new, planted);
+    }
+  }
+
+  /** DescribeAcls, CreateAcls, DeleteAcls (keys 29-31): the codes are Java's AclOperation etc. */
+  static final class AclVectors {
+    static final byte ANY = 1, TOPIC = 2, GROUP = 3, USER = 7;
+    static final byte LITERAL = 3, PREFIXED = 4, MATCH = 2;
+    static final byte OP_ALL = 2, OP_READ = 3, OP_WRITE = 4, OP_DESCRIBE_TOKENS = 14;
+    static final byte DENY = 2, ALLOW = 3;
+
+    static List<Vector> describeRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(describeRequest("literal topic, any principal and host", v, new DescribeAclsRequestData()
+          .setResourceTypeFilter(TOPIC).setResourceNameFilter("orders").setPatternTypeFilter(LITERAL)
+          .setPrincipalFilter(null).setHostFilter(null).setOperation(ANY).setPermissionType(ANY)));
+      out.add(describeRequest("match any resource for a principal on a host", v, new DescribeAclsRequestData()
+          .setResourceTypeFilter(ANY).setResourceNameFilter(null).setPatternTypeFilter(MATCH)
+          .setPrincipalFilter("User:alicé").setHostFilter("10.0.0.1").setOperation(OP_READ).setPermissionType(ALLOW)));
+      if (v >= 3) {
+        out.add(describeRequest("user resource", v, new DescribeAclsRequestData()
+            .setResourceTypeFilter(USER).setResourceNameFilter("alice").setPatternTypeFilter(LITERAL)
+            .setPrincipalFilter(null).setHostFilter(null).setOperation(OP_DESCRIBE_TOKENS).setPermissionType(ANY)));
+      }
+      return out;
+    }
+
+    static Vector describeRequest(String name, short v, DescribeAclsRequestData m) {
+      return vector(name, "request", v, m, DescribeAclsRequestDataJsonConverter::write, DescribeAclsRequestData::new);
+    }
+
+    static List<Vector> describeResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(describeResponse("a literal topic and a prefixed group", v, describeResult(), null));
+      if (v >= 2) {
+        DescribeAclsResponseData m = describeResult();
+        Planted planted = new Planted()
+            .add(m.resources().get(0).acls().get(1).unknownTaggedFields(), "resources[0].acls[1]", 0, "ff")
+            .add(m.resources().get(1).unknownTaggedFields(), "resources[1]", 4, "")
+            .add(m.unknownTaggedFields(), "", 1, "0102");
+        out.add(describeResponse("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      out.add(describeResponse("SECURITY_DISABLED, throttled", v, new DescribeAclsResponseData().setThrottleTimeMs(50)
+          .setErrorCode((short) 54).setErrorMessage("No Authorizer is configured."), null));
+      return out;
+    }
+
+    static DescribeAclsResponseData describeResult() {
+      DescribeAclsResponseData m = new DescribeAclsResponseData().setThrottleTimeMs(0).setErrorCode((short) 0).setErrorMessage(null);
+      DescribeAclsResponseData.DescribeAclsResource orders = new DescribeAclsResponseData.DescribeAclsResource()
+          .setResourceType(TOPIC).setResourceName("orders").setPatternType(LITERAL);
+      orders.acls().add(new DescribeAclsResponseData.AclDescription().setPrincipal("User:alicé").setHost("*")
+          .setOperation(OP_READ).setPermissionType(ALLOW));
+      orders.acls().add(new DescribeAclsResponseData.AclDescription().setPrincipal("User:bob").setHost("10.0.0.2")
+          .setOperation(OP_WRITE).setPermissionType(DENY));
+      m.resources().add(orders);
+      DescribeAclsResponseData.DescribeAclsResource group = new DescribeAclsResponseData.DescribeAclsResource()
+          .setResourceType(GROUP).setResourceName("app-").setPatternType(PREFIXED);
+      group.acls().add(new DescribeAclsResponseData.AclDescription().setPrincipal("User:alicé").setHost("*")
+          .setOperation(OP_ALL).setPermissionType(ALLOW));
+      m.resources().add(group);
+      return m;
+    }
+
+    static Vector describeResponse(String name, short v, DescribeAclsResponseData m, Planted planted) {
+      return vector(name, "response", v, m, DescribeAclsResponseDataJsonConverter::write, DescribeAclsResponseData::new, planted);
+    }
+
+    static List<Vector> createRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      CreateAclsRequestData m = new CreateAclsRequestData();
+      m.creations().add(new CreateAclsRequestData.AclCreation().setResourceType(TOPIC).setResourceName("orders")
+          .setResourcePatternType(LITERAL).setPrincipal("User:alicé").setHost("*").setOperation(OP_READ).setPermissionType(ALLOW));
+      m.creations().add(new CreateAclsRequestData.AclCreation().setResourceType(GROUP).setResourceName("app-")
+          .setResourcePatternType(PREFIXED).setPrincipal("User:bob").setHost("10.0.0.2").setOperation(OP_ALL).setPermissionType(DENY));
+      if (v >= 3) {
+        m.creations().add(new CreateAclsRequestData.AclCreation().setResourceType(USER).setResourceName("alice")
+            .setResourcePatternType(LITERAL).setPrincipal("User:admin").setHost("*").setOperation(OP_DESCRIBE_TOKENS).setPermissionType(ALLOW));
+      }
+      out.add(createRequest("allow and deny, literal and prefixed", v, m));
+      out.add(createRequest("no creations", v, new CreateAclsRequestData()));
+      return out;
+    }
+
+    static Vector createRequest(String name, short v, CreateAclsRequestData m) {
+      return vector(name, "request", v, m, CreateAclsRequestDataJsonConverter::write, CreateAclsRequestData::new);
+    }
+
+    static List<Vector> createResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(createResponse("created, SECURITY_DISABLED, invalid request", v, createResult(), null));
+      if (v >= 2) {
+        CreateAclsResponseData m = createResult();
+        Planted planted = new Planted()
+            .add(m.results().get(1).unknownTaggedFields(), "results[1]", 0, "")
+            .add(m.unknownTaggedFields(), "", 2, "abcdef");
+        out.add(createResponse("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      out.add(createResponse("throttled, no results", v, new CreateAclsResponseData().setThrottleTimeMs(300), null));
+      return out;
+    }
+
+    static CreateAclsResponseData createResult() {
+      CreateAclsResponseData m = new CreateAclsResponseData().setThrottleTimeMs(0);
+      m.results().add(new CreateAclsResponseData.AclCreationResult().setErrorCode((short) 0).setErrorMessage(null));
+      m.results().add(new CreateAclsResponseData.AclCreationResult().setErrorCode((short) 54).setErrorMessage("No Authorizer is configured."));
+      m.results().add(new CreateAclsResponseData.AclCreationResult().setErrorCode((short) 42).setErrorMessage("Invalid ACL créated"));
+      return m;
+    }
+
+    static Vector createResponse(String name, short v, CreateAclsResponseData m, Planted planted) {
+      return vector(name, "response", v, m, CreateAclsResponseDataJsonConverter::write, CreateAclsResponseData::new, planted);
+    }
+
+    static List<Vector> deleteRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      DeleteAclsRequestData m = new DeleteAclsRequestData();
+      m.filters().add(new DeleteAclsRequestData.DeleteAclsFilter().setResourceTypeFilter(TOPIC).setResourceNameFilter("orders")
+          .setPatternTypeFilter(LITERAL).setPrincipalFilter("User:alicé").setHostFilter(null).setOperation(ANY).setPermissionType(ANY));
+      m.filters().add(new DeleteAclsRequestData.DeleteAclsFilter().setResourceTypeFilter(ANY).setResourceNameFilter(null)
+          .setPatternTypeFilter(ANY).setPrincipalFilter(null).setHostFilter("10.0.0.2").setOperation(OP_WRITE).setPermissionType(DENY));
+      out.add(deleteRequest("by topic and principal; anything from a host", v, m));
+      out.add(deleteRequest("no filters", v, new DeleteAclsRequestData()));
+      return out;
+    }
+
+    static Vector deleteRequest(String name, short v, DeleteAclsRequestData m) {
+      return vector(name, "request", v, m, DeleteAclsRequestDataJsonConverter::write, DeleteAclsRequestData::new);
+    }
+
+    static List<Vector> deleteResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(deleteResponse("two matches, none, SECURITY_DISABLED", v, deleteResult(), null));
+      if (v >= 2) {
+        DeleteAclsResponseData m = deleteResult();
+        Planted planted = new Planted()
+            .add(m.filterResults().get(0).matchingAcls().get(1).unknownTaggedFields(), "filterResults[0].matchingAcls[1]", 7, "07")
+            .add(m.filterResults().get(0).unknownTaggedFields(), "filterResults[0]", 0, "")
+            .add(m.unknownTaggedFields(), "", 1, "0102");
+        out.add(deleteResponse("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      out.add(deleteResponse("throttled, no results", v, new DeleteAclsResponseData().setThrottleTimeMs(10), null));
+      return out;
+    }
+
+    static DeleteAclsResponseData deleteResult() {
+      DeleteAclsResponseData m = new DeleteAclsResponseData().setThrottleTimeMs(0);
+      DeleteAclsResponseData.DeleteAclsFilterResult first = new DeleteAclsResponseData.DeleteAclsFilterResult()
+          .setErrorCode((short) 0).setErrorMessage(null);
+      first.matchingAcls().add(new DeleteAclsResponseData.DeleteAclsMatchingAcl().setErrorCode((short) 0).setErrorMessage(null)
+          .setResourceType(TOPIC).setResourceName("orders").setPatternType(LITERAL).setPrincipal("User:alicé").setHost("*")
+          .setOperation(OP_READ).setPermissionType(ALLOW));
+      first.matchingAcls().add(new DeleteAclsResponseData.DeleteAclsMatchingAcl().setErrorCode((short) 0).setErrorMessage(null)
+          .setResourceType(TOPIC).setResourceName("orders").setPatternType(LITERAL).setPrincipal("User:alicé").setHost("10.0.0.1")
+          .setOperation(OP_WRITE).setPermissionType(ALLOW));
+      m.filterResults().add(first);
+      m.filterResults().add(new DeleteAclsResponseData.DeleteAclsFilterResult().setErrorCode((short) 0).setErrorMessage(null));
+      m.filterResults().add(new DeleteAclsResponseData.DeleteAclsFilterResult().setErrorCode((short) 54)
+          .setErrorMessage("No Authorizer is configured."));
+      return m;
+    }
+
+    static Vector deleteResponse(String name, short v, DeleteAclsResponseData m, Planted planted) {
+      return vector(name, "response", v, m, DeleteAclsResponseDataJsonConverter::write, DeleteAclsResponseData::new, planted);
+    }
+  }
+
+  /** DescribeConfigs (key 32): topic, broker and broker-logger resources; synonyms and documentation. */
+  static final class DescribeConfigsVectors {
+    static final byte TOPIC = 2, BROKER = 4, BROKER_LOGGER = 8;
+
+    static List<Vector> requests(short v) {
+      List<Vector> out = new ArrayList<>();
+      DescribeConfigsRequestData m = new DescribeConfigsRequestData().setIncludeSynonyms(true);
+      m.resources().add(new DescribeConfigsRequestData.DescribeConfigsResource().setResourceType(TOPIC)
+          .setResourceName("orders").setConfigurationKeys(null));
+      m.resources().add(new DescribeConfigsRequestData.DescribeConfigsResource().setResourceType(BROKER)
+          .setResourceName("1").setConfigurationKeys(new ArrayList<>(List.of("log.retention.ms", "num.io.threads"))));
+      // includeDocumentation (v3+) is not ignorable: set only from v3
+      if (v >= 3) m.setIncludeDocumentation(true);
+      out.add(request("a topic's every config and two broker configs, with synonyms", v, m));
+
+      DescribeConfigsRequestData logger = new DescribeConfigsRequestData().setIncludeSynonyms(false);
+      logger.resources().add(new DescribeConfigsRequestData.DescribeConfigsResource().setResourceType(BROKER_LOGGER)
+          .setResourceName("1").setConfigurationKeys(new ArrayList<>()));
+      out.add(request("broker loggers, no keys, no synonyms", v, logger));
+      return out;
+    }
+
+    static Vector request(String name, short v, DescribeConfigsRequestData m) {
+      return vector(name, "request", v, m, DescribeConfigsRequestDataJsonConverter::write, DescribeConfigsRequestData::new);
+    }
+
+    static List<Vector> responses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(response("topic and broker configs, an authorization error", v, results(), null));
+      if (v >= 4) {
+        DescribeConfigsResponseData m = results();
+        Planted planted = new Planted()
+            .add(m.results().get(0).configs().get(0).synonyms().get(1).unknownTaggedFields(), "results[0].configs[0].synonyms[1]", 0, "01")
+            .add(m.results().get(0).configs().get(1).unknownTaggedFields(), "results[0].configs[1]", 3, "")
+            .add(m.results().get(2).unknownTaggedFields(), "results[2]", 9, "0a0b0c")
+            .add(m.unknownTaggedFields(), "", 0, "ff");
+        out.add(response("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      out.add(response("throttled, no results", v, new DescribeConfigsResponseData().setThrottleTimeMs(500), null));
+      return out;
+    }
+
+    /** configType and documentation (v3+) are ignorable: set throughout, dropped before v3. */
+    static DescribeConfigsResponseData results() {
+      DescribeConfigsResponseData m = new DescribeConfigsResponseData().setThrottleTimeMs(0);
+      DescribeConfigsResponseData.DescribeConfigsResult orders = new DescribeConfigsResponseData.DescribeConfigsResult()
+          .setErrorCode((short) 0).setErrorMessage(null).setResourceType(TOPIC).setResourceName("orders");
+      orders.configs().add(config("cleanup.policy", "compact", false, 1, false, 7, "Désignates the retention policy.",
+          synonym("cleanup.policy", "compact", 1), synonym("log.cleanup.policy", "delete", 5)));
+      orders.configs().add(config("retention.ms", "604800000", false, 5, false, 5, null));
+      orders.configs().add(config("sasl.jaas.config", null, true, 4, true, 9, null, synonym("sasl.jaas.config", null, 4)));
+      m.results().add(orders);
+      // TOPIC_AUTHORIZATION_FAILED
+      m.results().add(new DescribeConfigsResponseData.DescribeConfigsResult().setErrorCode((short) 29)
+          .setErrorMessage("Topic authorization failed.").setResourceType(TOPIC).setResourceName("secret"));
+      DescribeConfigsResponseData.DescribeConfigsResult broker = new DescribeConfigsResponseData.DescribeConfigsResult()
+          .setErrorCode((short) 0).setErrorMessage(null).setResourceType(BROKER).setResourceName("1");
+      broker.configs().add(config("num.io.threads", "8", false, 2, false, 3, "The number of threads.",
+          synonym("num.io.threads", "8", 2), synonym("num.io.threads", "4", 4), synonym("num.io.threads", "8", 5)));
+      broker.configs().add(config("log.retention.ms", null, false, 5, false, 5, null));
+      m.results().add(broker);
+      return m;
+    }
+
+    static DescribeConfigsResponseData.DescribeConfigsResourceResult config(String name, String value, boolean readOnly,
+        int source, boolean sensitive, int type, String documentation, DescribeConfigsResponseData.DescribeConfigsSynonym... synonyms) {
+      DescribeConfigsResponseData.DescribeConfigsResourceResult c = new DescribeConfigsResponseData.DescribeConfigsResourceResult()
+          .setName(name).setValue(value).setReadOnly(readOnly).setConfigSource((byte) source).setIsSensitive(sensitive)
+          .setConfigType((byte) type).setDocumentation(documentation);
+      for (DescribeConfigsResponseData.DescribeConfigsSynonym s : synonyms) c.synonyms().add(s);
+      return c;
+    }
+
+    static DescribeConfigsResponseData.DescribeConfigsSynonym synonym(String name, String value, int source) {
+      return new DescribeConfigsResponseData.DescribeConfigsSynonym().setName(name).setValue(value).setSource((byte) source);
+    }
+
+    static Vector response(String name, short v, DescribeConfigsResponseData m, Planted planted) {
+      return vector(name, "response", v, m, DescribeConfigsResponseDataJsonConverter::write, DescribeConfigsResponseData::new, planted);
+    }
+  }
+
+  /** CreatePartitions (key 37). */
+  static final class CreatePartitionsVectors {
+    static List<Vector> requests(short v) {
+      List<Vector> out = new ArrayList<>();
+      CreatePartitionsRequestData m = new CreatePartitionsRequestData().setTimeoutMs(30000).setValidateOnly(false);
+      m.topics().add(new CreatePartitionsRequestData.CreatePartitionsTopic().setName("orders").setCount(6).setAssignments(null));
+      List<CreatePartitionsRequestData.CreatePartitionsAssignment> assignments = new ArrayList<>();
+      assignments.add(new CreatePartitionsRequestData.CreatePartitionsAssignment().setBrokerIds(AdminVectors.ints(1, 2)));
+      assignments.add(new CreatePartitionsRequestData.CreatePartitionsAssignment().setBrokerIds(AdminVectors.ints(2, 3)));
+      m.topics().add(new CreatePartitionsRequestData.CreatePartitionsTopic().setName("payments").setCount(3).setAssignments(assignments));
+      out.add(request("two topics, one with assignments", v, m));
+
+      CreatePartitionsRequestData validate = new CreatePartitionsRequestData().setTimeoutMs(0).setValidateOnly(true);
+      validate.topics().add(new CreatePartitionsRequestData.CreatePartitionsTopic().setName("tëst").setCount(2)
+          .setAssignments(new ArrayList<>()));
+      out.add(request("validate only, non-ASCII name, empty assignments", v, validate));
+      return out;
+    }
+
+    static Vector request(String name, short v, CreatePartitionsRequestData m) {
+      return vector(name, "request", v, m, CreatePartitionsRequestDataJsonConverter::write, CreatePartitionsRequestData::new);
+    }
+
+    static List<Vector> responses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(response("created, fewer partitions, unknown topic", v, results(), null));
+      if (v >= 2) {
+        CreatePartitionsResponseData m = results();
+        Planted planted = new Planted()
+            .add(m.results().get(1).unknownTaggedFields(), "results[1]", 5, "05")
+            .add(m.unknownTaggedFields(), "", 0, "");
+        out.add(response("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      out.add(response("throttled, no results", v, new CreatePartitionsResponseData().setThrottleTimeMs(1000), null));
+      return out;
+    }
+
+    static CreatePartitionsResponseData results() {
+      CreatePartitionsResponseData m = new CreatePartitionsResponseData().setThrottleTimeMs(0);
+      m.results().add(new CreatePartitionsResponseData.CreatePartitionsTopicResult().setName("orders").setErrorCode((short) 0).setErrorMessage(null));
+      // INVALID_PARTITIONS
+      m.results().add(new CreatePartitionsResponseData.CreatePartitionsTopicResult().setName("payments").setErrorCode((short) 37)
+          .setErrorMessage("Topic currently has 3 partitions, which is higher than the requested 2."));
+      // UNKNOWN_TOPIC_OR_PARTITION
+      m.results().add(new CreatePartitionsResponseData.CreatePartitionsTopicResult().setName("tëst").setErrorCode((short) 3)
+          .setErrorMessage("The topic 'tëst' does not exist."));
+      return m;
+    }
+
+    static Vector response(String name, short v, CreatePartitionsResponseData m, Planted planted) {
+      return vector(name, "response", v, m, CreatePartitionsResponseDataJsonConverter::write, CreatePartitionsResponseData::new, planted);
+    }
+  }
+
+  /** IncrementalAlterConfigs (key 44): every operation on topic, broker and broker-logger resources. */
+  static final class IncrementalAlterConfigsVectors {
+    static final byte SET = 0, DELETE = 1, APPEND = 2, SUBTRACT = 3;
+
+    static List<Vector> requests(short v) {
+      List<Vector> out = new ArrayList<>();
+      IncrementalAlterConfigsRequestData m = new IncrementalAlterConfigsRequestData().setValidateOnly(false);
+      IncrementalAlterConfigsRequestData.AlterConfigsResource topic = resource(DescribeConfigsVectors.TOPIC, "orders");
+      topic.configs().add(config("retention.ms", SET, "86400000"));
+      topic.configs().add(config("segment.ms", DELETE, null));
+      topic.configs().add(config("cleanup.policy", APPEND, "compact"));
+      topic.configs().add(config("leader.replication.throttled.replicas", SUBTRACT, "0:1"));
+      m.resources().add(topic);
+      IncrementalAlterConfigsRequestData.AlterConfigsResource broker = resource(DescribeConfigsVectors.BROKER, "1");
+      broker.configs().add(config("log.cleaner.threads", SET, "2"));
+      m.resources().add(broker);
+      IncrementalAlterConfigsRequestData.AlterConfigsResource logger = resource(DescribeConfigsVectors.BROKER_LOGGER, "1");
+      logger.configs().add(config("kafka.server.ReplicaManager", SET, "DEBUG"));
+      m.resources().add(logger);
+      out.add(request("set, delete, append and subtract on three resources", v, m));
+
+      IncrementalAlterConfigsRequestData validate = new IncrementalAlterConfigsRequestData().setValidateOnly(true);
+      validate.resources().add(resource(DescribeConfigsVectors.TOPIC, "tëst"));
+      out.add(request("validate only, no configs", v, validate));
+      return out;
+    }
+
+    static IncrementalAlterConfigsRequestData.AlterConfigsResource resource(byte type, String name) {
+      return new IncrementalAlterConfigsRequestData.AlterConfigsResource().setResourceType(type).setResourceName(name);
+    }
+
+    static IncrementalAlterConfigsRequestData.AlterableConfig config(String name, byte op, String value) {
+      return new IncrementalAlterConfigsRequestData.AlterableConfig().setName(name).setConfigOperation(op).setValue(value);
+    }
+
+    static Vector request(String name, short v, IncrementalAlterConfigsRequestData m) {
+      return vector(name, "request", v, m, IncrementalAlterConfigsRequestDataJsonConverter::write, IncrementalAlterConfigsRequestData::new);
+    }
+
+    static List<Vector> responses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(response("altered, invalid config, policy violation", v, results(), null));
+      if (v >= 1) {
+        IncrementalAlterConfigsResponseData m = results();
+        Planted planted = new Planted()
+            .add(m.responses().get(0).unknownTaggedFields(), "responses[0]", 2, "")
+            .add(m.unknownTaggedFields(), "", 4, "04040404");
+        out.add(response("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      out.add(response("throttled, no responses", v, new IncrementalAlterConfigsResponseData().setThrottleTimeMs(20), null));
+      return out;
+    }
+
+    static IncrementalAlterConfigsResponseData results() {
+      IncrementalAlterConfigsResponseData m = new IncrementalAlterConfigsResponseData().setThrottleTimeMs(0);
+      m.responses().add(response(0, null, DescribeConfigsVectors.TOPIC, "orders"));
+      // INVALID_CONFIG
+      m.responses().add(response(40, "Invalid value -2 for configuration retention.ms", DescribeConfigsVectors.TOPIC, "payments"));
+      // POLICY_VIOLATION
+      m.responses().add(response(44, "Altering broker configs is not allowed: log.cleaner.threads", DescribeConfigsVectors.BROKER, "1"));
+      return m;
+    }
+
+    static IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse response(int error, String message, byte type, String name) {
+      return new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse().setErrorCode((short) error)
+          .setErrorMessage(message).setResourceType(type).setResourceName(name);
+    }
+
+    static Vector response(String name, short v, IncrementalAlterConfigsResponseData m, Planted planted) {
+      return vector(name, "response", v, m, IncrementalAlterConfigsResponseDataJsonConverter::write, IncrementalAlterConfigsResponseData::new, planted);
+    }
+  }
+
+  /** DescribeCluster (key 60): brokers, or from v1 the controllers. */
+  static final class DescribeClusterVectors {
+    static List<Vector> requests(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(request("brokers", v, new DescribeClusterRequestData().setIncludeClusterAuthorizedOperations(false)));
+      out.add(request("brokers with authorized operations", v, new DescribeClusterRequestData().setIncludeClusterAuthorizedOperations(true)));
+      if (v >= 1) {
+        // endpointType (v1+) is not ignorable: set only from v1
+        out.add(request("controllers", v, new DescribeClusterRequestData().setIncludeClusterAuthorizedOperations(false).setEndpointType((byte) 2)));
+      }
+      return out;
+    }
+
+    static Vector request(String name, short v, DescribeClusterRequestData m) {
+      return vector(name, "request", v, m, DescribeClusterRequestDataJsonConverter::write, DescribeClusterRequestData::new);
+    }
+
+    static List<Vector> responses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(response("three brokers, one without rack", v, cluster(), null));
+      DescribeClusterResponseData m = cluster();
+      Planted planted = new Planted()
+          .add(m.brokers().find(2).unknownTaggedFields(), "brokers[1]", 0, "02")
+          .add(m.unknownTaggedFields(), "", 6, "");
+      out.add(response("unknown tagged fields from a newer broker", v, m, planted));
+      out.add(response("authorized operations, throttled", v, cluster().setThrottleTimeMs(100)
+          .setClusterAuthorizedOperations(ops(AclOperation.DESCRIBE, AclOperation.ALTER, AclOperation.DESCRIBE_CONFIGS)), null));
+      if (v >= 1) {
+        DescribeClusterResponseData.DescribeClusterBrokerCollection controllers = new DescribeClusterResponseData.DescribeClusterBrokerCollection();
+        controllers.add(new DescribeClusterResponseData.DescribeClusterBroker().setBrokerId(3000).setHost("controller-0.kafka.internal").setPort(9094).setRack(null));
+        out.add(response("controllers", v, new DescribeClusterResponseData().setEndpointType((byte) 2)
+            .setClusterId("MkU3OEVBNTcwNTJENDM2Qk").setControllerId(3000).setBrokers(controllers), null));
+        // MISMATCHED_ENDPOINT_TYPE: asked a broker for controllers
+        out.add(response("mismatched endpoint type", v, new DescribeClusterResponseData().setErrorCode((short) 114)
+            .setErrorMessage("The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER")
+            .setEndpointType((byte) 2).setClusterId(""), null));
+      }
+      return out;
+    }
+
+    static DescribeClusterResponseData cluster() {
+      DescribeClusterResponseData.DescribeClusterBrokerCollection brokers = new DescribeClusterResponseData.DescribeClusterBrokerCollection();
+      brokers.add(new DescribeClusterResponseData.DescribeClusterBroker().setBrokerId(1).setHost("broker-1.kafka.internal").setPort(9092).setRack("eu-west-1a"));
+      brokers.add(new DescribeClusterResponseData.DescribeClusterBroker().setBrokerId(2).setHost("broker-2.kafka.internal").setPort(9093).setRack(null));
+      brokers.add(new DescribeClusterResponseData.DescribeClusterBroker().setBrokerId(3).setHost("10.0.0.3").setPort(19092).setRack("eu-west-1c"));
+      return new DescribeClusterResponseData().setThrottleTimeMs(0).setErrorCode((short) 0).setErrorMessage(null)
+          .setClusterId("MkU3OEVBNTcwNTJENDM2Qk").setControllerId(2).setBrokers(brokers);
+    }
+
+    static Vector response(String name, short v, DescribeClusterResponseData m, Planted planted) {
+      return vector(name, "response", v, m, DescribeClusterResponseDataJsonConverter::write, DescribeClusterResponseData::new, planted);
+    }
+  }
+
+  /** DescribeTopicPartitions (key 75): paging with a cursor, eligible leader replicas (KIP-966). */
+  static final class DescribeTopicPartitionsVectors {
+    static List<Vector> requests(short v) {
+      List<Vector> out = new ArrayList<>();
+      DescribeTopicPartitionsRequestData m = new DescribeTopicPartitionsRequestData().setResponsePartitionLimit(2000).setCursor(null);
+      m.topics().add(new DescribeTopicPartitionsRequestData.TopicRequest().setName("orders"));
+      m.topics().add(new DescribeTopicPartitionsRequestData.TopicRequest().setName("tëst"));
+      out.add(request("two topics from the start", v, m));
+      DescribeTopicPartitionsRequestData next = new DescribeTopicPartitionsRequestData().setResponsePartitionLimit(1)
+          .setCursor(new DescribeTopicPartitionsRequestData.Cursor().setTopicName("orders").setPartitionIndex(2));
+      next.topics().add(new DescribeTopicPartitionsRequestData.TopicRequest().setName("orders"));
+      out.add(request("next page from a cursor", v, next));
+      return out;
+    }
+
+    static Vector request(String name, short v, DescribeTopicPartitionsRequestData m) {
+      return vector(name, "request", v, m, DescribeTopicPartitionsRequestDataJsonConverter::write, DescribeTopicPartitionsRequestData::new);
+    }
+
+    static List<Vector> responses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(response("partitions with ELR, an unknown topic, a next cursor", v, page(), null));
+      DescribeTopicPartitionsResponseData m = page();
+      Planted planted = new Planted()
+          .add(m.topics().find("orders").partitions().get(1).unknownTaggedFields(), "topics[0].partitions[1]", 1, "0101")
+          .add(m.topics().find("orders").unknownTaggedFields(), "topics[0]", 0, "")
+          .add(m.nextCursor().unknownTaggedFields(), "nextCursor", 2, "ff")
+          .add(m.unknownTaggedFields(), "", 1, "00");
+      out.add(response("unknown tagged fields from a newer broker", v, m, planted));
+      out.add(response("throttled, no topics, no cursor", v, new DescribeTopicPartitionsResponseData().setThrottleTimeMs(40).setNextCursor(null), null));
+      return out;
+    }
+
+    static DescribeTopicPartitionsResponseData page() {
+      DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponseTopicCollection topics =
+          new DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponseTopicCollection();
+      DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponseTopic orders = new DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponseTopic()
+          .setErrorCode((short) 0).setName("orders").setTopicId(ORDERS_ID).setIsInternal(false)
+          .setTopicAuthorizedOperations(ops(AclOperation.READ, AclOperation.DESCRIBE));
+      orders.partitions().add(new DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponsePartition()
+          .setPartitionIndex(0).setLeaderId(1).setLeaderEpoch(5).setReplicaNodes(AdminVectors.ints(1, 2, 3))
+          .setIsrNodes(AdminVectors.ints(1, 2)).setEligibleLeaderReplicas(AdminVectors.ints(3)).setLastKnownElr(null)
+          .setOfflineReplicas(AdminVectors.ints()));
+      // LEADER_NOT_AVAILABLE: the ISR is empty, the last known ELR remembers who was in it
+      orders.partitions().add(new DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponsePartition()
+          .setErrorCode((short) 5).setPartitionIndex(1).setLeaderId(-1).setLeaderEpoch(7).setReplicaNodes(AdminVectors.ints(2, 3))
+          .setIsrNodes(AdminVectors.ints()).setEligibleLeaderReplicas(AdminVectors.ints()).setLastKnownElr(AdminVectors.ints(2))
+          .setOfflineReplicas(AdminVectors.ints(2, 3)));
+      topics.add(orders);
+      // UNKNOWN_TOPIC_OR_PARTITION
+      topics.add(new DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponseTopic().setErrorCode((short) 3)
+          .setName("tëst").setTopicId(Uuid.ZERO_UUID));
+      return new DescribeTopicPartitionsResponseData().setThrottleTimeMs(0).setTopics(topics)
+          .setNextCursor(new DescribeTopicPartitionsResponseData.Cursor().setTopicName("orders").setPartitionIndex(2));
+    }
+
+    static Vector response(String name, short v, DescribeTopicPartitionsResponseData m, Planted planted) {
+      return vector(name, "response", v, m, DescribeTopicPartitionsResponseDataJsonConverter::write, DescribeTopicPartitionsResponseData::new, planted);
+    }
+  }
+
+  /**
+   * The consumer-group and offset APIs (keys 8–16, 42, 47, 68, 69) and the ConsumerProtocol bytes
+   * carried inside JoinGroup/SyncGroup: one fixture per API plus consumer-protocol.json.
+   */
+  static final class GroupVectors {
+    record Range(ApiKeys api, String file, short min, short max) {}
+
+    /** The version ranges src/protocol/apis implements, in key order. */
+    static final List<Range> RANGES = List.of(
+        new Range(ApiKeys.OFFSET_COMMIT, "offset-commit", (short) 2, (short) 9),
+        new Range(ApiKeys.OFFSET_FETCH, "offset-fetch", (short) 1, (short) 9),
+        new Range(ApiKeys.FIND_COORDINATOR, "find-coordinator", (short) 0, (short) 6),
+        new Range(ApiKeys.JOIN_GROUP, "join-group", (short) 2, (short) 9),
+        new Range(ApiKeys.HEARTBEAT, "heartbeat", (short) 0, (short) 4),
+        new Range(ApiKeys.LEAVE_GROUP, "leave-group", (short) 0, (short) 5),
+        new Range(ApiKeys.SYNC_GROUP, "sync-group", (short) 0, (short) 5),
+        new Range(ApiKeys.DESCRIBE_GROUPS, "describe-groups", (short) 0, (short) 5),
+        new Range(ApiKeys.LIST_GROUPS, "list-groups", (short) 0, (short) 5),
+        new Range(ApiKeys.DELETE_GROUPS, "delete-groups", (short) 0, (short) 2),
+        new Range(ApiKeys.OFFSET_DELETE, "offset-delete", (short) 0, (short) 0),
+        new Range(ApiKeys.CONSUMER_GROUP_HEARTBEAT, "consumer-group-heartbeat", (short) 0, (short) 1),
+        new Range(ApiKeys.CONSUMER_GROUP_DESCRIBE, "consumer-group-describe", (short) 0, (short) 0));
+
+    static final String MEMBER_1 = "consumer-orders-app-1-6f1c9a0e-5d2b-4a8e-9c11-2b7e0d4f8a31";
+    static final String MEMBER_2 = "consumer-orders-app-2-0b8d3e52-7a41-4c0f-b6e9-93d1a5c2e7f4";
+    /** A KIP-848 member id: a UUID the member generates (KIP-1082). */
+    static final String MEMBER_UUID = "Wv2ZKp0ZQOm2Qd1T8xQq3A";
+
+    static void writeAll(Path out) throws Exception {
+      for (Range r : RANGES) {
+        List<Vector> vectors = new ArrayList<>();
+        for (short v : versions(r.api, r.min, r.max)) {
+          vectors.addAll(requests(r.api, v));
+          vectors.addAll(responses(r.api, v));
+        }
+        String name = r.api.name;
+        write(out.resolve(r.file + ".json"), name, r.api, vectors);
+      }
+      write(out.resolve("consumer-protocol.json"), "ConsumerProtocol", null, consumerProtocol());
+    }
+
+    /** Header vectors for these APIs, correlation ids from `correlationId`; returns the next one. */
+    static int headers(List<Vector> out, int correlationId) {
+      for (Range r : RANGES) {
+        for (short v : versions(r.api, r.min, r.max)) {
+          out.add(requestHeader(r.api.name + " v" + v, r.api, v, correlationId, "kafkawire"));
+          out.add(responseHeader(r.api.name + " v" + v, r.api, v, correlationId));
+          correlationId++;
+        }
+      }
+      return correlationId;
+    }
+
+    static List<Vector> requests(ApiKeys api, short v) {
+      return switch (api) {
+        case OFFSET_COMMIT -> offsetCommitRequests(v);
+        case OFFSET_FETCH -> offsetFetchRequests(v);
+        case FIND_COORDINATOR -> findCoordinatorRequests(v);
+        case JOIN_GROUP -> joinGroupRequests(v);
+        case HEARTBEAT -> heartbeatRequests(v);
+        case LEAVE_GROUP -> leaveGroupRequests(v);
+        case SYNC_GROUP -> syncGroupRequests(v);
+        case DESCRIBE_GROUPS -> describeGroupsRequests(v);
+        case LIST_GROUPS -> listGroupsRequests(v);
+        case DELETE_GROUPS -> deleteGroupsRequests(v);
+        case OFFSET_DELETE -> offsetDeleteRequests(v);
+        case CONSUMER_GROUP_HEARTBEAT -> consumerGroupHeartbeatRequests(v);
+        case CONSUMER_GROUP_DESCRIBE -> consumerGroupDescribeRequests(v);
+        default -> throw new IllegalArgumentException(api.name);
+      };
+    }
+
+    static List<Vector> responses(ApiKeys api, short v) {
+      return switch (api) {
+        case OFFSET_COMMIT -> offsetCommitResponses(v);
+        case OFFSET_FETCH -> offsetFetchResponses(v);
+        case FIND_COORDINATOR -> findCoordinatorResponses(v);
+        case JOIN_GROUP -> joinGroupResponses(v);
+        case HEARTBEAT -> heartbeatResponses(v);
+        case LEAVE_GROUP -> leaveGroupResponses(v);
+        case SYNC_GROUP -> syncGroupResponses(v);
+        case DESCRIBE_GROUPS -> describeGroupsResponses(v);
+        case LIST_GROUPS -> listGroupsResponses(v);
+        case DELETE_GROUPS -> deleteGroupsResponses(v);
+        case OFFSET_DELETE -> offsetDeleteResponses(v);
+        case CONSUMER_GROUP_HEARTBEAT -> consumerGroupHeartbeatResponses(v);
+        case CONSUMER_GROUP_DESCRIBE -> consumerGroupDescribeResponses(v);
+        default -> throw new IllegalArgumentException(api.name);
+      };
+    }
+
+    static List<Integer> ints(Integer... values) {
+      return new ArrayList<>(List.of(values));
+    }
+
+    static List<String> strings(String... values) {
+      return new ArrayList<>(List.of(values));
+    }
+
+    /** Whether `v` of `api` is flexible (only then can unknown tagged fields be planted). */
+    static boolean flexible(ApiKeys api, short v) {
+      return api.requestHeaderVersion(v) >= 2;
+    }
+
+    // ---- ConsumerProtocol subscription and assignment bytes, as the Java consumer writes them.
+
+    /** A v3 subscription with every field set; fields a version lacks are dropped (all are ignorable). */
+    static ConsumerProtocolSubscription fullSubscription() {
+      ConsumerProtocolSubscription s = new ConsumerProtocolSubscription()
+          .setTopics(strings("orders", "payments"))
+          .setUserData(ByteBuffer.wrap(utf8("sticky-é")))
+          .setGenerationId(7)
+          .setRackId("eu-west-1a");
+      s.ownedPartitions().add(new ConsumerProtocolSubscription.TopicPartition().setTopic("orders").setPartitions(ints(0, 2)));
+      s.ownedPartitions().add(new ConsumerProtocolSubscription.TopicPartition().setTopic("payments").setPartitions(ints(1)));
+      return s;
+    }
+
+    static ConsumerProtocolAssignment fullAssignment() {
+      ConsumerProtocolAssignment a = new ConsumerProtocolAssignment().setUserData(ByteBuffer.wrap(utf8("abc")));
+      a.assignedPartitions().add(new ConsumerProtocolAssignment.TopicPartition().setTopic("orders").setPartitions(ints(0, 1)));
+      a.assignedPartitions().add(new ConsumerProtocolAssignment.TopicPartition().setTopic("payments").setPartitions(ints(3)));
+      return a;
+    }
+
+    static byte[] subscriptionBytes(String... topics) {
+      return MessageUtil.toVersionPrefixedBytes((short) 3, new ConsumerProtocolSubscription().setTopics(strings(topics)));
+    }
+
+    static byte[] assignmentBytes(String topic, Integer... partitions) {
+      ConsumerProtocolAssignment a = new ConsumerProtocolAssignment();
+      a.assignedPartitions().add(new ConsumerProtocolAssignment.TopicPartition().setTopic(topic).setPartitions(ints(partitions)));
+      return MessageUtil.toVersionPrefixedBytes((short) 3, a);
+    }
+
+    static List<Vector> consumerProtocol() {
+      List<Vector> out = new ArrayList<>();
+      short sMax = ConsumerProtocolSubscription.HIGHEST_SUPPORTED_VERSION;
+      for (short v = ConsumerProtocolSubscription.LOWEST_SUPPORTED_VERSION; v <= sMax; v++) {
+        out.add(subscription("two topics, user data, owned partitions, generation, rack", v, fullSubscription()));
+        out.add(subscription("one topic, null user data, defaults", v,
+            new ConsumerProtocolSubscription().setTopics(strings("tëst")).setUserData(null)));
+        // The Java consumer's own path sorts topics and owned partitions.
+        ConsumerPartitionAssignor.Subscription javaSub = new ConsumerPartitionAssignor.Subscription(
+            List.of("payments", "orders"), null,
+            List.of(new TopicPartition("payments", 1), new TopicPartition("orders", 2), new TopicPartition("orders", 0)),
+            4, Optional.of("rack-b"));
+        byte[] bytes = bytesOf(ConsumerProtocol.serializeSubscription(javaSub, v));
+        out.add(protocolVector("as ConsumerProtocol.serializeSubscription writes it", "subscription", v, bytes,
+            ConsumerProtocolSubscriptionJsonConverter.write(ConsumerProtocol.deserializeConsumerProtocolSubscription(ByteBuffer.wrap(bytes)), v)));
+      }
+      // A newer member (version 5, say) appends fields; a reader reads the fields it knows.
+      byte[] known = MessageUtil.toVersionPrefixedBytes(sMax, fullSubscription());
+      byte[] newer = appendAndBump(known, (short) 5, "0000002a00036e6577");
+      out.add(protocolVector("version 5 from a newer client, read as v" + sMax, "subscription", (short) 5, newer,
+          ConsumerProtocolSubscriptionJsonConverter.write(ConsumerProtocol.deserializeConsumerProtocolSubscription(ByteBuffer.wrap(newer)), sMax)));
+
+      short aMax = ConsumerProtocolAssignment.HIGHEST_SUPPORTED_VERSION;
+      for (short v = ConsumerProtocolAssignment.LOWEST_SUPPORTED_VERSION; v <= aMax; v++) {
+        out.add(assignment("two topics with user data", v, fullAssignment()));
+        out.add(assignment("nothing assigned, null user data", v, new ConsumerProtocolAssignment().setUserData(null)));
+        ConsumerPartitionAssignor.Assignment javaAssignment = new ConsumerPartitionAssignor.Assignment(
+            List.of(new TopicPartition("payments", 3), new TopicPartition("orders", 1), new TopicPartition("orders", 0)),
+            ByteBuffer.wrap(utf8("u")));
+        byte[] bytes = bytesOf(ConsumerProtocol.serializeAssignment(javaAssignment, v));
+        out.add(protocolVector("as ConsumerProtocol.serializeAssignment writes it", "assignment", v, bytes,
+            ConsumerProtocolAssignmentJsonConverter.write(ConsumerProtocol.deserializeConsumerProtocolAssignment(ByteBuffer.wrap(bytes)), v)));
+      }
+      byte[] knownA = MessageUtil.toVersionPrefixedBytes(aMax, fullAssignment());
+      byte[] newerA = appendAndBump(knownA, (short) 4, "ffffffff");
+      out.add(protocolVector("version 4 from a newer client, read as v" + aMax, "assignment", (short) 4, newerA,
+          ConsumerProtocolAssignmentJsonConverter.write(ConsumerProtocol.deserializeConsumerProtocolAssignment(ByteBuffer.wrap(newerA)), aMax)));
+      return out;
+    }
+
+    static Vector subscription(String name, short v, ConsumerProtocolSubscription m) {
+      byte[] bytes = MessageUtil.toVersionPrefixedBytes(v, m);
+      JsonNode json = ConsumerProtocolSubscriptionJsonConverter.write(m, v);
+      JsonNode back = ConsumerProtocolSubscriptionJsonConverter.write(
+          ConsumerProtocol.deserializeConsumerProtocolSubscription(ByteBuffer.wrap(bytes)), v);
+      if (!back.equals(json)) throw new IllegalStateException(name + " v" + v + ": read back " + back + " but wrote " + json);
+      return protocolVector(name, "subscription", v, bytes, json);
+    }
+
+    static Vector assignment(String name, short v, ConsumerProtocolAssignment m) {
+      byte[] bytes = MessageUtil.toVersionPrefixedBytes(v, m);
+      JsonNode json = ConsumerProtocolAssignmentJsonConverter.write(m, v);
+      JsonNode back = ConsumerProtocolAssignmentJsonConverter.write(
+          ConsumerProtocol.deserializeConsumerProtocolAssignment(ByteBuffer.wrap(bytes)), v);
+      if (!back.equals(json)) throw new IllegalStateException(name + " v" + v + ": read back " + back + " but wrote " + json);
+      return protocolVector(name, "assignment", v, bytes, json);
+    }
+
+    static Vector protocolVector(String name, String kind, short v, byte[] bytes, JsonNode json) {
+      return new Vector(name, kind, v, bytes, json, null, (short) -1, null);
+    }
+
+    static byte[] bytesOf(ByteBuffer buf) {
+      ByteBuffer b = buf.duplicate();
+      byte[] out = new byte[b.remaining()];
+      b.get(out);
+      return out;
+    }
+
+    /** `bytes` with its int16 version prefix set to `version` and `extraHex` appended. */
+    static byte[] appendAndBump(byte[] bytes, short version, String extraHex) {
+      byte[] extra = HexFormat.of().parseHex(extraHex);
+      ByteBuffer b = ByteBuffer.allocate(bytes.length + extra.length).put(bytes).put(extra);
+      b.putShort(0, version);
+      return b.array();
+    }
+
+    // ---- OffsetCommit (key 8)
+
+    static List<Vector> offsetCommitRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      OffsetCommitRequestData m = new OffsetCommitRequestData().setGroupId("orders-app")
+          .setGenerationIdOrMemberEpoch(7).setMemberId(MEMBER_1).setRetentionTimeMs(86400000L);
+      OffsetCommitRequestData.OffsetCommitRequestTopic orders = new OffsetCommitRequestData.OffsetCommitRequestTopic().setName("orders");
+      orders.partitions().add(new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(0)
+          .setCommittedOffset(100).setCommittedLeaderEpoch(5).setCommittedMetadata(""));
+      orders.partitions().add(new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(1)
+          .setCommittedOffset(9007199254740993L).setCommittedLeaderEpoch(5).setCommittedMetadata(null));
+      m.topics().add(orders);
+      OffsetCommitRequestData.OffsetCommitRequestTopic payments = new OffsetCommitRequestData.OffsetCommitRequestTopic().setName("payments");
+      payments.partitions().add(new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(3)
+          .setCommittedOffset(0).setCommittedMetadata("métadonnée"));
+      m.topics().add(payments);
+      out.add(offsetCommitRequest("group member commits two topics", v, m));
+
+      OffsetCommitRequestData simple = new OffsetCommitRequestData().setGroupId("standalone")
+          .setGenerationIdOrMemberEpoch(-1).setMemberId("");
+      OffsetCommitRequestData.OffsetCommitRequestTopic t = new OffsetCommitRequestData.OffsetCommitRequestTopic().setName("orders");
+      t.partitions().add(new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(2)
+          .setCommittedOffset(42).setCommittedMetadata("m"));
+      simple.topics().add(t);
+      out.add(offsetCommitRequest("standalone commit, no generation or member", v, simple));
+
+      if (v >= 7) {
+        OffsetCommitRequestData stat = new OffsetCommitRequestData().setGroupId("orders-app")
+            .setGenerationIdOrMemberEpoch(12).setMemberId(MEMBER_UUID).setGroupInstanceId("instance-1");
+        out.add(offsetCommitRequest("static member, no topics", v, stat));
+      }
+      return out;
+    }
+
+    static Vector offsetCommitRequest(String name, short v, OffsetCommitRequestData m) {
+      return vector(name, "request", v, m, OffsetCommitRequestDataJsonConverter::write, OffsetCommitRequestData::new);
+    }
+
+    static List<Vector> offsetCommitResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(offsetCommitResponse("per-partition results", v, offsetCommitResults(), null));
+      if (flexible(ApiKeys.OFFSET_COMMIT, v)) {
+        OffsetCommitResponseData m = offsetCommitResults();
+        Planted planted = new Planted()
+            .add(m.topics().get(0).partitions().get(1).unknownTaggedFields(), "topics[0].partitions[1]", 3, "01")
+            .add(m.topics().get(1).unknownTaggedFields(), "topics[1]", 0, "")
+            .add(m.unknownTaggedFields(), "", 9, "cafe");
+        out.add(offsetCommitResponse("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      out.add(offsetCommitResponse("throttled, no topics", v, new OffsetCommitResponseData().setThrottleTimeMs(100), null));
+      return out;
+    }
+
+    static OffsetCommitResponseData offsetCommitResults() {
+      OffsetCommitResponseData m = new OffsetCommitResponseData().setThrottleTimeMs(0);
+      OffsetCommitResponseData.OffsetCommitResponseTopic orders = new OffsetCommitResponseData.OffsetCommitResponseTopic().setName("orders");
+      orders.partitions().add(new OffsetCommitResponseData.OffsetCommitResponsePartition().setPartitionIndex(0).setErrorCode((short) 0));
+      // OFFSET_METADATA_TOO_LARGE
+      orders.partitions().add(new OffsetCommitResponseData.OffsetCommitResponsePartition().setPartitionIndex(1).setErrorCode((short) 12));
+      m.topics().add(orders);
+      OffsetCommitResponseData.OffsetCommitResponseTopic payments = new OffsetCommitResponseData.OffsetCommitResponseTopic().setName("payments");
+      // ILLEGAL_GENERATION
+      payments.partitions().add(new OffsetCommitResponseData.OffsetCommitResponsePartition().setPartitionIndex(3).setErrorCode((short) 22));
+      m.topics().add(payments);
+      return m;
+    }
+
+    static Vector offsetCommitResponse(String name, short v, OffsetCommitResponseData m, Planted planted) {
+      return vector(name, "response", v, m, OffsetCommitResponseDataJsonConverter::write, OffsetCommitResponseData::new, planted);
+    }
+
+    // ---- OffsetFetch (key 9)
+
+    static List<Vector> offsetFetchRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      if (v <= 7) {
+        OffsetFetchRequestData m = new OffsetFetchRequestData().setGroupId("orders-app");
+        m.topics().add(new OffsetFetchRequestData.OffsetFetchRequestTopic().setName("orders").setPartitionIndexes(ints(0, 1, 2)));
+        m.topics().add(new OffsetFetchRequestData.OffsetFetchRequestTopic().setName("payments").setPartitionIndexes(ints(3)));
+        if (v >= 7) m.setRequireStable(true);
+        out.add(offsetFetchRequest("one group, two topics", v, m));
+        if (v >= 2) out.add(offsetFetchRequest("one group, all topics", v, new OffsetFetchRequestData().setGroupId("grüppe").setTopics(null)));
+      } else {
+        OffsetFetchRequestData m = new OffsetFetchRequestData().setRequireStable(true);
+        OffsetFetchRequestData.OffsetFetchRequestGroup app = new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId("orders-app");
+        if (v >= 9) app.setMemberId(MEMBER_UUID).setMemberEpoch(12);
+        app.topics().add(new OffsetFetchRequestData.OffsetFetchRequestTopics().setName("orders").setPartitionIndexes(ints(0, 1, 2)));
+        app.topics().add(new OffsetFetchRequestData.OffsetFetchRequestTopics().setName("payments").setPartitionIndexes(ints(3)));
+        m.groups().add(app);
+        m.groups().add(new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId("audit").setTopics(null));
+        out.add(offsetFetchRequest("two groups, one for all topics", v, m));
+        OffsetFetchRequestData one = new OffsetFetchRequestData();
+        one.groups().add(new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId("grüppe").setTopics(null));
+        out.add(offsetFetchRequest("one group, all topics", v, one));
+      }
+      return out;
+    }
+
+    static Vector offsetFetchRequest(String name, short v, OffsetFetchRequestData m) {
+      return vector(name, "request", v, m, OffsetFetchRequestDataJsonConverter::write, OffsetFetchRequestData::new);
+    }
+
+    static List<Vector> offsetFetchResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(offsetFetchResponse("committed, missing and unstable offsets", v, offsetFetchResults(v), null));
+      if (flexible(ApiKeys.OFFSET_FETCH, v)) {
+        OffsetFetchResponseData m = offsetFetchResults(v);
+        Planted planted = new Planted();
+        if (v <= 7) {
+          planted.add(m.topics().get(0).partitions().get(0).unknownTaggedFields(), "topics[0].partitions[0]", 2, "00ff")
+              .add(m.topics().get(0).unknownTaggedFields(), "topics[0]", 1, "");
+        } else {
+          planted.add(m.groups().get(0).topics().get(0).partitions().get(0).unknownTaggedFields(), "groups[0].topics[0].partitions[0]", 2, "00ff")
+              .add(m.groups().get(0).topics().get(0).unknownTaggedFields(), "groups[0].topics[0]", 1, "")
+              .add(m.groups().get(1).unknownTaggedFields(), "groups[1]", 4, "abcdef");
+        }
+        planted.add(m.unknownTaggedFields(), "", 8, "11");
+        out.add(offsetFetchResponse("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      if (v >= 2 && v <= 7) {
+        // COORDINATOR_LOAD_IN_PROGRESS: a group-level error
+        out.add(offsetFetchResponse("coordinator loading", v,
+            new OffsetFetchResponseData().setThrottleTimeMs(20).setErrorCode((short) 14), null));
+      }
+      return out;
+    }
+
+    static OffsetFetchResponseData offsetFetchResults(short v) {
+      OffsetFetchResponseData m = new OffsetFetchResponseData().setThrottleTimeMs(0);
+      if (v <= 7) {
+        OffsetFetchResponseData.OffsetFetchResponseTopic orders = new OffsetFetchResponseData.OffsetFetchResponseTopic().setName("orders");
+        orders.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartition().setPartitionIndex(0)
+            .setCommittedOffset(100).setCommittedLeaderEpoch(5).setMetadata("").setErrorCode((short) 0));
+        // no committed offset
+        orders.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartition().setPartitionIndex(1)
+            .setCommittedOffset(-1).setCommittedLeaderEpoch(-1).setMetadata(null).setErrorCode((short) 0));
+        // UNSTABLE_OFFSET_COMMIT (KIP-447) from v7, UNKNOWN_TOPIC_OR_PARTITION before
+        orders.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartition().setPartitionIndex(2)
+            .setCommittedOffset(-1).setCommittedLeaderEpoch(-1).setMetadata("").setErrorCode((short) (v >= 7 ? 88 : 3)));
+        m.topics().add(orders);
+        OffsetFetchResponseData.OffsetFetchResponseTopic payments = new OffsetFetchResponseData.OffsetFetchResponseTopic().setName("payments");
+        payments.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartition().setPartitionIndex(3)
+            .setCommittedOffset(9007199254740993L).setCommittedLeaderEpoch(9).setMetadata("métadonnée").setErrorCode((short) 0));
+        m.topics().add(payments);
+        m.setErrorCode((short) 0);
+      } else {
+        OffsetFetchResponseData.OffsetFetchResponseGroup app = new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId("orders-app");
+        OffsetFetchResponseData.OffsetFetchResponseTopics orders = new OffsetFetchResponseData.OffsetFetchResponseTopics().setName("orders");
+        orders.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartitions().setPartitionIndex(0)
+            .setCommittedOffset(100).setCommittedLeaderEpoch(5).setMetadata("").setErrorCode((short) 0));
+        orders.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartitions().setPartitionIndex(1)
+            .setCommittedOffset(-1).setCommittedLeaderEpoch(-1).setMetadata(null).setErrorCode((short) 0));
+        orders.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartitions().setPartitionIndex(2)
+            .setCommittedOffset(-1).setCommittedLeaderEpoch(-1).setMetadata("").setErrorCode((short) 88));
+        app.topics().add(orders);
+        OffsetFetchResponseData.OffsetFetchResponseTopics payments = new OffsetFetchResponseData.OffsetFetchResponseTopics().setName("payments");
+        payments.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartitions().setPartitionIndex(3)
+            .setCommittedOffset(9007199254740993L).setCommittedLeaderEpoch(9).setMetadata("métadonnée").setErrorCode((short) 0));
+        app.topics().add(payments);
+        m.groups().add(app);
+        // GROUP_AUTHORIZATION_FAILED for the second group only
+        m.groups().add(new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId("audit").setErrorCode((short) 30));
+      }
+      return m;
+    }
+
+    static Vector offsetFetchResponse(String name, short v, OffsetFetchResponseData m, Planted planted) {
+      return vector(name, "response", v, m, OffsetFetchResponseDataJsonConverter::write, OffsetFetchResponseData::new, planted);
+    }
+
+    // ---- FindCoordinator (key 10)
+
+    static List<Vector> findCoordinatorRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(findCoordinatorRequest("group coordinator", v, findCoordinator(v, (byte) 0, "orders-app")));
+      if (v >= 1) out.add(findCoordinatorRequest("transaction coordinator", v, findCoordinator(v, (byte) 1, "txn-é")));
+      if (v >= 4) {
+        out.add(findCoordinatorRequest("three group coordinators at once", v, new FindCoordinatorRequestData()
+            .setKeyType((byte) 0).setCoordinatorKeys(strings("orders-app", "audit", "grüppe"))));
+      }
+      if (v >= 6) {
+        // KIP-932: a share coordinator's key is "groupId:topicId:partition"
+        out.add(findCoordinatorRequest("share coordinator", v, findCoordinator(v, (byte) 2, "share-app:" + ORDERS_ID + ":0")));
+      }
+      return out;
+    }
+
+    static FindCoordinatorRequestData findCoordinator(short v, byte keyType, String key) {
+      FindCoordinatorRequestData m = new FindCoordinatorRequestData().setKeyType(keyType);
+      return v >= 4 ? m.setCoordinatorKeys(strings(key)) : m.setKey(key);
+    }
+
+    static Vector findCoordinatorRequest(String name, short v, FindCoordinatorRequestData m) {
+      return vector(name, "request", v, m, FindCoordinatorRequestDataJsonConverter::write, FindCoordinatorRequestData::new);
+    }
+
+    static List<Vector> findCoordinatorResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      if (v <= 3) {
+        out.add(findCoordinatorResponse("coordinator found", v, new FindCoordinatorResponseData().setThrottleTimeMs(0)
+            .setErrorCode((short) 0).setErrorMessage(null).setNodeId(2).setHost("broker-2.kafka.internal").setPort(9093), null));
+        // COORDINATOR_NOT_AVAILABLE
+        out.add(findCoordinatorResponse("coordinator not available", v, new FindCoordinatorResponseData().setThrottleTimeMs(15)
+            .setErrorCode((short) 15).setErrorMessage("The coordinator is not available.").setNodeId(-1).setHost("").setPort(-1), null));
+        if (v == 3) {
+          FindCoordinatorResponseData m = new FindCoordinatorResponseData().setNodeId(1).setHost("10.0.0.1").setPort(9092);
+          Planted planted = new Planted().add(m.unknownTaggedFields(), "", 0, "0102");
+          out.add(findCoordinatorResponse("unknown tagged fields from a newer broker", v, m, planted));
+        }
+      } else {
+        out.add(findCoordinatorResponse("two keys, one without a coordinator", v, coordinators(), null));
+        FindCoordinatorResponseData m = coordinators();
+        Planted planted = new Planted()
+            .add(m.coordinators().get(1).unknownTaggedFields(), "coordinators[1]", 6, "00")
+            .add(m.unknownTaggedFields(), "", 3, "");
+        out.add(findCoordinatorResponse("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      return out;
+    }
+
+    static FindCoordinatorResponseData coordinators() {
+      FindCoordinatorResponseData m = new FindCoordinatorResponseData().setThrottleTimeMs(5);
+      m.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey("orders-app").setNodeId(2)
+          .setHost("broker-2.kafka.internal").setPort(9093).setErrorCode((short) 0).setErrorMessage(null));
+      // COORDINATOR_LOAD_IN_PROGRESS
+      m.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey("grüppe").setNodeId(-1)
+          .setHost("").setPort(-1).setErrorCode((short) 14).setErrorMessage("Coordinator loading"));
+      return m;
+    }
+
+    static Vector findCoordinatorResponse(String name, short v, FindCoordinatorResponseData m, Planted planted) {
+      return vector(name, "response", v, m, FindCoordinatorResponseDataJsonConverter::write, FindCoordinatorResponseData::new, planted);
+    }
+
+    // ---- JoinGroup (key 11)
+
+    static List<Vector> joinGroupRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols = new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
+      protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range")
+          .setMetadata(MessageUtil.toVersionPrefixedBytes((short) 3, fullSubscription())));
+      protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("cooperative-sticky")
+          .setMetadata(subscriptionBytes("orders")));
+      out.add(joinGroupRequest("first join, no member id yet", v, new JoinGroupRequestData().setGroupId("orders-app")
+          .setSessionTimeoutMs(45000).setRebalanceTimeoutMs(300000).setMemberId("").setProtocolType("consumer")
+          .setProtocols(protocols)));
+
+      JoinGroupRequestData.JoinGroupRequestProtocolCollection one = new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
+      one.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(new byte[0]));
+      JoinGroupRequestData rejoin = new JoinGroupRequestData().setGroupId("grüppe").setSessionTimeoutMs(10000)
+          .setRebalanceTimeoutMs(60000).setMemberId(MEMBER_1).setProtocolType("consumer").setProtocols(one)
+          .setReason("rebalance failed due to 'The group is rebalancing' (RebalanceInProgressException)");
+      if (v >= 5) rejoin.setGroupInstanceId("instance-1");
+      out.add(joinGroupRequest("rejoin with member id, instance id and reason, empty metadata", v, rejoin));
+      return out;
+    }
+
+    static Vector joinGroupRequest(String name, short v, JoinGroupRequestData m) {
+      return vector(name, "request", v, m, JoinGroupRequestDataJsonConverter::write, JoinGroupRequestData::new);
+    }
+
+    static List<Vector> joinGroupResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(joinGroupResponse("leader with two members", v, joinLeader(false), null));
+      if (flexible(ApiKeys.JOIN_GROUP, v)) {
+        JoinGroupResponseData m = joinLeader(false);
+        Planted planted = new Planted()
+            .add(m.members().get(1).unknownTaggedFields(), "members[1]", 0, "ff")
+            .add(m.unknownTaggedFields(), "", 2, "0000");
+        out.add(joinGroupResponse("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      if (v >= 9) out.add(joinGroupResponse("static leader told to skip the assignment", v, joinLeader(true), null));
+      // MEMBER_ID_REQUIRED (KIP-394): join again with this member id
+      JoinGroupResponseData required = new JoinGroupResponseData().setThrottleTimeMs(0).setErrorCode((short) 79)
+          .setGenerationId(-1).setProtocolName(v >= 7 ? null : "").setLeader("").setMemberId(MEMBER_1);
+      out.add(joinGroupResponse("MEMBER_ID_REQUIRED with the member id to use", v, required, null));
+      JoinGroupResponseData follower = new JoinGroupResponseData().setThrottleTimeMs(30).setErrorCode((short) 0)
+          .setGenerationId(4).setProtocolType("consumer").setProtocolName("range").setLeader(MEMBER_1).setMemberId(MEMBER_2);
+      out.add(joinGroupResponse("follower, throttled", v, follower, null));
+      return out;
+    }
+
+    static JoinGroupResponseData joinLeader(boolean skipAssignment) {
+      JoinGroupResponseData m = new JoinGroupResponseData().setThrottleTimeMs(0).setErrorCode((short) 0)
+          .setGenerationId(3).setProtocolType("consumer").setProtocolName("range").setLeader(MEMBER_1)
+          .setSkipAssignment(skipAssignment).setMemberId(MEMBER_1);
+      m.members().add(new JoinGroupResponseData.JoinGroupResponseMember().setMemberId(MEMBER_1).setGroupInstanceId("instance-1")
+          .setMetadata(MessageUtil.toVersionPrefixedBytes((short) 3, fullSubscription())));
+      m.members().add(new JoinGroupResponseData.JoinGroupResponseMember().setMemberId(MEMBER_2).setGroupInstanceId(null)
+          .setMetadata(subscriptionBytes("orders", "payments")));
+      return m;
+    }
+
+    static Vector joinGroupResponse(String name, short v, JoinGroupResponseData m, Planted planted) {
+      return vector(name, "response", v, m, JoinGroupResponseDataJsonConverter::write, JoinGroupResponseData::new, planted);
+    }
+
+    // ---- Heartbeat (key 12)
+
+    static List<Vector> heartbeatRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(heartbeatRequest("member heartbeat", v, new HeartbeatRequestData().setGroupId("orders-app")
+          .setGenerationId(3).setMemberId(MEMBER_1)));
+      if (v >= 3) {
+        out.add(heartbeatRequest("static member heartbeat", v, new HeartbeatRequestData().setGroupId("grüppe")
+            .setGenerationId(2147483647).setMemberId(MEMBER_2).setGroupInstanceId("instance-é")));
+      }
+      return out;
+    }
+
+    static Vector heartbeatRequest(String name, short v, HeartbeatRequestData m) {
+      return vector(name, "request", v, m, HeartbeatRequestDataJsonConverter::write, HeartbeatRequestData::new);
+    }
+
+    static List<Vector> heartbeatResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(heartbeatResponse("ok", v, new HeartbeatResponseData().setThrottleTimeMs(0).setErrorCode((short) 0), null));
+      // REBALANCE_IN_PROGRESS: rejoin
+      out.add(heartbeatResponse("rebalance in progress, throttled", v,
+          new HeartbeatResponseData().setThrottleTimeMs(10).setErrorCode((short) 27), null));
+      if (flexible(ApiKeys.HEARTBEAT, v)) {
+        HeartbeatResponseData m = new HeartbeatResponseData();
+        Planted planted = new Planted().add(m.unknownTaggedFields(), "", 1, "01").add(m.unknownTaggedFields(), "", 200, "");
+        out.add(heartbeatResponse("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      return out;
+    }
+
+    static Vector heartbeatResponse(String name, short v, HeartbeatResponseData m, Planted planted) {
+      return vector(name, "response", v, m, HeartbeatResponseDataJsonConverter::write, HeartbeatResponseData::new, planted);
+    }
+
+    // ---- LeaveGroup (key 13)
+
+    static List<Vector> leaveGroupRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      if (v <= 2) {
+        out.add(leaveGroupRequest("one member", v, new LeaveGroupRequestData().setGroupId("orders-app").setMemberId(MEMBER_1)));
+      } else {
+        List<LeaveGroupRequestData.MemberIdentity> members = new ArrayList<>();
+        members.add(new LeaveGroupRequestData.MemberIdentity().setMemberId(MEMBER_1).setGroupInstanceId(null)
+            .setReason("the consumer is being closed"));
+        members.add(new LeaveGroupRequestData.MemberIdentity().setMemberId("").setGroupInstanceId("instance-2"));
+        out.add(leaveGroupRequest("a dynamic and a static member", v,
+            new LeaveGroupRequestData().setGroupId("orders-app").setMembers(members)));
+        List<LeaveGroupRequestData.MemberIdentity> one = new ArrayList<>();
+        one.add(new LeaveGroupRequestData.MemberIdentity().setMemberId(MEMBER_2));
+        out.add(leaveGroupRequest("one member", v, new LeaveGroupRequestData().setGroupId("grüppe").setMembers(one)));
+      }
+      return out;
+    }
+
+    static Vector leaveGroupRequest(String name, short v, LeaveGroupRequestData m) {
+      return vector(name, "request", v, m, LeaveGroupRequestDataJsonConverter::write, LeaveGroupRequestData::new);
+    }
+
+    static List<Vector> leaveGroupResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(leaveGroupResponse("left", v, leaveResults(v), null));
+      if (flexible(ApiKeys.LEAVE_GROUP, v)) {
+        LeaveGroupResponseData m = leaveResults(v);
+        Planted planted = new Planted()
+            .add(m.members().get(0).unknownTaggedFields(), "members[0]", 5, "05")
+            .add(m.unknownTaggedFields(), "", 0, "");
+        out.add(leaveGroupResponse("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      // NOT_COORDINATOR
+      out.add(leaveGroupResponse("not coordinator", v, new LeaveGroupResponseData().setThrottleTimeMs(7).setErrorCode((short) 16), null));
+      return out;
+    }
+
+    static LeaveGroupResponseData leaveResults(short v) {
+      LeaveGroupResponseData m = new LeaveGroupResponseData().setThrottleTimeMs(0).setErrorCode((short) 0);
+      if (v >= 3) {
+        m.members().add(new LeaveGroupResponseData.MemberResponse().setMemberId(MEMBER_1).setGroupInstanceId(null).setErrorCode((short) 0));
+        // UNKNOWN_MEMBER_ID
+        m.members().add(new LeaveGroupResponseData.MemberResponse().setMemberId("").setGroupInstanceId("instance-2").setErrorCode((short) 25));
+      }
+      return m;
+    }
+
+    static Vector leaveGroupResponse(String name, short v, LeaveGroupResponseData m, Planted planted) {
+      return vector(name, "response", v, m, LeaveGroupResponseDataJsonConverter::write, LeaveGroupResponseData::new, planted);
+    }
+
+    // ---- SyncGroup (key 14)
+
+    static List<Vector> syncGroupRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      SyncGroupRequestData leader = new SyncGroupRequestData().setGroupId("orders-app").setGenerationId(3)
+          .setMemberId(MEMBER_1).setProtocolType("consumer").setProtocolName("range");
+      leader.assignments().add(new SyncGroupRequestData.SyncGroupRequestAssignment().setMemberId(MEMBER_1)
+          .setAssignment(MessageUtil.toVersionPrefixedBytes((short) 3, fullAssignment())));
+      leader.assignments().add(new SyncGroupRequestData.SyncGroupRequestAssignment().setMemberId(MEMBER_2)
+          .setAssignment(assignmentBytes("orders", 2)));
+      out.add(syncGroupRequest("leader with two assignments", v, leader));
+      SyncGroupRequestData follower = new SyncGroupRequestData().setGroupId("grüppe").setGenerationId(3).setMemberId(MEMBER_2);
+      if (v >= 3) follower.setGroupInstanceId("instance-2");
+      out.add(syncGroupRequest("follower, no assignments", v, follower));
+      return out;
+    }
+
+    static Vector syncGroupRequest(String name, short v, SyncGroupRequestData m) {
+      return vector(name, "request", v, m, SyncGroupRequestDataJsonConverter::write, SyncGroupRequestData::new);
+    }
+
+    static List<Vector> syncGroupResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(syncGroupResponse("the member's assignment", v, syncResult(), null));
+      if (flexible(ApiKeys.SYNC_GROUP, v)) {
+        SyncGroupResponseData m = syncResult();
+        Planted planted = new Planted().add(m.unknownTaggedFields(), "", 4, "04040404");
+        out.add(syncGroupResponse("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      // REBALANCE_IN_PROGRESS: no assignment
+      out.add(syncGroupResponse("rebalance in progress", v, new SyncGroupResponseData().setThrottleTimeMs(1)
+          .setErrorCode((short) 27).setProtocolType(null).setProtocolName(null).setAssignment(new byte[0]), null));
+      return out;
+    }
+
+    static SyncGroupResponseData syncResult() {
+      return new SyncGroupResponseData().setThrottleTimeMs(0).setErrorCode((short) 0).setProtocolType("consumer")
+          .setProtocolName("range").setAssignment(MessageUtil.toVersionPrefixedBytes((short) 3, fullAssignment()));
+    }
+
+    static Vector syncGroupResponse(String name, short v, SyncGroupResponseData m, Planted planted) {
+      return vector(name, "response", v, m, SyncGroupResponseDataJsonConverter::write, SyncGroupResponseData::new, planted);
+    }
+
+    // ---- DescribeGroups (key 15)
+
+    static List<Vector> describeGroupsRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      DescribeGroupsRequestData m = new DescribeGroupsRequestData().setGroups(strings("orders-app", "grüppe"));
+      if (v >= 3) m.setIncludeAuthorizedOperations(true);
+      out.add(describeGroupsRequest("two groups", v, m));
+      out.add(describeGroupsRequest("no groups", v, new DescribeGroupsRequestData()));
+      return out;
+    }
+
+    static Vector describeGroupsRequest(String name, short v, DescribeGroupsRequestData m) {
+      return vector(name, "request", v, m, DescribeGroupsRequestDataJsonConverter::write, DescribeGroupsRequestData::new);
+    }
+
+    static List<Vector> describeGroupsResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(describeGroupsResponse("stable, dead and unauthorized groups", v, describedGroups(v), null));
+      if (flexible(ApiKeys.DESCRIBE_GROUPS, v)) {
+        DescribeGroupsResponseData m = describedGroups(v);
+        Planted planted = new Planted()
+            .add(m.groups().get(0).members().get(0).unknownTaggedFields(), "groups[0].members[0]", 1, "")
+            .add(m.groups().get(0).unknownTaggedFields(), "groups[0]", 7, "07")
+            .add(m.unknownTaggedFields(), "", 0, "000102");
+        out.add(describeGroupsResponse("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      return out;
+    }
+
+    static DescribeGroupsResponseData describedGroups(short v) {
+      DescribeGroupsResponseData m = new DescribeGroupsResponseData().setThrottleTimeMs(0);
+      DescribeGroupsResponseData.DescribedGroup stable = new DescribeGroupsResponseData.DescribedGroup().setErrorCode((short) 0)
+          .setGroupId("orders-app").setGroupState("Stable").setProtocolType("consumer").setProtocolData("range");
+      stable.members().add(new DescribeGroupsResponseData.DescribedGroupMember().setMemberId(MEMBER_1).setGroupInstanceId("instance-1")
+          .setClientId("consumer-orders-app-1").setClientHost("/10.0.0.7")
+          .setMemberMetadata(MessageUtil.toVersionPrefixedBytes((short) 3, fullSubscription()))
+          .setMemberAssignment(MessageUtil.toVersionPrefixedBytes((short) 3, fullAssignment())));
+      stable.members().add(new DescribeGroupsResponseData.DescribedGroupMember().setMemberId(MEMBER_2).setGroupInstanceId(null)
+          .setClientId("rdkafka").setClientHost("/10.0.0.8").setMemberMetadata(subscriptionBytes("orders"))
+          .setMemberAssignment(new byte[0]));
+      if (v >= 3) stable.setAuthorizedOperations(ops(AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DELETE));
+      m.groups().add(stable);
+      DescribeGroupsResponseData.DescribedGroup dead = new DescribeGroupsResponseData.DescribedGroup().setErrorCode((short) 0)
+          .setGroupId("grüppe").setGroupState("Dead").setProtocolType("").setProtocolData("");
+      m.groups().add(dead);
+      // GROUP_AUTHORIZATION_FAILED
+      m.groups().add(new DescribeGroupsResponseData.DescribedGroup().setErrorCode((short) 30).setGroupId("secret")
+          .setGroupState("").setProtocolType("").setProtocolData(""));
+      return m;
+    }
+
+    static Vector describeGroupsResponse(String name, short v, DescribeGroupsResponseData m, Planted planted) {
+      return vector(name, "response", v, m, DescribeGroupsResponseDataJsonConverter::write, DescribeGroupsResponseData::new, planted);
+    }
+
+    // ---- ListGroups (key 16)
+
+    static List<Vector> listGroupsRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(listGroupsRequest("all groups", v, new ListGroupsRequestData()));
+      if (v >= 4) {
+        ListGroupsRequestData m = new ListGroupsRequestData().setStatesFilter(strings("Stable", "Empty"));
+        if (v >= 5) m.setTypesFilter(strings("classic", "consumer"));
+        out.add(listGroupsRequest("filtered by state and type", v, m));
+      }
+      return out;
+    }
+
+    static Vector listGroupsRequest(String name, short v, ListGroupsRequestData m) {
+      return vector(name, "request", v, m, ListGroupsRequestDataJsonConverter::write, ListGroupsRequestData::new);
+    }
+
+    static List<Vector> listGroupsResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(listGroupsResponse("three groups", v, listedGroups(), null));
+      if (flexible(ApiKeys.LIST_GROUPS, v)) {
+        ListGroupsResponseData m = listedGroups();
+        Planted planted = new Planted()
+            .add(m.groups().get(2).unknownTaggedFields(), "groups[2]", 2, "0202")
+            .add(m.unknownTaggedFields(), "", 1, "");
+        out.add(listGroupsResponse("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      // COORDINATOR_LOAD_IN_PROGRESS
+      out.add(listGroupsResponse("coordinator loading", v, new ListGroupsResponseData().setThrottleTimeMs(3).setErrorCode((short) 14), null));
+      return out;
+    }
+
+    static ListGroupsResponseData listedGroups() {
+      ListGroupsResponseData m = new ListGroupsResponseData().setThrottleTimeMs(0).setErrorCode((short) 0);
+      m.groups().add(new ListGroupsResponseData.ListedGroup().setGroupId("orders-app").setProtocolType("consumer")
+          .setGroupState("Stable").setGroupType("classic"));
+      m.groups().add(new ListGroupsResponseData.ListedGroup().setGroupId("grüppe").setProtocolType("consumer")
+          .setGroupState("Empty").setGroupType("consumer"));
+      m.groups().add(new ListGroupsResponseData.ListedGroup().setGroupId("connect-cluster").setProtocolType("connect")
+          .setGroupState("PreparingRebalance").setGroupType("classic"));
+      return m;
+    }
+
+    static Vector listGroupsResponse(String name, short v, ListGroupsResponseData m, Planted planted) {
+      return vector(name, "response", v, m, ListGroupsResponseDataJsonConverter::write, ListGroupsResponseData::new, planted);
+    }
+
+    // ---- DeleteGroups (key 42)
+
+    static List<Vector> deleteGroupsRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(deleteGroupsRequest("three groups", v, new DeleteGroupsRequestData().setGroupsNames(strings("orders-app", "audit", "grüppe"))));
+      out.add(deleteGroupsRequest("no groups", v, new DeleteGroupsRequestData()));
+      return out;
+    }
+
+    static Vector deleteGroupsRequest(String name, short v, DeleteGroupsRequestData m) {
+      return vector(name, "request", v, m, DeleteGroupsRequestDataJsonConverter::write, DeleteGroupsRequestData::new);
+    }
+
+    static List<Vector> deleteGroupsResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(deleteGroupsResponse("deleted, not empty, not found", v, deleteResults(), null));
+      if (flexible(ApiKeys.DELETE_GROUPS, v)) {
+        DeleteGroupsResponseData m = deleteResults();
+        Planted planted = new Planted()
+            .add(m.results().find("audit").unknownTaggedFields(), "results[1]", 0, "ab")
+            .add(m.unknownTaggedFields(), "", 12, "");
+        out.add(deleteGroupsResponse("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      out.add(deleteGroupsResponse("throttled, no results", v, new DeleteGroupsResponseData().setThrottleTimeMs(500), null));
+      return out;
+    }
+
+    static DeleteGroupsResponseData deleteResults() {
+      DeleteGroupsResponseData m = new DeleteGroupsResponseData().setThrottleTimeMs(0);
+      m.results().add(new DeleteGroupsResponseData.DeletableGroupResult().setGroupId("orders-app").setErrorCode((short) 0));
+      // NON_EMPTY_GROUP, GROUP_ID_NOT_FOUND
+      m.results().add(new DeleteGroupsResponseData.DeletableGroupResult().setGroupId("audit").setErrorCode((short) 68));
+      m.results().add(new DeleteGroupsResponseData.DeletableGroupResult().setGroupId("grüppe").setErrorCode((short) 69));
+      return m;
+    }
+
+    static Vector deleteGroupsResponse(String name, short v, DeleteGroupsResponseData m, Planted planted) {
+      return vector(name, "response", v, m, DeleteGroupsResponseDataJsonConverter::write, DeleteGroupsResponseData::new, planted);
+    }
+
+    // ---- OffsetDelete (key 47)
+
+    static List<Vector> offsetDeleteRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      OffsetDeleteRequestData m = new OffsetDeleteRequestData().setGroupId("orders-app");
+      OffsetDeleteRequestData.OffsetDeleteRequestTopic orders = new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName("orders");
+      orders.partitions().add(new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(0));
+      orders.partitions().add(new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(1));
+      m.topics().add(orders);
+      OffsetDeleteRequestData.OffsetDeleteRequestTopic payments = new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName("payments");
+      payments.partitions().add(new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(3));
+      m.topics().add(payments);
+      out.add(offsetDeleteRequest("two topics", v, m));
+      out.add(offsetDeleteRequest("no topics", v, new OffsetDeleteRequestData().setGroupId("grüppe")));
+      return out;
+    }
+
+    static Vector offsetDeleteRequest(String name, short v, OffsetDeleteRequestData m) {
+      return vector(name, "request", v, m, OffsetDeleteRequestDataJsonConverter::write, OffsetDeleteRequestData::new);
+    }
+
+    static List<Vector> offsetDeleteResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      OffsetDeleteResponseData m = new OffsetDeleteResponseData().setErrorCode((short) 0).setThrottleTimeMs(0);
+      OffsetDeleteResponseData.OffsetDeleteResponseTopic orders = new OffsetDeleteResponseData.OffsetDeleteResponseTopic().setName("orders");
+      orders.partitions().add(new OffsetDeleteResponseData.OffsetDeleteResponsePartition().setPartitionIndex(0).setErrorCode((short) 0));
+      // GROUP_SUBSCRIBED_TO_TOPIC
+      orders.partitions().add(new OffsetDeleteResponseData.OffsetDeleteResponsePartition().setPartitionIndex(1).setErrorCode((short) 86));
+      m.topics().add(orders);
+      OffsetDeleteResponseData.OffsetDeleteResponseTopic payments = new OffsetDeleteResponseData.OffsetDeleteResponseTopic().setName("payments");
+      // UNKNOWN_TOPIC_OR_PARTITION
+      payments.partitions().add(new OffsetDeleteResponseData.OffsetDeleteResponsePartition().setPartitionIndex(3).setErrorCode((short) 3));
+      m.topics().add(payments);
+      out.add(offsetDeleteResponse("deleted, subscribed, unknown", v, m));
+      // GROUP_ID_NOT_FOUND
+      out.add(offsetDeleteResponse("group not found, throttled", v,
+          new OffsetDeleteResponseData().setErrorCode((short) 69).setThrottleTimeMs(250)));
+      return out;
+    }
+
+    static Vector offsetDeleteResponse(String name, short v, OffsetDeleteResponseData m) {
+      return vector(name, "response", v, m, OffsetDeleteResponseDataJsonConverter::write, OffsetDeleteResponseData::new);
+    }
+
+    // ---- ConsumerGroupHeartbeat (key 68)
+
+    static List<Vector> consumerGroupHeartbeatRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(consumerGroupHeartbeatRequest("join with full state", v, new ConsumerGroupHeartbeatRequestData()
+          .setGroupId("orders-app").setMemberId(MEMBER_UUID).setMemberEpoch(0).setInstanceId(null).setRackId("eu-west-1a")
+          .setRebalanceTimeoutMs(300000).setSubscribedTopicNames(strings("orders", "payments")).setServerAssignor("uniform")
+          .setTopicPartitions(new ArrayList<>())));
+      out.add(consumerGroupHeartbeatRequest("steady state, nothing changed", v, new ConsumerGroupHeartbeatRequestData()
+          .setGroupId("orders-app").setMemberId(MEMBER_UUID).setMemberEpoch(5)));
+      List<ConsumerGroupHeartbeatRequestData.TopicPartitions> owned = new ArrayList<>();
+      owned.add(new ConsumerGroupHeartbeatRequestData.TopicPartitions().setTopicId(ORDERS_ID).setPartitions(ints(0, 1)));
+      owned.add(new ConsumerGroupHeartbeatRequestData.TopicPartitions().setTopicId(OFFSETS_ID).setPartitions(ints(2)));
+      out.add(consumerGroupHeartbeatRequest("owned partitions after a revocation", v, new ConsumerGroupHeartbeatRequestData()
+          .setGroupId("orders-app").setMemberId(MEMBER_UUID).setMemberEpoch(6).setTopicPartitions(owned)));
+      out.add(consumerGroupHeartbeatRequest("static member leaves", v, new ConsumerGroupHeartbeatRequestData()
+          .setGroupId("grüppe").setMemberId(MEMBER_UUID).setMemberEpoch(-2).setInstanceId("instance-1")));
+      if (v >= 1) {
+        out.add(consumerGroupHeartbeatRequest("regex subscription", v, new ConsumerGroupHeartbeatRequestData()
+            .setGroupId("orders-app").setMemberId(MEMBER_UUID).setMemberEpoch(0).setRebalanceTimeoutMs(60000)
+            .setSubscribedTopicRegex("orders-.*").setTopicPartitions(new ArrayList<>())));
+      }
+      return out;
+    }
+
+    static Vector consumerGroupHeartbeatRequest(String name, short v, ConsumerGroupHeartbeatRequestData m) {
+      return vector(name, "request", v, m, ConsumerGroupHeartbeatRequestDataJsonConverter::write, ConsumerGroupHeartbeatRequestData::new);
+    }
+
+    static List<Vector> consumerGroupHeartbeatResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(consumerGroupHeartbeatResponse("joined, with an assignment", v, heartbeatAssignment(), null));
+      ConsumerGroupHeartbeatResponseData m = heartbeatAssignment();
+      Planted planted = new Planted()
+          .add(m.assignment().topicPartitions().get(0).unknownTaggedFields(), "assignment.topicPartitions[0]", 1, "")
+          .add(m.assignment().unknownTaggedFields(), "assignment", 0, "00")
+          .add(m.unknownTaggedFields(), "", 3, "0303");
+      out.add(consumerGroupHeartbeatResponse("unknown tagged fields from a newer broker", v, m, planted));
+      out.add(consumerGroupHeartbeatResponse("no change", v, new ConsumerGroupHeartbeatResponseData().setMemberId(null)
+          .setMemberEpoch(7).setHeartbeatIntervalMs(5000).setAssignment(null), null));
+      // FENCED_MEMBER_EPOCH
+      out.add(consumerGroupHeartbeatResponse("fenced member epoch", v, new ConsumerGroupHeartbeatResponseData().setThrottleTimeMs(0)
+          .setErrorCode((short) 110).setErrorMessage("The member epoch is fenced by the group coordinator.")
+          .setMemberId(null).setMemberEpoch(-1).setHeartbeatIntervalMs(0), null));
+      return out;
+    }
+
+    static ConsumerGroupHeartbeatResponseData heartbeatAssignment() {
+      List<ConsumerGroupHeartbeatResponseData.TopicPartitions> tps = new ArrayList<>();
+      tps.add(new ConsumerGroupHeartbeatResponseData.TopicPartitions().setTopicId(ORDERS_ID).setPartitions(ints(0, 1, 2)));
+      tps.add(new ConsumerGroupHeartbeatResponseData.TopicPartitions().setTopicId(OFFSETS_ID).setPartitions(ints()));
+      return new ConsumerGroupHeartbeatResponseData().setThrottleTimeMs(0).setErrorCode((short) 0).setErrorMessage(null)
+          .setMemberId(MEMBER_UUID).setMemberEpoch(1).setHeartbeatIntervalMs(5000)
+          .setAssignment(new ConsumerGroupHeartbeatResponseData.Assignment().setTopicPartitions(tps));
+    }
+
+    static Vector consumerGroupHeartbeatResponse(String name, short v, ConsumerGroupHeartbeatResponseData m, Planted planted) {
+      return vector(name, "response", v, m, ConsumerGroupHeartbeatResponseDataJsonConverter::write, ConsumerGroupHeartbeatResponseData::new, planted);
+    }
+
+    // ---- ConsumerGroupDescribe (key 69)
+
+    static List<Vector> consumerGroupDescribeRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(consumerGroupDescribeRequest("two groups with authorized operations", v, new ConsumerGroupDescribeRequestData()
+          .setGroupIds(strings("orders-app", "grüppe")).setIncludeAuthorizedOperations(true)));
+      out.add(consumerGroupDescribeRequest("one group", v, new ConsumerGroupDescribeRequestData()
+          .setGroupIds(strings("orders-app")).setIncludeAuthorizedOperations(false)));
+      return out;
+    }
+
+    static Vector consumerGroupDescribeRequest(String name, short v, ConsumerGroupDescribeRequestData m) {
+      return vector(name, "request", v, m, ConsumerGroupDescribeRequestDataJsonConverter::write, ConsumerGroupDescribeRequestData::new);
+    }
+
+    static List<Vector> consumerGroupDescribeResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(consumerGroupDescribeResponse("a stable group and a missing one", v, consumerGroups(), null));
+      ConsumerGroupDescribeResponseData m = consumerGroups();
+      ConsumerGroupDescribeResponseData.Member member = m.groups().get(0).members().get(0);
+      Planted planted = new Planted()
+          .add(member.targetAssignment().topicPartitions().get(0).unknownTaggedFields(), "groups[0].members[0].targetAssignment.topicPartitions[0]", 0, "")
+          .add(member.assignment().unknownTaggedFields(), "groups[0].members[0].assignment", 2, "02")
+          .add(member.unknownTaggedFields(), "groups[0].members[0]", 9, "0909")
+          .add(m.groups().get(1).unknownTaggedFields(), "groups[1]", 1, "01")
+          .add(m.unknownTaggedFields(), "", 0, "");
+      out.add(consumerGroupDescribeResponse("unknown tagged fields from a newer broker", v, m, planted));
+      return out;
+    }
+
+    static ConsumerGroupDescribeResponseData consumerGroups() {
+      ConsumerGroupDescribeResponseData m = new ConsumerGroupDescribeResponseData().setThrottleTimeMs(0);
+      List<ConsumerGroupDescribeResponseData.TopicPartitions> current = new ArrayList<>();
+      current.add(new ConsumerGroupDescribeResponseData.TopicPartitions().setTopicId(ORDERS_ID).setTopicName("orders").setPartitions(ints(0, 1)));
+      List<ConsumerGroupDescribeResponseData.TopicPartitions> target = new ArrayList<>();
+      target.add(new ConsumerGroupDescribeResponseData.TopicPartitions().setTopicId(ORDERS_ID).setTopicName("orders").setPartitions(ints(0, 1, 2)));
+      target.add(new ConsumerGroupDescribeResponseData.TopicPartitions().setTopicId(OFFSETS_ID).setTopicName("payments").setPartitions(ints(3)));
+      ConsumerGroupDescribeResponseData.DescribedGroup stable = new ConsumerGroupDescribeResponseData.DescribedGroup()
+          .setErrorCode((short) 0).setErrorMessage(null).setGroupId("orders-app").setGroupState("Stable")
+          .setGroupEpoch(5).setAssignmentEpoch(5).setAssignorName("uniform")
+          .setAuthorizedOperations(ops(AclOperation.READ, AclOperation.DESCRIBE));
+      stable.members().add(new ConsumerGroupDescribeResponseData.Member().setMemberId(MEMBER_UUID).setInstanceId(null)
+          .setRackId("eu-west-1a").setMemberEpoch(5).setClientId("consumer-orders-app-1").setClientHost("/10.0.0.7")
+          .setSubscribedTopicNames(strings("orders", "payments")).setSubscribedTopicRegex(null)
+          .setAssignment(new ConsumerGroupDescribeResponseData.Assignment().setTopicPartitions(current))
+          .setTargetAssignment(new ConsumerGroupDescribeResponseData.Assignment().setTopicPartitions(target)));
+      stable.members().add(new ConsumerGroupDescribeResponseData.Member().setMemberId("AAAAAAAAAAAAAAAAAAAAAQ").setInstanceId("instance-é")
+          .setRackId(null).setMemberEpoch(4).setClientId("c2").setClientHost("/10.0.0.8")
+          .setSubscribedTopicNames(strings()).setSubscribedTopicRegex("orders-.*"));
+      m.groups().add(stable);
+      // GROUP_ID_NOT_FOUND
+      m.groups().add(new ConsumerGroupDescribeResponseData.DescribedGroup().setErrorCode((short) 69)
+          .setErrorMessage("Group grüppe not found.").setGroupId("grüppe").setGroupState("Dead")
+          .setGroupEpoch(-1).setAssignmentEpoch(-1).setAssignorName(""));
+      return m;
+    }
+
+    static Vector consumerGroupDescribeResponse(String name, short v, ConsumerGroupDescribeResponseData m, Planted planted) {
+      return vector(name, "response", v, m, ConsumerGroupDescribeResponseDataJsonConverter::write, ConsumerGroupDescribeResponseData::new, planted);
+    }
+  }
+
   /** Request and response headers, at the header version Kafka picks for each API version. */
   static List<Vector> headers() {
     List<Vector> out = new ArrayList<>();
@@ -897,6 +2643,8 @@ public class GoldenVectors {
         correlationId++;
       }
     }
+    out.addAll(AdminVectors.headers(1000));
+    GroupVectors.headers(out, 2000);
     out.add(requestHeader("null client id, non-flexible", ApiKeys.METADATA, (short) 8, 0, null));
     out.add(requestHeader("null client id, flexible", ApiKeys.METADATA, (short) 12, 0, null));
     out.add(requestHeader("empty client id", ApiKeys.METADATA, (short) 12, 7, ""));
