@@ -231,6 +231,32 @@ describe('consumer groups against the real broker', () => {
     }
   });
 
+  it('gives a static member its partitions back after a restart within the session timeout, without a rebalance', async () => {
+    const topic = uniqueTopic('static');
+    const groupId = uniqueTopic('g');
+    await createTopic(cluster, topic, 4);
+    const options = { sessionTimeoutMs: 15_000 };
+    let a = new Member(groupId, topic, { ...options, groupInstanceId: 'instance-a' });
+    const b = new Member(groupId, topic, { ...options, groupInstanceId: 'instance-b' });
+    try {
+      await waitFor(() => a.partitions().length === 2 && b.partitions().length === 2, 'a 2-2 split');
+      const before = a.partitions();
+      const generation = () =>
+        (b.consumer as unknown as { membership: { generation: number } }).membership.generation;
+      const genBefore = generation();
+      await a.stop(); // a static member does not leave the group on close
+      a = new Member(groupId, topic, { ...options, groupInstanceId: 'instance-a' });
+      await waitFor(() => a.partitions().length === 2, 'the restarted member to get its partitions');
+      expect(a.partitions()).toEqual(before);
+      await new Promise((r) => setTimeout(r, 1500)); // several heartbeats of b
+      expect(generation()).toBe(genBefore);
+      expect(b.partitions().length).toBe(2);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
   it('refuses subscribe without a groupId', () => {
     const c = new Consumer({ bootstrapServers: brokers() });
     expect(() => c.subscribe(['t'])).toThrow(ConfigError);

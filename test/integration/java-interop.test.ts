@@ -2,15 +2,15 @@
  * Interop with the reference implementation: what kafkawire produces, the Java console consumer
  * (kafka-tools 4.3.1 from the Maven-fetched jars) reads intact, with every codec.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CompressionType, Producer } from '../../src/index.js';
+import { type CompressionType, Consumer, Producer } from '../../src/index.js';
 import { Cluster } from '../../src/network/cluster.js';
 import { brokers, uniqueTopic } from '../harness/kafka.js';
 import { kafkaLibs } from '../harness/launcher.js';
-import { createTopic } from '../helpers/topics.js';
+import { createTopic, waitFor } from '../helpers/topics.js';
 
 const run = promisify(execFile);
 
@@ -89,4 +89,91 @@ describe('the Java console consumer reads what kafkawire produces', () => {
     },
     120_000,
   );
+});
+
+describe('a kafkawire consumer and a Java consumer in one group', () => {
+  it('split the partitions and together read every record once', async () => {
+    const cluster = new Cluster({ bootstrapServers: brokers() });
+    await cluster.connect();
+    const topic = uniqueTopic('java-group');
+    const groupId = uniqueTopic('mixed');
+    await createTopic(cluster, topic, 6);
+    await cluster.close();
+
+    const ours = new Consumer({
+      bootstrapServers: brokers(),
+      groupId,
+      autoOffsetReset: 'earliest',
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 500,
+      enableAutoCommit: false,
+    });
+    ours.subscribe([topic]);
+    const oursGot: string[] = [];
+    let running = true;
+    const loop = (async () => {
+      while (running) {
+        const batches = await ours.poll({ timeoutMs: 200 });
+        for (const b of batches) for (const r of b.records) oursGot.push(r.value?.toString() ?? '');
+        if (batches.length > 0) await ours.commit().catch(() => {});
+      }
+    })();
+
+    const libs = await kafkaLibs();
+    const java = spawn(
+      'java',
+      [
+        '-Xmx256m',
+        '-XX:TieredStopAtLevel=1',
+        '-cp',
+        path.join(libs, '*'),
+        'org.apache.kafka.tools.consumer.ConsoleConsumer',
+        '--bootstrap-server',
+        brokers(),
+        '--topic',
+        topic,
+        '--group',
+        groupId,
+        '--from-beginning',
+        '--timeout-ms',
+        '10000',
+        '--consumer-property',
+        'session.timeout.ms=10000',
+        '--consumer-property',
+        'heartbeat.interval.ms=500',
+        '--consumer-property',
+        'partition.assignment.strategy=org.apache.kafka.clients.consumer.RangeAssignor',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let javaOut = '';
+    java.stdout.on('data', (d: Buffer) => {
+      javaOut += d.toString();
+    });
+    const javaExit = new Promise<number | null>((resolve) => java.once('exit', resolve));
+    try {
+      // Both members in: the range assignor gives each three of the six partitions.
+      await waitFor(() => ours.assignment().length === 3, 'the Java consumer to join and take half', 60_000);
+      const total = 600;
+      const producer = new Producer({ bootstrapServers: brokers() });
+      await producer.send(
+        Array.from({ length: total }, (_, i) => ({ topic, partition: i % 6, value: `r${i}` })),
+      );
+      await producer.close();
+      await javaExit; // exits 10 s after its last record
+      running = false;
+      await loop;
+      const javaGot = javaOut.split('\n').filter((l) => l.startsWith('r'));
+      expect(oursGot.length).toBe(300);
+      expect(javaGot.length).toBe(300);
+      const all = [...oursGot, ...javaGot].sort();
+      expect(new Set(all).size).toBe(total);
+      expect(all).toEqual(Array.from({ length: total }, (_, i) => `r${i}`).sort());
+    } finally {
+      running = false;
+      java.kill('SIGKILL');
+      await loop.catch(() => {});
+      await ours.close();
+    }
+  }, 120_000);
 });
