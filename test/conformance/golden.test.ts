@@ -403,7 +403,10 @@ describe('ConsumerProtocol golden vectors', () => {
       const [schemaMin, schemaMax] = k.schema.validVersions.split('-').map(Number);
       expect([k.range.min, k.range.max]).toEqual([schemaMin, schemaMax]);
       for (let v = k.range.min; v <= k.range.max; v++) {
-        expect(vectors.some((x) => x.version === v), `${kind} v${v}`).toBe(true);
+        expect(
+          vectors.some((x) => x.version === v),
+          `${kind} v${v}`,
+        ).toBe(true);
       }
       expect(vectors.some((x) => x.version > k.range.max)).toBe(true);
     });

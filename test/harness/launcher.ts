@@ -531,8 +531,10 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'kafkawire-kafka-')));
   installExitHooks();
   const [libs, ports] = await Promise.all([kafkaLibs(), freePorts(2 * count)]);
-  // A cluster id is a Kafka Uuid: 16 random bytes, base64url without padding (22 chars).
-  const clusterId = randomBytes(16).toString('base64url');
+  // A cluster id is a Kafka Uuid: 16 random bytes, base64url without padding (22 chars). Like
+  // Kafka's Uuid.randomUuid, never one starting with '-': kafka-storage would read it as a flag.
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   const ids = Array.from({ length: count }, (_, i) => i + 1);
   const voters = ids.map((id) => `${id}@${HOST}:${ports[2 * id - 1]}`).join(',');
   await writeFile(join(dir, 'log4j2.properties'), LOG4J2);

@@ -4,6 +4,9 @@
  * kafkawire implements, and writes one fixture per API into <outdir> (produce.json, fetch.json,
  * list-offsets.json, metadata.json, api-versions.json, create-topics.json, init-producer-id.json,
  * headers.json). test/conformance/golden.test.ts checks src/protocol against them.
+ * GroupVectors adds the consumer-group and offset APIs (offset-commit.json ... consumer-group-describe.json)
+ * and consumer-protocol.json: ConsumerProtocol subscriptions and assignments (kinds "subscription" and
+ * "assignment", `hex` with the int16 version prefix, `json` as Java's ConsumerProtocol reads the bytes).
  *
  * Each vector is { name, kind, version, hex, json }: `hex` is the body exactly as
  * `message.write(accessor, cache, version)` puts it on the wire (no size prefix, no header) and

@@ -1,0 +1,667 @@
+/**
+ * Admin: topics, configs, cluster, consumer groups and offsets (Java: `Admin`).
+ *
+ * Each call goes to the broker that can answer it — topic and config changes to any broker
+ * (KRaft brokers forward them to the controller), offsets and deletions to the partition
+ * leaders, group calls to the group's coordinator — and is retried on retriable errors after a
+ * metadata refresh. Calls over several topics, partitions or groups report failures per item
+ * (an `error` field) instead of failing the whole call; single-item helpers throw.
+ */
+import { Cluster, type ClusterOptions } from '../network/cluster.js';
+import { findGroupCoordinator } from '../network/coordinator.js';
+import { backoffMs, shouldRetry } from '../network/retry.js';
+import { apiName } from '../protocol/api-keys.js';
+import {
+  AlterConfigOp,
+  ConfigResourceType,
+  CreatePartitions,
+  CreateTopics,
+  DeleteGroups,
+  DeleteRecords,
+  DeleteTopics,
+  DescribeCluster,
+  DescribeConfigs,
+  DescribeGroups,
+  IncrementalAlterConfigs,
+  ListGroups,
+  ListOffsets,
+  ListOffsetsTimestamp,
+  OffsetCommit,
+  OffsetFetch,
+} from '../protocol/apis/index.js';
+import { decodeAssignment } from '../protocol/consumer-protocol.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { ConfigError, KafkaError, KafkawireError } from '../protocol/errors.js';
+
+export interface AdminConfig extends Pick<ClusterOptions, 'tls' | 'authenticate' | 'connectTimeoutMs'> {
+  bootstrapServers: string | string[];
+  clientId?: string;
+  /** Java: `request.timeout.ms` (also the broker-side timeout of topic operations). Default 30000. */
+  requestTimeoutMs?: number;
+  /** Java: `retry.backoff.ms`. Default 100. */
+  retryBackoffMs?: number;
+  /** Java: `retry.backoff.max.ms`. Default 1000. */
+  retryBackoffMaxMs?: number;
+}
+
+export interface NewTopic {
+  name: string;
+  /** Default: the broker's `num.partitions`. */
+  numPartitions?: number;
+  /** Default: the broker's `default.replication.factor`. */
+  replicationFactor?: number;
+  configs?: Record<string, string>;
+}
+
+export interface TopicResult {
+  name: string;
+  error: KafkaError | null;
+}
+
+export interface PartitionDescription {
+  partition: number;
+  leader: number;
+  leaderEpoch: number;
+  replicas: number[];
+  isr: number[];
+  offlineReplicas: number[];
+}
+
+export interface TopicDescription extends TopicResult {
+  topicId: string;
+  isInternal: boolean;
+  partitions: PartitionDescription[];
+}
+
+export type ConfigResource = { type: 'topic' | 'broker'; name: string };
+
+export interface ConfigEntry {
+  name: string;
+  value: string | null;
+  readOnly: boolean;
+  isSensitive: boolean;
+  /** See `ConfigSource` (e.g. 1 topic config, 5 default). */
+  source: number;
+}
+
+export interface ConfigOp {
+  name: string;
+  op: 'set' | 'delete' | 'append' | 'subtract';
+  value?: string;
+}
+
+export interface GroupMemberDescription {
+  memberId: string;
+  groupInstanceId: string | null;
+  clientId: string;
+  clientHost: string;
+  assignment: { topic: string; partition: number }[];
+}
+
+export interface GroupDescription {
+  groupId: string;
+  state: string;
+  protocolType: string;
+  protocol: string;
+  members: GroupMemberDescription[];
+  error: KafkaError | null;
+}
+
+export interface PartitionOffset {
+  topic: string;
+  partition: number;
+  offset: bigint;
+}
+
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** Committed offset, or -1n when the group has none for the partition. */
+  committed: bigint;
+  logEndOffset: bigint;
+  /** logEndOffset - committed (logEndOffset - logStartOffset... counted from 0 without a commit). */
+  lag: bigint;
+}
+
+export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number } | { offset: bigint | number };
+
+const CONFIG_OP = {
+  set: AlterConfigOp.set,
+  delete: AlterConfigOp.delete,
+  append: AlterConfigOp.append,
+  subtract: AlterConfigOp.subtract,
+};
+
+export class Admin {
+  private readonly cluster: Cluster;
+  private readonly timeoutMs: number;
+  private readonly backoff: { retryBackoffMs: number; retryBackoffMaxMs: number };
+
+  constructor(config: AdminConfig) {
+    if (config === null || typeof config !== 'object' || config.bootstrapServers === undefined) {
+      throw new ConfigError('bootstrapServers', 'is required');
+    }
+    this.timeoutMs = config.requestTimeoutMs ?? 30_000;
+    this.backoff = {
+      retryBackoffMs: config.retryBackoffMs ?? 100,
+      retryBackoffMaxMs: config.retryBackoffMaxMs ?? 1000,
+    };
+    this.cluster = new Cluster({
+      bootstrapServers: config.bootstrapServers,
+      clientId: config.clientId ?? 'kafkawire-admin',
+      requestTimeoutMs: this.timeoutMs + 5_000,
+      connectTimeoutMs: config.connectTimeoutMs,
+      tls: config.tls,
+      authenticate: config.authenticate,
+    });
+  }
+
+  async connect(): Promise<void> {
+    await this.cluster.connect();
+  }
+
+  async close(): Promise<void> {
+    await this.cluster.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** Runs `fn` again on retriable errors (refreshing metadata when they say so), up to the timeout. */
+  private async retry<T>(fn: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        const d = shouldRetry(err);
+        this.cluster.reportError(err);
+        if (!d.retry || Date.now() >= deadline) throw err;
+        if (d.refreshMetadata) await this.cluster.refresh().catch(() => {});
+        await new Promise((r) => setTimeout(r, backoffMs(attempt, this.backoff)));
+      }
+    }
+  }
+
+  // ---- topics
+
+  /** Creates topics; each result carries its own error (TOPIC_ALREADY_EXISTS, INVALID_REPLICATION_FACTOR, ...). */
+  async createTopics(topics: NewTopic[], options: { validateOnly?: boolean } = {}): Promise<TopicResult[]> {
+    const res = await this.retry(async () =>
+      (await this.cluster.anyConnection()).send(CreateTopics, {
+        topics: topics.map((t) => ({
+          name: t.name,
+          numPartitions: t.numPartitions ?? -1,
+          replicationFactor: t.replicationFactor ?? -1,
+          configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+        timeoutMs: this.timeoutMs,
+        validateOnly: options.validateOnly ?? false,
+      }),
+    );
+    return res.topics.map((t) => ({
+      name: t.name,
+      error: errorOf(t.errorCode, { topic: t.name }, t.errorMessage),
+    }));
+  }
+
+  /** Deletes topics by name; each result carries its own error. */
+  async deleteTopics(names: string[]): Promise<TopicResult[]> {
+    const res = await this.retry(async () =>
+      (await this.cluster.anyConnection()).send(DeleteTopics, {
+        topicNames: names,
+        topics: names.map((name) => ({ name })),
+        timeoutMs: this.timeoutMs,
+      }),
+    );
+    // Brokers may answer in another order than asked: match results by name.
+    const byName = new Map(res.responses.map((t) => [t.name ?? '', t]));
+    return names.map((name) => {
+      const t = byName.get(name);
+      return {
+        name,
+        error: t
+          ? errorOf(t.errorCode, { topic: name }, t.errorMessage)
+          : new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, { topic: name }, 'no result for this topic'),
+      };
+    });
+  }
+
+  /** Topic names, sorted; internal topics only when asked. */
+  async listTopics(options: { includeInternal?: boolean } = {}): Promise<string[]> {
+    this.cluster.watchAllTopics();
+    const md = await this.retry(() => this.cluster.refresh());
+    return [...md.topics.values()]
+      .filter((t) => t.errorCode === ErrorCode.NONE && (options.includeInternal || !t.isInternal))
+      .map((t) => t.name)
+      .sort();
+  }
+
+  /** Partitions, leaders, replicas, ISR and topic id of each topic. */
+  async describeTopics(names: string[]): Promise<TopicDescription[]> {
+    const md = await this.retry(() => this.cluster.refresh(names));
+    return names.map((name) => {
+      const t = md.topics.get(name);
+      if (!t || t.errorCode !== ErrorCode.NONE) {
+        return {
+          name,
+          error: new KafkaError(t?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { topic: name }),
+          topicId: '',
+          isInternal: false,
+          partitions: [],
+        };
+      }
+      return {
+        name,
+        error: null,
+        topicId: t.topicId,
+        isInternal: t.isInternal,
+        partitions: t.partitions.map((p) => ({
+          partition: p.partition,
+          leader: p.leader,
+          leaderEpoch: p.leaderEpoch,
+          replicas: p.replicas,
+          isr: p.isr,
+          offlineReplicas: p.offlineReplicas,
+        })),
+      };
+    });
+  }
+
+  /** Grows topics to a new partition count. */
+  async createPartitions(
+    counts: Record<string, number>,
+    options: { validateOnly?: boolean } = {},
+  ): Promise<TopicResult[]> {
+    const res = await this.retry(async () =>
+      (await this.cluster.anyConnection()).send(CreatePartitions, {
+        topics: Object.entries(counts).map(([name, count]) => ({ name, count })),
+        timeoutMs: this.timeoutMs,
+        validateOnly: options.validateOnly ?? false,
+      }),
+    );
+    return res.results.map((r) => ({
+      name: r.name,
+      error: errorOf(r.errorCode, { topic: r.name }, r.errorMessage),
+    }));
+  }
+
+  // ---- configs
+
+  /** Current configs of topics and brokers (a broker by its node id as the name). */
+  async describeConfigs(
+    resources: ConfigResource[],
+  ): Promise<{ resource: ConfigResource; entries: ConfigEntry[]; error: KafkaError | null }[]> {
+    const res = await this.retry(async () =>
+      (await this.cluster.anyConnection()).send(DescribeConfigs, {
+        resources: resources.map((r) => ({
+          resourceType: resourceType(r),
+          resourceName: r.name,
+          configurationKeys: null,
+        })),
+      }),
+    );
+    return res.results.map((r, i) => ({
+      resource: resources[i],
+      error: errorOf(r.errorCode, {}, r.errorMessage),
+      entries: r.configs.map((c) => ({
+        name: c.name,
+        value: c.value,
+        readOnly: c.readOnly,
+        isSensitive: c.isSensitive,
+        source: c.configSource,
+      })),
+    }));
+  }
+
+  /** Sets, deletes, appends to or subtracts from configs of one resource (Java: `incrementalAlterConfigs`). */
+  async alterConfigs(
+    resource: ConfigResource,
+    ops: ConfigOp[],
+    options: { validateOnly?: boolean } = {},
+  ): Promise<void> {
+    const res = await this.retry(async () =>
+      (await this.cluster.anyConnection()).send(IncrementalAlterConfigs, {
+        resources: [
+          {
+            resourceType: resourceType(resource),
+            resourceName: resource.name,
+            configs: ops.map((o) => ({
+              name: o.name,
+              configOperation: CONFIG_OP[o.op],
+              value: o.value ?? null,
+            })),
+          },
+        ],
+        validateOnly: options.validateOnly ?? false,
+      }),
+    );
+    const r = res.responses[0];
+    const error = r ? errorOf(r.errorCode, {}, r.errorMessage) : null;
+    if (error) throw error;
+  }
+
+  // ---- cluster
+
+  /** Cluster id, controller and brokers. */
+  async describeCluster(): Promise<{
+    clusterId: string;
+    controllerId: number;
+    brokers: { nodeId: number; host: string; port: number; rack: string | null }[];
+  }> {
+    const res = await this.retry(async () =>
+      (await this.cluster.anyConnection()).send(DescribeCluster, {
+        includeClusterAuthorizedOperations: false,
+      }),
+    );
+    const error = errorOf(res.errorCode, {}, res.errorMessage);
+    if (error) throw error;
+    return {
+      clusterId: res.clusterId,
+      controllerId: res.controllerId,
+      brokers: res.brokers.map((b) => ({ nodeId: b.brokerId, host: b.host, port: b.port, rack: b.rack })),
+    };
+  }
+
+  /** The API versions each broker announced, by node id. */
+  async apiVersions(): Promise<Map<number, { apiKey: number; name: string; min: number; max: number }[]>> {
+    const md = await this.retry(() => this.cluster.refresh());
+    const out = new Map<number, { apiKey: number; name: string; min: number; max: number }[]>();
+    for (const id of md.brokers.keys()) {
+      const conn = await this.retry(() => this.cluster.connectionTo(id));
+      out.set(
+        id,
+        [...conn.apiVersions]
+          .sort((a, b) => a[0] - b[0])
+          .map(([apiKey, r]) => ({ apiKey, name: apiName(apiKey), min: r.min, max: r.max })),
+      );
+    }
+    return out;
+  }
+
+  // ---- offsets and records
+
+  /** Offsets of partitions: earliest, latest, or the first at or after a timestamp. */
+  async listOffsets(
+    partitions: { topic: string; partition: number }[],
+    spec: 'earliest' | 'latest' | { timestamp: number },
+  ): Promise<PartitionOffset[]> {
+    const timestamp =
+      spec === 'earliest'
+        ? ListOffsetsTimestamp.earliest
+        : spec === 'latest'
+          ? ListOffsetsTimestamp.latest
+          : BigInt(spec.timestamp);
+    await this.retry(() => this.cluster.refresh([...new Set(partitions.map((p) => p.topic))]));
+    const byLeader = new Map<number, { topic: string; partition: number }[]>();
+    for (const p of partitions) {
+      const leader = this.cluster.leaderFor(p.topic, p.partition);
+      if (leader === undefined) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, p);
+      byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
+    }
+    const found = new Map<string, bigint>();
+    await Promise.all(
+      [...byLeader].map(([leader, list]) =>
+        this.retry(async () => {
+          const topics = new Map<string, { partitionIndex: number; timestamp: bigint }[]>();
+          for (const p of list)
+            topics.set(p.topic, [...(topics.get(p.topic) ?? []), { partitionIndex: p.partition, timestamp }]);
+          const res = await this.cluster.sendTo(leader, ListOffsets, {
+            replicaId: -1,
+            topics: [...topics].map(([name, ps]) => ({ name, partitions: ps })),
+          });
+          for (const t of res.topics) {
+            for (const p of t.partitions) {
+              const err = errorOf(p.errorCode, { topic: t.name, partition: p.partitionIndex });
+              if (err) throw err;
+              found.set(`${t.name}\0${p.partitionIndex}`, p.offset);
+            }
+          }
+        }),
+      ),
+    );
+    return partitions.map((p) => ({ ...p, offset: found.get(`${p.topic}\0${p.partition}`) ?? -1n }));
+  }
+
+  /** Offsets of every partition of a topic. */
+  async topicOffsets(
+    topic: string,
+    spec: 'earliest' | 'latest' | { timestamp: number },
+  ): Promise<PartitionOffset[]> {
+    const [d] = await this.describeTopics([topic]);
+    if (d.error) throw d.error;
+    return this.listOffsets(
+      d.partitions.map((p) => ({ topic, partition: p.partition })),
+      spec,
+    );
+  }
+
+  /** Deletes records before the given offsets (Java: `deleteRecords`); returns the new low watermarks. */
+  async deleteRecords(before: PartitionOffset[]): Promise<PartitionOffset[]> {
+    await this.retry(() => this.cluster.refresh([...new Set(before.map((p) => p.topic))]));
+    const out: PartitionOffset[] = [];
+    for (const p of before) {
+      const leader = this.cluster.leaderFor(p.topic, p.partition);
+      if (leader === undefined) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, p);
+      const res = await this.retry(() =>
+        this.cluster.sendTo(leader, DeleteRecords, {
+          topics: [{ name: p.topic, partitions: [{ partitionIndex: p.partition, offset: p.offset }] }],
+          timeoutMs: this.timeoutMs,
+        }),
+      );
+      const r = res.topics[0]?.partitions[0];
+      const err = errorOf(r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, {
+        topic: p.topic,
+        partition: p.partition,
+      });
+      if (err) throw err;
+      out.push({ topic: p.topic, partition: p.partition, offset: r.lowWatermark });
+    }
+    return out;
+  }
+
+  // ---- groups
+
+  private coordinator(groupId: string): Promise<number> {
+    return findGroupCoordinator(this.cluster, groupId, this.backoff);
+  }
+
+  /** Groups of every broker, with their state and type. */
+  async listGroups(): Promise<{ groupId: string; protocolType: string; state: string }[]> {
+    const md = await this.retry(() => this.cluster.refresh());
+    const out: { groupId: string; protocolType: string; state: string }[] = [];
+    for (const id of md.brokers.keys()) {
+      const res = await this.retry(() => this.cluster.sendTo(id, ListGroups, {}));
+      const err = errorOf(res.errorCode, { broker: `node ${id}` });
+      if (err) throw err;
+      for (const g of res.groups)
+        out.push({ groupId: g.groupId, protocolType: g.protocolType, state: g.groupState });
+    }
+    return out.sort((a, b) => (a.groupId < b.groupId ? -1 : 1));
+  }
+
+  /** Members, assignments and state of groups. */
+  async describeGroups(groupIds: string[]): Promise<GroupDescription[]> {
+    return Promise.all(
+      groupIds.map(async (groupId) => {
+        const res = await this.retry(async () => {
+          const r = await this.cluster.sendTo(await this.coordinator(groupId), DescribeGroups, {
+            groups: [groupId],
+          });
+          const code = r.groups[0]?.errorCode ?? ErrorCode.NONE;
+          if (code === ErrorCode.NOT_COORDINATOR || code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS)
+            throw new KafkaError(code, {});
+          return r;
+        });
+        const g = res.groups[0];
+        return {
+          groupId,
+          state: g.groupState,
+          protocolType: g.protocolType,
+          protocol: g.protocolData,
+          error: errorOf(g.errorCode, {}),
+          members: g.members.map((m) => ({
+            memberId: m.memberId,
+            groupInstanceId: m.groupInstanceId,
+            clientId: m.clientId,
+            clientHost: m.clientHost,
+            assignment:
+              g.protocolType === 'consumer' && m.memberAssignment.length > 0
+                ? decodeAssignment(m.memberAssignment).assignedPartitions.flatMap((t) =>
+                    t.partitions.map((partition) => ({ topic: t.topic, partition })),
+                  )
+                : [],
+          })),
+        };
+      }),
+    );
+  }
+
+  /** Deletes groups (they must be empty). */
+  async deleteGroups(groupIds: string[]): Promise<{ groupId: string; error: KafkaError | null }[]> {
+    return Promise.all(
+      groupIds.map(async (groupId) => {
+        const res = await this.retry(async () =>
+          this.cluster.sendTo(await this.coordinator(groupId), DeleteGroups, { groupsNames: [groupId] }),
+        );
+        const r = res.results[0];
+        return { groupId, error: errorOf(r?.errorCode ?? ErrorCode.NONE, {}) };
+      }),
+    );
+  }
+
+  /** The group's committed offsets, every partition it has one for. */
+  async groupOffsets(groupId: string): Promise<PartitionOffset[]> {
+    const res = await this.retry(async () => {
+      const node = await this.coordinator(groupId);
+      const conn = await this.cluster.connectionTo(node);
+      const v = conn.versionFor(OffsetFetch);
+      return {
+        v,
+        r: await conn.send(
+          OffsetFetch,
+          v >= 8 ? { groups: [{ groupId, topics: null }] } : { groupId, topics: null },
+        ),
+      };
+    });
+    const topics = res.v >= 8 ? (res.r.groups[0]?.topics ?? []) : res.r.topics;
+    const groupError = errorOf(res.v >= 8 ? (res.r.groups[0]?.errorCode ?? 0) : res.r.errorCode, {});
+    if (groupError) throw groupError;
+    const out: PartitionOffset[] = [];
+    for (const t of topics) {
+      for (const p of t.partitions)
+        if (p.committedOffset >= 0n)
+          out.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset });
+    }
+    return out.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+  }
+
+  /**
+   * Lag per partition of the topics the group consumes (or `topics`): log end offset minus the
+   * committed offset, as the lag-checking tools compute it; partitions without a commit count
+   * from the log start.
+   */
+  async groupLag(groupId: string, topics?: string[]): Promise<{ partitions: PartitionLag[]; total: bigint }> {
+    const committed = await this.groupOffsets(groupId);
+    const names = topics ?? [...new Set(committed.map((c) => c.topic))];
+    const all: { topic: string; partition: number }[] = [];
+    for (const d of await this.describeTopics(names)) {
+      if (d.error) throw d.error;
+      for (const p of d.partitions) all.push({ topic: d.name, partition: p.partition });
+    }
+    const [ends, starts] = await Promise.all([
+      this.listOffsets(all, 'latest'),
+      this.listOffsets(all, 'earliest'),
+    ]);
+    const done = new Map(committed.map((c) => [`${c.topic}\0${c.partition}`, c.offset]));
+    let total = 0n;
+    const partitions = all.map((p, i) => {
+      const c = done.get(`${p.topic}\0${p.partition}`) ?? -1n;
+      const end = ends[i].offset;
+      const lag = end - (c >= 0n ? c : starts[i].offset);
+      total += lag;
+      return { topic: p.topic, partition: p.partition, committed: c, logEndOffset: end, lag };
+    });
+    return { partitions, total };
+  }
+
+  /**
+   * Moves an empty group's committed offsets for a topic (every partition, or those given) to
+   * the earliest or latest offset, the first at a timestamp, or a given offset.
+   */
+  async resetGroupOffsets(
+    groupId: string,
+    topic: string,
+    to: OffsetSpec,
+    partitions?: number[],
+  ): Promise<PartitionOffset[]> {
+    const [g] = await this.describeGroups([groupId]);
+    if (g.error && g.error.code !== ErrorCode.GROUP_ID_NOT_FOUND) throw g.error;
+    if (g.members.length > 0 || (g.state !== 'Empty' && g.state !== 'Dead' && g.state !== '')) {
+      throw new KafkawireError(
+        `Group ${groupId} is ${g.state} with ${g.members.length} member(s): stop its consumers before resetting offsets`,
+        false,
+      );
+    }
+    const [d] = await this.describeTopics([topic]);
+    if (d.error) throw d.error;
+    const tps = (partitions ?? d.partitions.map((p) => p.partition)).map((partition) => ({
+      topic,
+      partition,
+    }));
+    const targets: PartitionOffset[] =
+      typeof to === 'object' && 'offset' in to
+        ? tps.map((p) => ({ ...p, offset: BigInt(to.offset) }))
+        : await this.listOffsets(tps, to as 'earliest' | 'latest' | { timestamp: number });
+    const res = await this.retry(async () =>
+      this.cluster.sendTo(await this.coordinator(groupId), OffsetCommit, {
+        groupId,
+        generationIdOrMemberEpoch: -1,
+        memberId: '',
+        topics: [
+          {
+            name: topic,
+            partitions: targets.map((t) => ({
+              partitionIndex: t.partition,
+              committedOffset: t.offset,
+              committedMetadata: null,
+            })),
+          },
+        ],
+      }),
+    );
+    for (const t of res.topics) {
+      for (const p of t.partitions) {
+        const err = errorOf(p.errorCode, { topic: t.name, partition: p.partitionIndex });
+        if (err) throw err;
+      }
+    }
+    return targets;
+  }
+}
+
+function errorOf(
+  code: number,
+  context: { topic?: string; partition?: number; broker?: string },
+  message?: string | null,
+): KafkaError | null {
+  return code === ErrorCode.NONE ? null : new KafkaError(code, context, message ?? undefined);
+}
+
+function missing(topic: string): KafkaError {
+  return new KafkaError(
+    ErrorCode.UNKNOWN_SERVER_ERROR,
+    { topic },
+    'the broker sent no result for this topic',
+  );
+}
+
+function resourceType(r: ConfigResource): number {
+  if (r.type === 'topic') return ConfigResourceType.topic;
+  if (r.type === 'broker') return ConfigResourceType.broker;
+  throw new ConfigError(
+    'resource.type',
+    `expected 'topic' or 'broker', got ${String((r as { type: unknown }).type)}`,
+  );
+}
