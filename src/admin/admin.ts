@@ -522,32 +522,34 @@ export class Admin {
   async deleteGroups(groupIds: string[]): Promise<{ groupId: string; error: KafkaError | null }[]> {
     return Promise.all(
       groupIds.map(async (groupId) => {
-        const res = await this.retry(async () =>
-          this.cluster.sendTo(await this.coordinator(groupId), DeleteGroups, { groupsNames: [groupId] }),
-        );
-        const r = res.results[0];
-        return { groupId, error: errorOf(r?.errorCode ?? ErrorCode.NONE, {}) };
+        const code = await this.retry(async () => {
+          const res = await this.cluster.sendTo(await this.coordinator(groupId), DeleteGroups, {
+            groupsNames: [groupId],
+          });
+          const c = res.results.find((r) => r.groupId === groupId)?.errorCode ?? ErrorCode.NONE;
+          throwIfRetriable(c);
+          return c;
+        });
+        return { groupId, error: errorOf(code, {}) };
       }),
     );
   }
 
   /** The group's committed offsets, every partition it has one for. */
   async groupOffsets(groupId: string): Promise<PartitionOffset[]> {
-    const res = await this.retry(async () => {
+    const topics = await this.retry(async () => {
       const node = await this.coordinator(groupId);
-      const conn = await this.cluster.connectionTo(node);
+      const conn = await this.cluster.connectionTo(node, 'coordinator');
       const v = conn.versionFor(OffsetFetch);
-      return {
-        v,
-        r: await conn.send(
-          OffsetFetch,
-          v >= 8 ? { groups: [{ groupId, topics: null }] } : { groupId, topics: null },
-        ),
-      };
+      const r = await conn.send(
+        OffsetFetch,
+        v >= 8 ? { groups: [{ groupId, topics: null }] } : { groupId, topics: null },
+      );
+      // Inside the retry: a coordinator still loading or moved answers with a retriable code.
+      const groupError = errorOf(v >= 8 ? (r.groups[0]?.errorCode ?? 0) : r.errorCode, {});
+      if (groupError) throw groupError;
+      return v >= 8 ? (r.groups[0]?.topics ?? []) : r.topics;
     });
-    const topics = res.v >= 8 ? (res.r.groups[0]?.topics ?? []) : res.r.topics;
-    const groupError = errorOf(res.v >= 8 ? (res.r.groups[0]?.errorCode ?? 0) : res.r.errorCode, {});
-    if (groupError) throw groupError;
     const out: PartitionOffset[] = [];
     for (const t of topics) {
       for (const p of t.partitions)
@@ -614,8 +616,8 @@ export class Admin {
       typeof to === 'object' && 'offset' in to
         ? tps.map((p) => ({ ...p, offset: BigInt(to.offset) }))
         : await this.listOffsets(tps, to as 'earliest' | 'latest' | { timestamp: number });
-    const res = await this.retry(async () =>
-      this.cluster.sendTo(await this.coordinator(groupId), OffsetCommit, {
+    const res = await this.retry(async () => {
+      const r = await this.cluster.sendTo(await this.coordinator(groupId), OffsetCommit, {
         groupId,
         generationIdOrMemberEpoch: -1,
         memberId: '',
@@ -629,8 +631,10 @@ export class Admin {
             })),
           },
         ],
-      }),
-    );
+      });
+      for (const t of r.topics) for (const p of t.partitions) throwIfRetriable(p.errorCode);
+      return r;
+    });
     for (const t of res.topics) {
       for (const p of t.partitions) {
         const err = errorOf(p.errorCode, { topic: t.name, partition: p.partitionIndex });
@@ -647,6 +651,13 @@ function errorOf(
   message?: string | null,
 ): KafkaError | null {
   return code === ErrorCode.NONE ? null : new KafkaError(code, context, message ?? undefined);
+}
+
+/** Inside a retry: a retriable code (coordinator loading or moved) is thrown so the call runs again. */
+function throwIfRetriable(code: number): void {
+  if (code === ErrorCode.NONE) return;
+  const err = new KafkaError(code, {});
+  if (err.retriable) throw err;
 }
 
 function missing(topic: string): KafkaError {

@@ -66,6 +66,20 @@ export interface ClusterOptions
   metadataMaxAgeMs?: number;
 }
 
+/** Which connection to a broker a request uses: ordinary traffic, or group coordination. */
+export type Lane = 'default' | 'coordinator';
+
+/** Group-coordination APIs, sent on the coordinator lane by `sendTo`. */
+const COORDINATOR_APIS: ReadonlySet<number> = new Set([
+  8, // OffsetCommit
+  9, // OffsetFetch
+  11, // JoinGroup
+  12, // Heartbeat
+  13, // LeaveGroup
+  14, // SyncGroup
+  68, // ConsumerGroupHeartbeat
+]);
+
 const EMPTY_SNAPSHOT: MetadataSnapshot = {
   clusterId: null,
   controllerId: -1,
@@ -83,7 +97,8 @@ export class Cluster extends EventEmitter {
   private readonly options: ClusterOptions;
   private readonly metadataMaxAgeMs: number;
   private snapshot: MetadataSnapshot = EMPTY_SNAPSHOT;
-  private readonly connections = new Map<number, Connection>();
+  /** Keyed by node id and lane (see `Lane`). */
+  private readonly connections = new Map<string, Connection>();
   private bootstrapConnection: Connection | null = null;
   private refreshing: Promise<MetadataSnapshot> | null = null;
   /** Topics whose metadata we keep; null means all topics. */
@@ -226,9 +241,9 @@ export class Cluster extends EventEmitter {
     };
     this.stale = false;
     // A broker that left the cluster: close its connection, so requests to it fail fast.
-    for (const [id, conn] of this.connections) {
-      if (!brokers.has(id)) {
-        this.connections.delete(id);
+    for (const [k, conn] of this.connections) {
+      if (!brokers.has(conn.nodeId)) {
+        this.connections.delete(k);
         void conn.close(0);
       }
     }
@@ -247,18 +262,24 @@ export class Cluster extends EventEmitter {
     return p && p.leader >= 0 ? p.leader : undefined;
   }
 
-  /** The connection to a broker by node id, opened (and negotiated) if need be. */
-  async connectionTo(nodeId: number): Promise<Connection> {
+  /**
+   * The connection to a broker by node id, opened (and negotiated) if need be. Group
+   * coordination has a lane of its own: a broker answers one connection's requests in order, so
+   * a commit or heartbeat queued behind a fetch that long-polls for `fetchMaxWaitMs` would wait
+   * for it (the Java client opens a separate coordinator connection for the same reason).
+   */
+  async connectionTo(nodeId: number, lane: Lane = 'default'): Promise<Connection> {
     this.assertOpen();
-    let conn = this.connections.get(nodeId);
+    const k = lane === 'default' ? String(nodeId) : `${nodeId}/${lane}`;
+    let conn = this.connections.get(k);
     if (!conn || conn.closed) {
       const broker = this.snapshot.brokers.get(nodeId);
       if (!broker) {
         this.stale = true;
         throw new ConnectionError(`Broker ${nodeId} is not in the cluster metadata`, `node ${nodeId}`);
       }
-      conn = this.newConnection(broker.host, broker.port, nodeId);
-      this.connections.set(nodeId, conn);
+      conn = this.newConnection(broker.host, broker.port, nodeId, k);
+      this.connections.set(k, conn);
     }
     await conn.connect();
     return conn;
@@ -290,7 +311,7 @@ export class Cluster extends EventEmitter {
     request: Req,
     options?: SendOptions,
   ): Promise<Res> {
-    const conn = await this.connectionTo(nodeId);
+    const conn = await this.connectionTo(nodeId, COORDINATOR_APIS.has(api.key) ? 'coordinator' : 'default');
     return conn.send(api, request, options);
   }
 
@@ -308,7 +329,7 @@ export class Cluster extends EventEmitter {
     return this.stale;
   }
 
-  private newConnection(host: string, port: number, nodeId: number): Connection {
+  private newConnection(host: string, port: number, nodeId: number, key = String(nodeId)): Connection {
     const o = this.options;
     const conn = new Connection({
       host,
@@ -322,7 +343,7 @@ export class Cluster extends EventEmitter {
       authenticate: o.authenticate,
     });
     conn.on('close', (err?: Error) => {
-      if (nodeId >= 0 && this.connections.get(nodeId) === conn) this.connections.delete(nodeId);
+      if (nodeId >= 0 && this.connections.get(key) === conn) this.connections.delete(key);
       // A broker that drops us may have gone away: learn the new leaders before the next use.
       if (err) this.stale = true;
     });
