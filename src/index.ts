@@ -3,12 +3,32 @@
  * This file is the public API and nothing else.
  */
 
+export type {
+  AdminConfig,
+  ConfigEntry,
+  ConfigOp,
+  ConfigResource,
+  GroupDescription,
+  NewTopic,
+  OffsetSpec,
+  PartitionLag,
+  PartitionOffset,
+  TopicDescription,
+  TopicResult,
+} from './admin/admin.js';
+export { Admin } from './admin/admin.js';
 export type { AutoOffsetReset, ConsumerConfig, IsolationLevelName } from './consumer/config.js';
-export type { ConsumerBatch, PollOptions, RebalanceListener, RunOptions, TopicPartition } from './consumer/consumer.js';
+export type {
+  ConsumerBatch,
+  PollOptions,
+  RebalanceListener,
+  RunOptions,
+  TopicPartition,
+} from './consumer/consumer.js';
+export { Consumer } from './consumer/consumer.js';
 export type { Assignor, GroupAssignment, MemberSubscription } from './group/assignors/assignor.js';
 export { RangeAssignor } from './group/assignors/range.js';
 export { RoundRobinAssignor } from './group/assignors/round-robin.js';
-export { Consumer } from './consumer/consumer.js';
 export type {
   BrokerAddress,
   BrokerInfo,
