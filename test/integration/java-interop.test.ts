@@ -14,20 +14,28 @@ import { createTopic, waitFor } from '../helpers/topics.js';
 
 const run = promisify(execFile);
 
+/** `java` arguments running the console consumer of the Maven-fetched kafka-tools on `topic`. */
+async function consoleConsumerArgs(topic: string, ...args: string[]): Promise<string[]> {
+  const libs = await kafkaLibs();
+  return [
+    '-Xmx256m',
+    '-XX:TieredStopAtLevel=1',
+    '-cp',
+    path.join(libs, '*'),
+    'org.apache.kafka.tools.consumer.ConsoleConsumer',
+    '--bootstrap-server',
+    brokers(),
+    '--topic',
+    topic,
+    ...args,
+  ];
+}
+
 /** Runs the Java console consumer over a topic from the beginning, and returns its lines. */
 async function javaConsume(topic: string, count: number): Promise<string[]> {
-  const libs = await kafkaLibs();
   const { stdout } = await run(
     'java',
-    [
-      '-Xmx256m',
-      '-XX:TieredStopAtLevel=1',
-      '-cp',
-      path.join(libs, '*'),
-      'org.apache.kafka.tools.consumer.ConsoleConsumer',
-      '--bootstrap-server',
-      brokers(),
-      '--topic',
+    await consoleConsumerArgs(
       topic,
       '--from-beginning',
       '--max-messages',
@@ -44,7 +52,7 @@ async function javaConsume(topic: string, count: number): Promise<string[]> {
       'key.separator=|',
       '--formatter-property',
       'headers.separator=;',
-    ],
+    ),
     { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
   );
   return stdout.split('\n').filter((l) => l.length > 0);
@@ -119,18 +127,9 @@ describe('a kafkawire consumer and a Java consumer in one group', () => {
       }
     })();
 
-    const libs = await kafkaLibs();
     const java = spawn(
       'java',
-      [
-        '-Xmx256m',
-        '-XX:TieredStopAtLevel=1',
-        '-cp',
-        path.join(libs, '*'),
-        'org.apache.kafka.tools.consumer.ConsoleConsumer',
-        '--bootstrap-server',
-        brokers(),
-        '--topic',
+      await consoleConsumerArgs(
         topic,
         '--group',
         groupId,
@@ -143,7 +142,7 @@ describe('a kafkawire consumer and a Java consumer in one group', () => {
         'heartbeat.interval.ms=500',
         '--consumer-property',
         'partition.assignment.strategy=org.apache.kafka.clients.consumer.RangeAssignor',
-      ],
+      ),
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let javaOut = '';
