@@ -27,6 +27,7 @@ export type {
 } from './consumer/consumer.js';
 export { Consumer } from './consumer/consumer.js';
 export type { Assignor, GroupAssignment, MemberSubscription } from './group/assignors/assignor.js';
+export { CooperativeStickyAssignor } from './group/assignors/cooperative-sticky.js';
 export { RangeAssignor } from './group/assignors/range.js';
 export { RoundRobinAssignor } from './group/assignors/round-robin.js';
 export type {

@@ -1,5 +1,6 @@
 /**
- * Consumer: reads records from assigned partitions (Java: `KafkaConsumer`, manual assignment).
+ * Consumer: reads records from assigned partitions (Java: `KafkaConsumer`), assigned by hand or by
+ * its consumer group.
  *
  * Owns: one Cursor per assigned partition (its position, fetched-but-undelivered records, pause
  * state, read-committed filter), one fetch loop per leader broker, and offset resets.
@@ -14,9 +15,14 @@
  *   application is, while fetches run ahead of it.
  * - Errors that retrying can fix (a moved leader, a dead connection) are retried inside; the
  *   others surface from the next poll as typed errors, naming topic and partition.
+ * - Group rebalances run inside poll, listeners included. Eager protocol: everything is revoked,
+ *   then the join is awaited. Cooperative protocol (KIP-429): the join runs in the background
+ *   while polls keep delivering the owned partitions; once it completes, only the difference
+ *   moves (revoked partitions are dropped, kept ones keep position and buffer), and a member that
+ *   revoked anything rejoins at once so the follow-up rebalance can hand those partitions on.
  */
 
-import { GroupMembership } from '../group/membership.js';
+import { type Assignment, GroupMembership } from '../group/membership.js';
 import { Cluster } from '../network/cluster.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
 import { Fetch, type FetchRequest, ListOffsets, ListOffsetsTimestamp } from '../protocol/apis/index.js';
@@ -54,11 +60,16 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** Called around rebalances (Java: `ConsumerRebalanceListener`). */
+/**
+ * Called around rebalances (Java: `ConsumerRebalanceListener`). Under the eager protocol every
+ * rebalance revokes all partitions and assigns the new set; under the cooperative one (KIP-429,
+ * every assignor cooperative, e.g. `CooperativeStickyAssignor`) only the partitions that move are
+ * revoked or assigned, and `onPartitionsAssigned` may be called with none.
+ */
 export interface RebalanceListener {
   /** Before partitions move away; offsets are committed first when auto-commit is on. */
   onPartitionsRevoked?(partitions: TopicPartition[]): Promise<void> | void;
-  /** After a rebalance gave this member its partitions (positions from committed offsets). */
+  /** After each completed rebalance, with the partitions it added (positions from committed offsets). */
   onPartitionsAssigned?(partitions: TopicPartition[]): Promise<void> | void;
   /** The partitions were already given to another member (session expired, poll too late): nothing is committed. */
   onPartitionsLost?(partitions: TopicPartition[]): Promise<void> | void;
@@ -103,6 +114,9 @@ class Cursor {
 
 const key = (topic: string, partition: number) => `${topic}\0${partition}`;
 
+/** A finished join: the assignment (null: lost mid-join) and the subscription view it was made for. */
+type JoinOutcome = { assignment: Assignment | null; view: string } | { error: unknown };
+
 /**
  * A Kafka consumer over partitions assigned by hand. Async-iterable over batches; see `poll`
  * and `run`.
@@ -126,6 +140,10 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   /** Topics and partition counts at the last join: a change means a rebalance (new partitions, new matches). */
   private joinedView = '';
   private listener: RebalanceListener = {};
+  /** A background join (cooperative protocol) in flight. */
+  private rebalancing: Promise<void> | null = null;
+  /** What the background join came back with, applied by the next poll. */
+  private joined: JoinOutcome | null = null;
   private lastCommitAt = Date.now();
   private pollWatchdog: NodeJS.Timeout | null = null;
 
@@ -217,15 +235,21 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   /**
    * Commits the position of every assigned partition — the offset after the last record handed
    * to the application — and resolves when the coordinator has them (Java: `commitSync`).
+   * While a cooperative rebalance is in flight it rejects with a REBALANCE_IN_PROGRESS
+   * KafkaError (Java: `RebalanceInProgressException`): poll to complete it, then commit again.
    */
   async commit(): Promise<void> {
+    await this.commitPositions(this.order);
+    this.lastCommitAt = Date.now();
+  }
+
+  private async commitPositions(cursors: readonly Cursor[]): Promise<void> {
     const m = this.membership;
     if (!m) throw new ConfigError('groupId', 'commit() needs a group: subscribe() with a groupId');
     const offsets = [];
-    for (const c of this.order)
+    for (const c of cursors)
       if (c.position !== null) offsets.push({ topic: c.topic, partition: c.partition, offset: c.position });
     await m.commit(offsets);
-    this.lastCommitAt = Date.now();
   }
 
   /** Starts a commit and returns at once; `onComplete` hears how it went (Java: `commitAsync`). */
@@ -243,13 +267,38 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     if (this.pollWatchdog) clearTimeout(this.pollWatchdog);
     this.pollWatchdog = setTimeout(() => this.pollTooLate(), this.config.maxPollIntervalMs);
     this.pollWatchdog.unref();
+    await this.rebalance(m);
+    if (
+      !this.rebalancing &&
+      !m.needsRejoin &&
+      this.config.enableAutoCommit &&
+      Date.now() - this.lastCommitAt >= this.config.autoCommitIntervalMs
+    ) {
+      this.lastCommitAt = Date.now();
+      this.commitAsync();
+    }
+  }
+
+  /**
+   * One step of the rebalance state machine: apply a finished background join, drop lost
+   * partitions, and start a join when one is due (awaited under the eager protocol).
+   */
+  private async rebalance(m: GroupMembership): Promise<void> {
+    const outcome = this.joined;
+    if (outcome) {
+      this.joined = null;
+      if ('error' in outcome) throw outcome.error;
+      await this.completeJoin(m, outcome.assignment, outcome.view);
+    }
     if (m.lost) {
       const lost = this.assignment();
       this.assign([]);
       if (lost.length > 0) await this.listener.onPartitionsLost?.(lost);
     }
+    if (this.rebalancing) return;
     if (this.viewOfSubscription() !== this.joinedView) m.needsRejoin = true;
-    if (m.needsRejoin) {
+    if (!m.needsRejoin) return;
+    if (m.protocol === 'eager') {
       const revoked = this.assignment();
       if (revoked.length > 0) {
         // Eager protocol: commit what was delivered, then give everything up before the join.
@@ -257,35 +306,85 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         await this.listener.onPartitionsRevoked?.(revoked);
         this.assign([]);
       }
-      if (this.pattern) await this.cluster.refresh();
-      this.viewOfSubscription();
-      const subscription = this.subscription;
-      const assignment = await m.join(subscription, async (topics) => {
-        const md = await this.cluster.refresh(topics);
-        const counts = new Map<string, number>();
-        for (const t of topics) {
-          const info = md.topics.get(t);
-          if (info && info.errorCode === ErrorCode.NONE) counts.set(t, info.partitions.length);
-        }
-        return counts;
+    }
+    if (this.pattern) await this.cluster.refresh();
+    const view = this.viewOfSubscription();
+    const subscription = this.subscription ?? [];
+    if (m.protocol === 'cooperative') {
+      // KIP-429: keep everything still subscribed; only partitions of topics left behind go now.
+      const topics = new Set(subscription);
+      const gone = this.order.filter((c) => !topics.has(c.topic));
+      if (gone.length > 0) await this.revoke(gone);
+    }
+    const join = m.join(subscription, this.assignment(), (topics) => this.partitionCounts(topics));
+    if (m.protocol === 'eager') {
+      await this.completeJoin(m, await join, view);
+      return;
+    }
+    this.rebalancing = join
+      .then(
+        (assignment) => {
+          this.joined = { assignment, view };
+        },
+        (error: unknown) => {
+          this.joined = { error };
+        },
+      )
+      .finally(() => {
+        this.rebalancing = null;
+        this.wakeWaiters();
       });
-      this.joinedView = this.viewOfSubscription();
-      this.assign(assignment.partitions);
-      const committed = await m.committed(assignment.partitions);
-      for (const tp of assignment.partitions) {
+  }
+
+  /**
+   * Applies a new assignment as a difference (Java `ConsumerCoordinator.onJoinComplete`): revoked
+   * = owned − assigned goes first (committed when auto-commit is on), kept partitions keep their
+   * cursors, added = assigned − owned start from the committed offsets. Under the eager protocol
+   * nothing is owned by now, so everything is added.
+   */
+  private async completeJoin(m: GroupMembership, assignment: Assignment | null, view: string): Promise<void> {
+    if (!assignment) return; // lost mid-join: the caller drops the partitions and joins again
+    this.joinedView = view;
+    const next = new Set(assignment.partitions.map((tp) => key(tp.topic, tp.partition)));
+    const revoked = this.order.filter((c) => !next.has(key(c.topic, c.partition)));
+    const added = assignment.partitions.filter((tp) => !this.cursors.has(key(tp.topic, tp.partition)));
+    if (revoked.length > 0) await this.revoke(revoked);
+    this.assign(assignment.partitions);
+    if (added.length > 0) {
+      const committed = await m.committed(added);
+      for (const tp of added) {
         const offset = committed.get(key(tp.topic, tp.partition));
         if (offset !== undefined && offset >= 0n) this.setPosition(this.cursor(tp), offset);
       }
-      this.kick();
-      await this.listener.onPartitionsAssigned?.(assignment.partitions);
-      this.lastCommitAt = Date.now();
-    } else if (
-      this.config.enableAutoCommit &&
-      Date.now() - this.lastCommitAt >= this.config.autoCommitIntervalMs
-    ) {
-      this.lastCommitAt = Date.now();
-      this.commitAsync();
     }
+    this.kick();
+    await this.listener.onPartitionsAssigned?.(added);
+    this.lastCommitAt = Date.now();
+    // A cooperative assignor gave what we revoked to nobody yet: the follow-up rebalance does.
+    if (revoked.length > 0 && assignment.protocol === 'cooperative') m.needsRejoin = true;
+  }
+
+  /** Gives partitions up while keeping the rest: commit (auto-commit), listener, then drop the cursors. */
+  private async revoke(cursors: readonly Cursor[]): Promise<void> {
+    if (this.config.enableAutoCommit) await this.commitPositions(cursors).catch(() => {});
+    await this.listener.onPartitionsRevoked?.(
+      cursors.map((c) => ({ topic: c.topic, partition: c.partition })),
+    );
+    const gone = new Set(cursors);
+    this.assign(
+      this.order.filter((c) => !gone.has(c)).map((c) => ({ topic: c.topic, partition: c.partition })),
+    );
+  }
+
+  /** The leader's view of partition counts for the assignor, fresh from metadata. */
+  private async partitionCounts(topics: readonly string[]): Promise<Map<string, number>> {
+    const md = await this.cluster.refresh(topics);
+    const counts = new Map<string, number>();
+    for (const t of topics) {
+      const info = md.topics.get(t);
+      if (info && info.errorCode === ErrorCode.NONE) counts.set(t, info.partitions.length);
+    }
+    return counts;
   }
 
   /**
@@ -376,6 +475,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       const out = this.take();
       if (out.length > 0 || Date.now() >= deadline || options.signal?.aborted || this.closed) return out;
       await this.waitForData(deadline, options.signal);
+      // A background join finished while we waited: apply it in this poll.
+      if (this.joined && !this.closed) await this.ensureGroup();
     }
   }
 
@@ -593,7 +694,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         this.resetTo.clear();
         const byLeader = new Map<number, [Cursor, 'earliest' | 'latest', number][]>();
         for (const [c, to] of batch) {
-          if (!this.cursors.has(key(c.topic, c.partition))) continue;
+          if (this.cursors.get(key(c.topic, c.partition)) !== c) continue; // unassigned meanwhile
           const leader = this.cluster.leaderFor(c.topic, c.partition);
           if (leader === undefined) {
             this.resetTo.set(c, to);
@@ -756,7 +857,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     node: number,
   ): void {
     const { c, offset, epoch } = part;
-    if (c.epoch !== epoch || !this.cursors.has(key(c.topic, c.partition))) return; // seeked or unassigned
+    // Seeked, or unassigned (and maybe assigned again since, as a new cursor).
+    if (c.epoch !== epoch || this.cursors.get(key(c.topic, c.partition)) !== c) return;
     if (!p) return;
     const code = p.errorCode;
     if (code === ErrorCode.NONE) {

@@ -11,6 +11,12 @@
  * that says the member lost its place (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION,
  * FENCED_INSTANCE_ID) marks the assignment lost, one that says a rebalance started marks a
  * rejoin; the consumer learns of both on its next poll.
+ *
+ * Rebalance protocol (KIP-429), as Java's `ConsumerCoordinator`: cooperative when every configured
+ * assignor is cooperative, eager otherwise. Either way the subscription carries the partitions the
+ * member owns and its generation; under the eager protocol the consumer has revoked everything
+ * before joining, so it owns none. Commits are refused while a join is in flight (Java:
+ * RebalanceInProgressException): the group is not stable, and the broker would refuse them anyway.
  */
 import type { Cluster } from '../network/cluster.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
@@ -34,6 +40,7 @@ import {
 import { ErrorCode } from '../protocol/error-codes.js';
 import { KafkaError, KafkawireError } from '../protocol/errors.js';
 import type { Assignor, MemberSubscription } from './assignors/assignor.js';
+import { CooperativeStickyAssignor } from './assignors/cooperative-sticky.js';
 
 export interface TopicPartitionOffset {
   topic: string;
@@ -55,6 +62,8 @@ export interface MembershipOptions {
 export interface Assignment {
   generation: number;
   partitions: { topic: string; partition: number }[];
+  /** The protocol of the assignor the group chose (JoinGroup's protocolName). */
+  protocol: 'eager' | 'cooperative';
 }
 
 /** Errors after which this member's partitions may already belong to someone else. */
@@ -77,17 +86,24 @@ export class GroupMembership {
   private readonly cluster: Cluster;
   memberId = '';
   generation = -1;
+  /** Java `ConsumerCoordinator.protocol`: the highest protocol every configured assignor supports. */
+  readonly protocol: 'eager' | 'cooperative';
   private coordinator: number | null = null;
+  /** A JoinGroup/SyncGroup round is in flight: the group is not stable for us. */
+  private joining = false;
   /** A rebalance is needed (first join, REBALANCE_IN_PROGRESS, subscription change). */
   needsRejoin = true;
   /** Our partitions were taken from us (see LOST); the consumer must drop them uncommitted. */
   lost = false;
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  /** Bumped by start/stop: a heartbeat answered for an older round neither reschedules nor flags. */
+  private heartbeatEpoch = 0;
   private stopped = false;
 
   constructor(cluster: Cluster, options: MembershipOptions) {
     this.cluster = cluster;
     this.options = options;
+    this.protocol = options.assignors.every((a) => a.protocol === 'cooperative') ? 'cooperative' : 'eager';
   }
 
   /** The coordinator's node id, looked up once and again after it moves. */
@@ -121,14 +137,35 @@ export class GroupMembership {
 
   /**
    * Joins (or rejoins) the group and returns the new assignment. `topics` is this member's
-   * subscription; `partitionCounts` gives the leader the partition counts of every topic any
-   * member subscribes to.
+   * subscription and `owned` the partitions it holds now (sent as ownedPartitions, KIP-429);
+   * `partitionCounts` gives the leader the partition counts of every topic any member subscribes to.
+   *
+   * Resolves with null when the group dropped this member while it still held partitions
+   * (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION): `lost` is set, and the caller gives them up before
+   * joining again, since they may already be someone else's (Java resets the generation and calls
+   * onPartitionsLost).
    */
   async join(
     topics: readonly string[],
+    owned: readonly { topic: string; partition: number }[],
     partitionCounts: (topics: readonly string[]) => Promise<Map<string, number>>,
-  ): Promise<Assignment> {
+  ): Promise<Assignment | null> {
     this.stopHeartbeats();
+    this.joining = true;
+    try {
+      return await this.joinLoop(topics, owned, partitionCounts);
+    } finally {
+      this.joining = false;
+    }
+  }
+
+  private async joinLoop(
+    topics: readonly string[],
+    owned: readonly { topic: string; partition: number }[],
+    partitionCounts: (topics: readonly string[]) => Promise<Map<string, number>>,
+  ): Promise<Assignment | null> {
+    const ownedByTopic = new Map<string, number[]>();
+    for (const tp of owned) ownedByTopic.set(tp.topic, [...(ownedByTopic.get(tp.topic) ?? []), tp.partition]);
     for (let attempt = 0; ; attempt++) {
       if (this.stopped) throw new KafkawireError('Consumer is closed', false);
       let code: number | null = null;
@@ -137,6 +174,7 @@ export class GroupMembership {
         const metadata = encodeSubscription({
           topics: [...topics],
           userData: null,
+          ownedPartitions: [...ownedByTopic].map(([topic, partitions]) => ({ topic, partitions })),
           generationId: this.generation,
         });
         const join = await this.cluster.sendTo(
@@ -164,6 +202,7 @@ export class GroupMembership {
         if (code !== ErrorCode.NONE) throw new KafkaError(code, { broker: `node ${node}` });
         this.memberId = join.memberId;
         this.generation = join.generationId;
+        const chosen = this.options.assignors.find((a) => a.name === join.protocolName);
         let assignments: { memberId: string; assignment: Buffer }[] = [];
         if (join.leader === join.memberId && !join.skipAssignment) {
           assignments = await this.assign(join.protocolName ?? '', join.members, partitionCounts);
@@ -192,12 +231,20 @@ export class GroupMembership {
         this.needsRejoin = false;
         this.lost = false;
         this.startHeartbeats();
-        return { generation: this.generation, partitions };
+        return { generation: this.generation, partitions, protocol: chosen?.protocol ?? this.protocol };
       } catch (err) {
         this.coordinatorFailed(code);
         this.cluster.reportError(err);
         // A static member fenced by a newer instance of itself must stop (KIP-345).
         if (err instanceof KafkaError && err.code === ErrorCode.FENCED_INSTANCE_ID) throw err;
+        if (err instanceof KafkaError && LOST.has(err.code) && owned.length > 0) {
+          // The group went on without us: what we hold may be someone else's already. Joining
+          // again claiming it would let us keep consuming it meanwhile (cooperative protocol).
+          this.generation = -1;
+          this.lost = true;
+          this.needsRejoin = true;
+          return null;
+        }
         const rejoin = err instanceof KafkaError && (REJOIN.has(err.code) || LOST.has(err.code));
         if (!rejoin && !shouldRetry(err).retry) throw err;
         await sleep(backoffMs(Math.min(attempt, 5), this.options));
@@ -217,7 +264,8 @@ export class GroupMembership {
         `The group chose assignor "${protocol}", which this consumer does not have`,
         false,
       );
-    const subs: MemberSubscription[] = members.map((m) => {
+    // generationId (subscription v2+) rides along for the sticky assignors (StickyMemberSubscription).
+    const subs: (MemberSubscription & { generationId: number })[] = members.map((m) => {
       const s = decodeSubscription(m.metadata);
       return {
         memberId: m.memberId,
@@ -225,12 +273,17 @@ export class GroupMembership {
         topics: s.topics,
         ownedPartitions: s.ownedPartitions.map((o) => ({ topic: o.topic, partitions: o.partitions })),
         userData: s.userData,
+        generationId: s.generationId,
       };
     });
     const all = new Set<string>();
     for (const s of subs) for (const t of s.topics) all.add(t);
     const counts = await partitionCounts([...all]);
     const result = assignor.assign(subs, counts);
+    // Java validates other cooperative assignors, not its own cooperative-sticky (KAFKA-13406).
+    if (assignor.protocol === 'cooperative' && assignor.name !== CooperativeStickyAssignor.name) {
+      validateCooperativeAssignment(assignor.name, subs, result);
+    }
     return subs.map((s) => {
       const byTopic = result.get(s.memberId) ?? new Map<string, number[]>();
       return {
@@ -245,9 +298,10 @@ export class GroupMembership {
 
   private startHeartbeats(): void {
     this.stopHeartbeats();
+    const epoch = this.heartbeatEpoch;
     const beat = async () => {
       this.heartbeatTimer = null;
-      if (this.stopped || this.needsRejoin || this.lost) return;
+      if (this.stopped || this.needsRejoin || this.lost || epoch !== this.heartbeatEpoch) return;
       let code: number | null = null;
       try {
         const node = await this.coordinatorNode();
@@ -257,18 +311,22 @@ export class GroupMembership {
           memberId: this.memberId,
           groupInstanceId: this.options.groupInstanceId,
         });
+        // A heartbeat of a round that ended (a join started meanwhile) says nothing about the new one.
+        if (epoch !== this.heartbeatEpoch) return;
         code = res.errorCode;
         if (code === ErrorCode.REBALANCE_IN_PROGRESS) this.needsRejoin = true;
         else if (LOST.has(code)) {
           if (code === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = '';
+          this.generation = -1;
           this.lost = true;
           this.needsRejoin = true;
         } else if (code !== ErrorCode.NONE) this.coordinatorFailed(code);
       } catch (err) {
+        if (epoch !== this.heartbeatEpoch) return;
         this.coordinatorFailed(null);
         this.cluster.reportError(err);
       }
-      if (!this.stopped && !this.needsRejoin && !this.lost) {
+      if (!this.stopped && !this.needsRejoin && !this.lost && epoch === this.heartbeatEpoch) {
         this.heartbeatTimer = setTimeout(beat, this.options.heartbeatIntervalMs);
       }
     };
@@ -276,6 +334,7 @@ export class GroupMembership {
   }
 
   stopHeartbeats(): void {
+    this.heartbeatEpoch++;
     if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
     this.heartbeatTimer = null;
   }
@@ -283,6 +342,15 @@ export class GroupMembership {
   /** Commits offsets (the next offset to read, as Java) under the current generation. */
   async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
+    if (this.joining) {
+      // Java fails it locally too: between JoinGroup and SyncGroup the broker answers
+      // REBALANCE_IN_PROGRESS, which would also (wrongly) ask for yet another rebalance.
+      throw new KafkaError(
+        ErrorCode.REBALANCE_IN_PROGRESS,
+        {},
+        'cannot commit while the group rebalances: poll to complete the rebalance, then commit again',
+      );
+    }
     const byTopic = new Map<
       string,
       { partitionIndex: number; committedOffset: bigint; committedMetadata: null }[]
@@ -371,6 +439,7 @@ export class GroupMembership {
     this.lost = true;
     this.needsRejoin = true;
     this.memberId = '';
+    this.generation = -1;
     if (!memberId || this.coordinator === null) return;
     try {
       await this.cluster.sendTo(this.coordinator, LeaveGroup, {
@@ -403,6 +472,37 @@ export class GroupMembership {
     } catch {
       // Leaving is a courtesy: the session timeout removes us anyway.
     }
+  }
+}
+
+/**
+ * Java `ConsumerCoordinator.validateCooperativeAssignment`: under the cooperative protocol no
+ * partition may go to a member while another member still claims it; it must be revoked first.
+ */
+function validateCooperativeAssignment(
+  assignor: string,
+  members: readonly MemberSubscription[],
+  result: Map<string, Map<string, number[]>>,
+): void {
+  const added = new Set<string>();
+  const revoked = new Set<string>();
+  for (const m of members) {
+    const owned = new Set<string>();
+    for (const o of m.ownedPartitions) for (const p of o.partitions) owned.add(`${o.topic}\0${p}`);
+    const assigned = new Set<string>();
+    for (const [topic, ps] of result.get(m.memberId) ?? [])
+      for (const p of ps) assigned.add(`${topic}\0${p}`);
+    for (const k of assigned) if (!owned.has(k)) added.add(k);
+    for (const k of owned) if (!assigned.has(k)) revoked.add(k);
+  }
+  const both = [...added].filter((k) => revoked.has(k));
+  if (both.length > 0) {
+    throw new KafkawireError(
+      `Assignor "${assignor}" violates the cooperative protocol: it gives ${both
+        .map((k) => k.replace('\0', '-'))
+        .join(', ')} to a member while another still owns them`,
+      false,
+    );
   }
 }
 
