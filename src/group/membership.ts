@@ -19,10 +19,9 @@
  * RebalanceInProgressException): the group is not stable, and the broker would refuse them anyway.
  */
 import type { Cluster } from '../network/cluster.js';
+import { findGroupCoordinator } from '../network/coordinator.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
 import {
-  CoordinatorType,
-  FindCoordinator,
   Heartbeat,
   JoinGroup,
   LeaveGroup,
@@ -108,27 +107,8 @@ export class GroupMembership {
 
   /** The coordinator's node id, looked up once and again after it moves. */
   async coordinatorNode(): Promise<number> {
-    if (this.coordinator !== null) return this.coordinator;
-    for (let attempt = 0; ; attempt++) {
-      const conn = await this.cluster.anyConnection();
-      const v = conn.versionFor(FindCoordinator);
-      const res = await conn.send(
-        FindCoordinator,
-        v >= 4
-          ? { keyType: CoordinatorType.group, coordinatorKeys: [this.options.groupId] }
-          : { key: this.options.groupId, keyType: CoordinatorType.group },
-      );
-      const c = v >= 4 ? res.coordinators[0] : { errorCode: res.errorCode, nodeId: res.nodeId };
-      if (c && c.errorCode === ErrorCode.NONE) {
-        // The coordinator is a broker of the metadata; refresh if we do not know it yet.
-        if (!this.cluster.metadata.brokers.has(c.nodeId)) await this.cluster.refresh();
-        this.coordinator = c.nodeId;
-        return c.nodeId;
-      }
-      const err = new KafkaError(c?.errorCode ?? ErrorCode.COORDINATOR_NOT_AVAILABLE, {});
-      if (!err.retriable) throw err;
-      await sleep(backoffMs(attempt, this.options));
-    }
+    this.coordinator ??= await findGroupCoordinator(this.cluster, this.options.groupId, this.options);
+    return this.coordinator;
   }
 
   private coordinatorFailed(code: number | null): void {
@@ -404,7 +384,7 @@ export class GroupMembership {
     for (let attempt = 0; ; attempt++) {
       try {
         const node = await this.coordinatorNode();
-        const conn = await this.cluster.connectionTo(node);
+        const conn = await this.cluster.connectionTo(node, 'coordinator');
         const v = conn.versionFor(OffsetFetch);
         const res = await conn.send(
           OffsetFetch,
