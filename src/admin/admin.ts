@@ -200,10 +200,12 @@ export class Admin {
         validateOnly: options.validateOnly ?? false,
       }),
     );
-    return res.topics.map((t) => ({
-      name: t.name,
-      error: errorOf(t.errorCode, { topic: t.name }, t.errorMessage),
-    }));
+    // Brokers may answer in another order than asked: match results by name.
+    const byName = new Map(res.topics.map((t) => [t.name, t]));
+    return topics.map(({ name }) => {
+      const t = byName.get(name);
+      return { name, error: t ? errorOf(t.errorCode, { topic: name }, t.errorMessage) : missing(name) };
+    });
   }
 
   /** Deletes topics by name; each result carries its own error. */
@@ -221,9 +223,7 @@ export class Admin {
       const t = byName.get(name);
       return {
         name,
-        error: t
-          ? errorOf(t.errorCode, { topic: name }, t.errorMessage)
-          : new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, { topic: name }, 'no result for this topic'),
+        error: t ? errorOf(t.errorCode, { topic: name }, t.errorMessage) : missing(name),
       };
     });
   }
@@ -281,10 +281,11 @@ export class Admin {
         validateOnly: options.validateOnly ?? false,
       }),
     );
-    return res.results.map((r) => ({
-      name: r.name,
-      error: errorOf(r.errorCode, { topic: r.name }, r.errorMessage),
-    }));
+    const byName = new Map(res.results.map((r) => [r.name, r]));
+    return Object.keys(counts).map((name) => {
+      const r = byName.get(name);
+      return { name, error: r ? errorOf(r.errorCode, { topic: name }, r.errorMessage) : missing(name) };
+    });
   }
 
   // ---- configs
@@ -612,10 +613,22 @@ export class Admin {
       topic,
       partition,
     }));
-    const targets: PartitionOffset[] =
+    const wanted: PartitionOffset[] =
       typeof to === 'object' && 'offset' in to
         ? tps.map((p) => ({ ...p, offset: BigInt(to.offset) }))
         : await this.listOffsets(tps, to as 'earliest' | 'latest' | { timestamp: number });
+    // As Java's kafka-consumer-groups: an offset outside the log is clamped into
+    // [earliest, latest], and a timestamp after the last record (offset -1) means the end.
+    const [earliest, latest] = await Promise.all([
+      this.listOffsets(tps, 'earliest'),
+      this.listOffsets(tps, 'latest'),
+    ]);
+    const targets = wanted.map((w, i) => {
+      let offset = w.offset < 0n ? latest[i].offset : w.offset;
+      if (offset < earliest[i].offset) offset = earliest[i].offset;
+      if (offset > latest[i].offset) offset = latest[i].offset;
+      return { ...w, offset };
+    });
     const res = await this.retry(async () => {
       const r = await this.cluster.sendTo(await this.coordinator(groupId), OffsetCommit, {
         groupId,

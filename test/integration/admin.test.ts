@@ -133,6 +133,12 @@ describe('Admin client against the real broker', () => {
     expect((await admin.groupLag(groupId, [topic])).total).toBe(100n);
     await admin.resetGroupOffsets(groupId, topic, { offset: 10 }, [1]);
     expect((await admin.groupOffsets(groupId)).find((o) => o.partition === 1)?.offset).toBe(10n);
+    // Like Java's tool: past the end is clamped to the end, a timestamp after the last record means the end.
+    await admin.resetGroupOffsets(groupId, topic, { offset: 1000 }, [1]);
+    expect((await admin.groupOffsets(groupId)).find((o) => o.partition === 1)?.offset).toBe(50n);
+    await admin.resetGroupOffsets(groupId, topic, 'earliest');
+    await admin.resetGroupOffsets(groupId, topic, { timestamp: Date.now() + 3_600_000 });
+    expect((await admin.groupLag(groupId, [topic])).total).toBe(0n);
 
     const low = await admin.deleteRecords([{ topic, partition: 0, offset: 20n }]);
     expect(low[0].offset).toBe(20n);

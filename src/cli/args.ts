@@ -1,0 +1,190 @@
+/**
+ * Command-line parsing for every sub-command: `node:util` parseArgs with the global options
+ * mixed into each command's own, and value checks that name the flag at fault.
+ *
+ * Invariant: anything wrong on the command line itself — an unknown flag, a missing argument, a
+ * value out of range — is a UsageError (exit 2) raised before any broker is contacted; what the
+ * brokers or the input data refuse later is a runtime failure (exit 1).
+ */
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
+import { parseBootstrap } from '../network/cluster.js';
+
+/** Something wrong with the command line: exit 2, with a pointer to the command's --help. */
+export class UsageError extends Error {
+  /** The command whose --help explains the fix (`produce`, `topics create`, ...); '' for the top level. */
+  readonly command: string;
+  constructor(message: string, command = '') {
+    super(message);
+    this.name = 'UsageError';
+    this.command = command;
+  }
+}
+
+/** Options every command accepts, before or after its name. */
+export const GLOBAL_OPTIONS = {
+  brokers: { type: 'string', short: 'b' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const satisfies ParseArgsOptionsConfig;
+
+/**
+ * Splits argv at the first word that is not an option of `options` nor an option's value:
+ * `--brokers x topics list` → before `--brokers x`, name `topics`, after `list`.
+ */
+export function splitAtCommand(
+  args: readonly string[],
+  options: ParseArgsOptionsConfig = GLOBAL_OPTIONS,
+): { before: string[]; name: string | undefined; after: string[] } {
+  const { tokens } = parseArgs({
+    args: [...args],
+    options,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const first = tokens.find((t) => t.kind === 'positional');
+  if (!first) return { before: [...args], name: undefined, after: [] };
+  return { before: args.slice(0, first.index), name: first.value, after: args.slice(first.index + 1) };
+}
+
+/** Parses a command's arguments (its options plus the global ones) strictly. */
+export function parseCommand<T extends ParseArgsOptionsConfig>(
+  args: readonly string[],
+  options: T,
+  command: string,
+) {
+  try {
+    return parseArgs({
+      args: [...args],
+      options: { ...GLOBAL_OPTIONS, ...options },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (err) {
+    throw new UsageError(parseErrorMessage(err), command);
+  }
+}
+
+/** True when `--help`/`-h` appears before a `--` terminator: help wins over any other mistake. */
+export function wantsHelp(args: readonly string[]): boolean {
+  for (const a of args) {
+    if (a === '--') return false;
+    if (a === '--help' || a === '-h') return true;
+  }
+  return false;
+}
+
+/** True when `--json` appears before `--`, for error output even when parsing itself failed. */
+export function wantsJson(args: readonly string[]): boolean {
+  for (const a of args) {
+    if (a === '--') return false;
+    if (a === '--json') return true;
+  }
+  return false;
+}
+
+/** parseArgs messages, first sentence, lower-cased, on one line. */
+function parseErrorMessage(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  let msg = String(e.message ?? err).replace(/\s*\n\s*/g, ' ');
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') msg = msg.replace(/\. To specify a positional.*$/, '');
+  if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') msg = msg.replace(/\. This command.*$/, '');
+  return msg.charAt(0).toLowerCase() + msg.slice(1).replace(/\.$/, '');
+}
+
+/** The broker list from --brokers or KAFKA_BROKERS, checked for host:port syntax. */
+export function resolveBrokers(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const value = flag ?? env.KAFKA_BROKERS;
+  if (value === undefined || value.trim() === '') {
+    throw new UsageError('no brokers given: pass --brokers host:port[,host:port...] or set KAFKA_BROKERS');
+  }
+  try {
+    parseBootstrap(value);
+  } catch (err) {
+    throw new UsageError(`--brokers: ${(err as Error).message}`);
+  }
+  return value;
+}
+
+/** The value of a required string flag. */
+export function required(value: string | undefined, flag: string, command: string): string {
+  if (value === undefined || value === '') throw new UsageError(`missing required option ${flag}`, command);
+  return value;
+}
+
+/** A whole decimal number within [min, max]; undefined stays undefined. */
+export function intFlag(
+  value: string | undefined,
+  flag: string,
+  command: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in ${min}..${max}`;
+    throw new UsageError(`${flag} expects ${range}, got '${value}'`, command);
+  }
+  return n;
+}
+
+/** One of a fixed set of words. */
+export function enumFlag<T extends string>(
+  value: string | undefined,
+  flag: string,
+  command: string,
+  allowed: readonly T[],
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`${flag} expects one of ${allowed.join('|')}, got '${value}'`, command);
+  }
+  return value as T;
+}
+
+/** `k=v` pairs (repeatable flag) in order; the value may be empty and may contain '='. */
+export function pairsFlag(
+  values: readonly string[] | undefined,
+  flag: string,
+  command: string,
+): { key: string; value: string }[] {
+  return (values ?? []).map((kv) => {
+    const at = kv.indexOf('=');
+    if (at <= 0) throw new UsageError(`${flag} expects key=value, got '${kv}'`, command);
+    return { key: kv.slice(0, at), value: kv.slice(at + 1) };
+  });
+}
+
+/** Where to start reading or where to move a group: earliest, latest, an offset or `@` a timestamp. */
+export type Position = 'earliest' | 'latest' | { offset: bigint } | { timestamp: number };
+
+export function positionFlag(value: string | undefined, flag: string, command: string): Position | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'earliest' || value === 'beginning') return 'earliest';
+  if (value === 'latest' || value === 'end') return 'latest';
+  if (/^\d+$/.test(value) && BigInt(value) <= 0x7fffffffffffffffn) return { offset: BigInt(value) };
+  if (/^@\d+$/.test(value) && Number.isSafeInteger(Number(value.slice(1)))) {
+    return { timestamp: Number(value.slice(1)) };
+  }
+  throw new UsageError(
+    `${flag} expects earliest, latest, an offset or @TIMESTAMP_MS, got '${value}'`,
+    command,
+  );
+}
+
+/** Positional arguments: exactly the named ones. */
+export function positionals(got: readonly string[], names: readonly string[], command: string): string[] {
+  if (got.length < names.length) throw new UsageError(`missing argument ${names[got.length]}`, command);
+  if (got.length > names.length) throw new UsageError(`unexpected argument '${got[names.length]}'`, command);
+  return [...got];
+}
+
+/** A separator as typed: `\t`, `\n` and `\\` stand for tab, newline and backslash (kcat's escapes). */
+export function separatorFlag(value: string | undefined, flag: string, command: string): string | undefined {
+  if (value === undefined) return undefined;
+  const sep = value.replace(/\\([tn\\])/g, (_m, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : '\\'));
+  if (sep === '') throw new UsageError(`${flag} must not be empty`, command);
+  return sep;
+}
