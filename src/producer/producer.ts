@@ -63,6 +63,40 @@ interface Pending {
   deadline: number;
 }
 
+/** A FIFO with a head index, so taking from the front is O(1) however long it grows. */
+class Fifo<T> {
+  private items: (T | undefined)[] = [];
+  private head = 0;
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  push(item: T): void {
+    this.items.push(item);
+  }
+  peek(): T | undefined {
+    return this.items[this.head];
+  }
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head++] = undefined;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+  takeAll(): T[] {
+    const out = this.items.slice(this.head) as T[];
+    this.items = [];
+    this.head = 0;
+    return out;
+  }
+}
+
 /** Settles one send(): a single record, or an array resolving when all have. */
 class SendSink implements RecordSink {
   private results: RecordMetadata[];
@@ -108,7 +142,8 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
   private readonly customPartitioner?: Partitioner;
   private readonly keySerializer: Serializer<K>;
   private readonly valueSerializer: Serializer<V>;
-  private readonly waiting: Pending[] = [];
+  /** Sends waiting for metadata or memory, in order (a queue with a head index: no O(n) shift). */
+  private readonly waiting = new Fifo<Pending>();
   private draining = false;
   /** Bytes the last append that could not proceed needed from the pool (0: it needed metadata). */
   private memoryNeeded = 0;
@@ -292,7 +327,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     this.draining = true;
     try {
       while (this.waiting.length > 0) {
-        const head = this.waiting[0];
+        const head = this.waiting.peek() as Pending;
         try {
           await this.connect();
         } catch (err) {
@@ -400,7 +435,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       `Producer closed before the record was acknowledged (close timeout ${timeoutMs} ms)`,
     );
     if (outcome === 'timeout') {
-      for (const p of this.waiting.splice(0)) this.rejectWaiting(p, err);
+      for (const p of this.waiting.takeAll()) this.rejectWaiting(p, err);
     }
     this.sender.close(err);
     this.pool.close(err);

@@ -354,9 +354,15 @@ export class Sender {
         // but the offset is no longer known, as in Java.
         this.complete(b, -1n, -1n);
       } else if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && this.config.enableIdempotence) {
-        if (q.retrying || b.sentSequence !== ((q.lastAckedSequence + 1) | 0)) {
-          // An earlier batch of this partition failed and will be resent first: this one was
-          // refused because of that gap, not lost. Resend it after its predecessor.
+        if (b.sentSequence !== ((q.lastAckedSequence + 1) | 0)) {
+          // An earlier batch of this partition is unresolved and will be resent first: this
+          // one was refused because of that gap, not lost. Resend it after its predecessor.
+          this.requeue(b, this.config.retryBackoffMs);
+        } else if (b.attempts > 1 && this.withinDelivery(b)) {
+          // A retry of a batch the broker refused before (e.g. NOT_LEADER right after a leader
+          // change) meets producer state the broker no longer agrees on: nothing of it was
+          // written, so restart the partition's sequences under a new epoch and send it again.
+          this.needEpochBump = true;
           this.requeue(b, 0);
         } else {
           // A real gap: the broker lost state. Fail this batch, and restart sequences under a
