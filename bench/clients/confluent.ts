@@ -1,0 +1,250 @@
+/**
+ * @confluentinc/kafka-javascript in a bench run: librdkafka (bundled, built from source by
+ * bench/setup.sh) through its node-rdkafka-style API, the one its authors use for throughput.
+ *
+ * Producer: `produce()` per record, delivery reports (dr_cb) polled on librdkafka's background
+ * thread (`setPollInBackground`), librdkafka's own batching (linger.ms, batch.size) and codecs.
+ * Its send queue is bounded like Java's buffer.memory (queue.buffering.max.kbytes = 32 MiB).
+ * Consumer: `consume(n)` in a loop (batches of up to 1000 from librdkafka's prefetch queue).
+ *
+ * Loaded at run time, so the repository's typecheck does not need bench/node_modules.
+ */
+import {
+  awaitedSends,
+  type Client,
+  E2eCollector,
+  makeValues,
+  paced,
+  packageVersion,
+  quietly,
+  runClient,
+  sleep,
+  stamp,
+  Window,
+  windowFor,
+  within,
+} from '../lib/child.js';
+import { latencyOf } from '../lib/stats.js';
+import type { Acks } from '../lib/types.js';
+
+type Config = Record<string, string | number | boolean>;
+interface RdError extends Error {
+  code: number;
+}
+interface RdClient {
+  connect(): void;
+  disconnect(cb: () => void): void;
+  once(event: 'ready', listener: () => void): void;
+  once(event: 'connection.failure', listener: (err: Error) => void): void;
+}
+interface RdProducer extends RdClient {
+  produce(
+    topic: string,
+    partition: number | null,
+    value: Buffer,
+    key?: null,
+    ts?: null,
+    opaque?: unknown,
+  ): void;
+  setPollInBackground(set: boolean): void;
+  on(event: 'delivery-report', listener: (err: RdError | null, report: { opaque?: unknown }) => void): void;
+  on(event: 'event.error', listener: (err: Error) => void): void;
+}
+interface RdConsumer extends RdClient {
+  subscribe(topics: string[]): void;
+  consume(n: number, cb: (err: RdError | null, messages: { value: Buffer | null }[]) => void): void;
+  setDefaultConsumeTimeout(ms: number): void;
+  setDefaultIsTimeoutOnlyForFirstMessage(only: boolean): void;
+}
+interface RdModule {
+  Producer: new (conf: Config, topicConf?: Config) => RdProducer;
+  KafkaConsumer: new (conf: Config, topicConf?: Config) => RdConsumer;
+  librdkafkaVersion: string;
+}
+
+const PACKAGE: string = '@confluentinc/kafka-javascript';
+const QUEUE_FULL = -184;
+let loaded: RdModule | undefined;
+
+async function load(): Promise<RdModule> {
+  if (loaded) return loaded;
+  const m = (await import(PACKAGE)) as { default?: RdModule } & RdModule;
+  loaded = m.default ?? m;
+  return loaded;
+}
+
+async function connect<T extends RdClient>(c: T): Promise<T> {
+  await new Promise<void>((resolve, reject) => {
+    c.once('ready', resolve);
+    c.once('connection.failure', reject);
+    c.connect();
+  });
+  return c;
+}
+
+function disconnect(c: RdClient): Promise<void> {
+  return new Promise((resolve) => c.disconnect(resolve));
+}
+
+const acksOf = (a: Acks) => (a === 'all' ? -1 : 1);
+
+function producerConfig(bootstrap: string, o: Config): Config {
+  return {
+    'bootstrap.servers': bootstrap,
+    'client.id': 'bench-confluent',
+    dr_cb: true,
+    'queue.buffering.max.kbytes': 32 * 1024,
+    'queue.buffering.max.messages': 1_000_000,
+    ...o,
+  };
+}
+
+/** produce(); false when librdkafka's queue is full (the background poller frees it as reports arrive). */
+function tryProduce(p: RdProducer, topic: string, value: Buffer): boolean {
+  try {
+    p.produce(topic, null, value, null, null);
+    return true;
+  } catch (err) {
+    if ((err as RdError).code !== QUEUE_FULL) throw err;
+    return false;
+  }
+}
+
+function consumer(k: RdModule, bootstrap: string, groupId: string): RdConsumer {
+  const c = new k.KafkaConsumer(
+    { 'bootstrap.servers': bootstrap, 'client.id': 'bench-confluent', 'group.id': groupId },
+    { 'auto.offset.reset': 'earliest' },
+  );
+  c.setDefaultConsumeTimeout(100);
+  c.setDefaultIsTimeoutOnlyForFirstMessage(true);
+  return c;
+}
+
+function consumeBatch(c: RdConsumer): Promise<{ value: Buffer | null }[]> {
+  return new Promise((resolve, reject) =>
+    c.consume(1000, (err, messages) => (err ? reject(err) : resolve(messages))),
+  );
+}
+
+const client: Client = {
+  async version() {
+    const k = await load();
+    return `${packageVersion(PACKAGE)} (librdkafka ${k.librdkafkaVersion})`;
+  },
+
+  async produce({ c, bootstrap, topic, meter }) {
+    const k = await load();
+    const producer = new k.Producer(
+      producerConfig(bootstrap, {
+        acks: acksOf(c.acks),
+        'enable.idempotence': c.idempotence,
+        'linger.ms': c.lingerMs,
+        'batch.size': c.batchSize,
+        'compression.codec': c.compression,
+      }),
+    );
+    let window = new Window(1);
+    producer.on('delivery-report', (err) => (err ? window.nack(err) : window.ack()));
+    await connect(producer);
+    producer.setPollInBackground(true);
+    const values = makeValues(c.valueSize);
+    // One record first, outside the measurement (as for every client): metadata and connections.
+    window.add();
+    producer.produce(topic, null, values[0]!, null, null);
+    await window.settled();
+    if (window.failed > 0) throw window.firstError;
+    window = new Window(windowFor(c.valueSize));
+    meter.start();
+    for (let i = 0; i < c.records; i++) {
+      if (window.full) await window.acquire();
+      window.add();
+      while (!tryProduce(producer, topic, values[i & 1023]!)) await sleep(1);
+    }
+    await window.settled();
+    meter.stop();
+    await quietly(() => disconnect(producer));
+    return meter.result(window.acked, { errors: window.failed, notes: window.failureNotes() });
+  },
+
+  async consume({ c, bootstrap, topic, groupId, meter }) {
+    const k = await load();
+    const cons = await connect(consumer(k, bootstrap, groupId));
+    let received = 0;
+    meter.start();
+    cons.subscribe([topic]);
+    await within(
+      600_000,
+      'consume',
+      (async () => {
+        while (received < c.records) received += (await consumeBatch(cons)).length;
+      })(),
+    );
+    meter.stop();
+    await quietly(() => disconnect(cons));
+    return meter.result(received);
+  },
+
+  async e2e({ c, bootstrap, topic, groupId, meter }) {
+    const k = await load();
+    const producer = new k.Producer(
+      producerConfig(bootstrap, { acks: acksOf(c.acks), 'linger.ms': c.lingerMs }),
+    );
+    const window = new Window(Number.MAX_SAFE_INTEGER);
+    producer.on('delivery-report', (err) => (err ? window.nack(err) : window.ack()));
+    const [p, cons] = await Promise.all([connect(producer), connect(consumer(k, bootstrap, groupId))]);
+    p.setPollInBackground(true);
+    const collector = new E2eCollector(c.records);
+    cons.subscribe([topic]);
+    let stop = false;
+    const loop = (async () => {
+      while (!stop) for (const m of await consumeBatch(cons)) collector.receive(m.value);
+    })();
+    const values = makeValues(c.valueSize);
+    const send = (i: number, measured: boolean) => {
+      window.add();
+      p.produce(topic, null, stamp(values[i & 1023]!, measured), null, null);
+    };
+    await collector.warmUp(() => send(0, false));
+    meter.start();
+    await paced(c.records, c.rate, (from, to) => {
+      for (let i = from; i < to; i++) send(i, true);
+    });
+    await within(60_000, 'e2e receive', Promise.race([collector.finished, loop]));
+    meter.stop();
+    stop = true;
+    await loop.catch(() => {});
+    await quietly(() => Promise.all([disconnect(p), disconnect(cons)]));
+    return meter.result(collector.samples.length, {
+      latency: latencyOf(collector.samples),
+      errors: window.failed,
+      notes: window.failureNotes(),
+    });
+  },
+
+  async latency({ c, bootstrap, topic, meter }) {
+    const k = await load();
+    const producer = new k.Producer(
+      producerConfig(bootstrap, {
+        acks: acksOf(c.acks),
+        'enable.idempotence': c.idempotence,
+        'linger.ms': c.lingerMs,
+      }),
+    );
+    let settle: ((err: RdError | null) => void) | undefined;
+    producer.on('delivery-report', (err) => settle?.(err));
+    await connect(producer);
+    producer.setPollInBackground(true);
+    const values = makeValues(c.valueSize);
+    const sendOne = (i: number) =>
+      new Promise<void>((resolve, reject) => {
+        settle = (err) => (err ? reject(err) : resolve());
+        producer.produce(topic, null, values[i & 1023]!, null, null);
+      });
+    await sendOne(0);
+    const measured = await awaitedSends(c, meter, sendOne);
+    await quietly(() => disconnect(producer));
+    return measured;
+  },
+};
+
+await runClient(client);

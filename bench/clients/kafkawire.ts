@@ -1,0 +1,146 @@
+/**
+ * kafkawire in a bench run: the Producer and Consumer from src/ (run through tsx, as the tests
+ * run them). Produce: `send()` per record with a window of unacknowledged records; the
+ * accumulator batches them (batchSize, lingerMs) the way the Java producer does. Consume: a group
+ * member polling in a loop, as a Java consumer does.
+ */
+import { readFileSync } from 'node:fs';
+import { Consumer, Producer } from '../../src/index.js';
+import {
+  awaitedSends,
+  type Client,
+  E2eCollector,
+  makeValues,
+  paced,
+  quietly,
+  runClient,
+  stamp,
+  Window,
+  windowFor,
+  within,
+} from '../lib/child.js';
+import { latencyOf } from '../lib/stats.js';
+
+function consumer(bootstrap: string, groupId: string): Consumer {
+  return new Consumer({
+    bootstrapServers: bootstrap,
+    clientId: 'bench-kafkawire',
+    groupId,
+    autoOffsetReset: 'earliest',
+  });
+}
+
+const client: Client = {
+  async version() {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    return pkg.version;
+  },
+
+  async produce({ c, bootstrap, topic, meter }) {
+    const producer = new Producer({
+      bootstrapServers: bootstrap,
+      clientId: 'bench-kafkawire',
+      acks: c.acks,
+      enableIdempotence: c.idempotence,
+      lingerMs: c.lingerMs,
+      batchSize: c.batchSize,
+      compressionType: c.compression,
+    });
+    await producer.connect();
+    const values = makeValues(c.valueSize);
+    // One record first, outside the measurement (as for every client): metadata and connections.
+    await producer.send({ topic, value: values[0]! });
+    const window = new Window(windowFor(c.valueSize));
+    meter.start();
+    for (let i = 0; i < c.records; i++) {
+      if (window.full) await window.acquire();
+      window.add();
+      producer.send({ topic, value: values[i & 1023]! }).then(window.ack, window.nack);
+    }
+    await window.settled();
+    meter.stop();
+    await quietly(() => producer.close());
+    return meter.result(window.acked, { errors: window.failed, notes: window.failureNotes() });
+  },
+
+  async consume({ c, bootstrap, topic, groupId, meter }) {
+    const cons = consumer(bootstrap, groupId);
+    await cons.connect();
+    let received = 0;
+    meter.start();
+    cons.subscribe([topic]);
+    await within(
+      600_000,
+      'consume',
+      (async () => {
+        while (received < c.records)
+          for (const batch of await cons.poll({ timeoutMs: 1000 })) received += batch.records.length;
+      })(),
+    );
+    meter.stop();
+    await quietly(() => cons.close());
+    return meter.result(received);
+  },
+
+  async e2e({ c, bootstrap, topic, groupId, meter }) {
+    const producer = new Producer({
+      bootstrapServers: bootstrap,
+      clientId: 'bench-kafkawire',
+      acks: c.acks,
+      enableIdempotence: false,
+      lingerMs: c.lingerMs,
+    });
+    const cons = consumer(bootstrap, groupId);
+    await Promise.all([producer.connect(), cons.connect()]);
+    cons.subscribe([topic]);
+    const collector = new E2eCollector(c.records);
+    let stop = false;
+    const loop = (async () => {
+      while (!stop)
+        for (const batch of await cons.poll({ timeoutMs: 100 }))
+          for (const r of batch.records) collector.receive(r.value);
+    })();
+    const values = makeValues(c.valueSize);
+    const window = new Window(Number.MAX_SAFE_INTEGER);
+    const send = (i: number, measured: boolean) => {
+      window.add();
+      producer.send({ topic, value: stamp(values[i & 1023]!, measured) }).then(window.ack, window.nack);
+    };
+    await collector.warmUp(() => send(0, false));
+    meter.start();
+    await paced(c.records, c.rate, (from, to) => {
+      for (let i = from; i < to; i++) send(i, true);
+    });
+    await within(60_000, 'e2e receive', Promise.race([collector.finished, loop]));
+    meter.stop();
+    stop = true;
+    await loop.catch(() => {});
+    await quietly(() => Promise.all([producer.close(), cons.close()]));
+    return meter.result(collector.samples.length, {
+      latency: latencyOf(collector.samples),
+      errors: window.failed,
+      notes: window.failureNotes(),
+    });
+  },
+
+  async latency({ c, bootstrap, topic, meter }) {
+    const producer = new Producer({
+      bootstrapServers: bootstrap,
+      clientId: 'bench-kafkawire',
+      acks: c.acks,
+      enableIdempotence: c.idempotence,
+      lingerMs: c.lingerMs,
+    });
+    await producer.connect();
+    const values = makeValues(c.valueSize);
+    // One record first, outside the measurement: metadata for the topic and the connection to its leader.
+    await producer.send({ topic, value: values[0]! });
+    const measured = await awaitedSends(c, meter, (i) => producer.send({ topic, value: values[i & 1023]! }));
+    await quietly(() => producer.close());
+    return measured;
+  },
+};
+
+await runClient(client);

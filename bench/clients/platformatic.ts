@@ -1,0 +1,200 @@
+/**
+ * @platformatic/kafka in a bench run (bench/node_modules, pure JavaScript with WASM codecs).
+ *
+ * Its Producer has no accumulator: every `send()` is one produce request per broker, and its
+ * ProducerStream (batchSize/batchTime) keeps one send in flight. So, as for KafkaJS, the runner
+ * hands it arrays of one batch.size worth of records per call, each call to one partition in
+ * turn, at most 5 calls in flight (its `maxInflights` default; the idempotent producer forces 1).
+ * lz4 and zstd are its own (WASM lz4, node:zlib zstd).
+ *
+ * Loaded at run time, so the repository's typecheck does not need bench/node_modules.
+ */
+import {
+  awaitedSends,
+  type Client,
+  E2eCollector,
+  makeValues,
+  paced,
+  packageVersion,
+  quietly,
+  recordsPerCall,
+  runClient,
+  stamp,
+  Window,
+  within,
+} from '../lib/child.js';
+import { latencyOf } from '../lib/stats.js';
+import type { Acks } from '../lib/types.js';
+
+interface Message {
+  topic: string;
+  value: Buffer;
+  partition?: number;
+}
+interface PProducer {
+  send(o: { messages: Message[]; acks?: number; compression?: string }): Promise<unknown>;
+  close(force?: boolean): Promise<void>;
+}
+interface Stream {
+  on(event: 'data', listener: (m: { value: Buffer | undefined }) => void): void;
+  on(event: 'error', listener: (err: unknown) => void): void;
+}
+interface PConsumer {
+  consume(o: { topics: string[]; mode: string }): Promise<Stream>;
+  close(force?: boolean): Promise<void>;
+}
+interface BaseOptions {
+  clientId: string;
+  bootstrapBrokers: string[];
+}
+interface PlatformaticModule {
+  Producer: new (
+    o: BaseOptions & {
+      acks?: number;
+      compression?: string;
+      idempotent?: boolean;
+      autocreateTopics?: boolean;
+    },
+  ) => PProducer;
+  Consumer: new (o: BaseOptions & { groupId: string }) => PConsumer;
+  version?: string;
+}
+
+const PACKAGE: string = '@platformatic/kafka';
+let loaded: PlatformaticModule | undefined;
+
+async function load(): Promise<PlatformaticModule> {
+  loaded ??= (await import(PACKAGE)) as PlatformaticModule;
+  return loaded;
+}
+
+function base(bootstrap: string): BaseOptions {
+  return { clientId: 'bench-platformatic', bootstrapBrokers: bootstrap.split(',') };
+}
+
+const acksOf = (a: Acks) => (a === 'all' ? -1 : 1);
+
+const client: Client = {
+  async version() {
+    await load();
+    return packageVersion(PACKAGE);
+  },
+
+  async produce({ c, bootstrap, topic, meter }) {
+    const k = await load();
+    const producer = new k.Producer({
+      ...base(bootstrap),
+      acks: acksOf(c.acks),
+      compression: c.compression,
+      idempotent: c.idempotence,
+      autocreateTopics: false,
+    });
+    const values = makeValues(c.valueSize);
+    // One record first, outside the measurement (as for every client): metadata and connections.
+    await producer.send({ messages: [{ topic, value: values[0]! }] });
+    const perCall = recordsPerCall(c);
+    const window = new Window((c.idempotence ? 1 : 5) * perCall);
+    meter.start();
+    for (let i = 0, call = 0; i < c.records; call++) {
+      if (window.full) await window.acquire();
+      const n = Math.min(perCall, c.records - i);
+      const partition = call % c.partitions;
+      const messages: Message[] = new Array(n);
+      for (let j = 0; j < n; j++) messages[j] = { topic, value: values[(i + j) & 1023]!, partition };
+      i += n;
+      window.add(n);
+      producer.send({ messages }).then(
+        () => window.ackN(n),
+        (err: unknown) => window.failN(err, n),
+      );
+    }
+    await window.settled();
+    meter.stop();
+    await quietly(() => producer.close());
+    return meter.result(window.acked, {
+      errors: window.failed,
+      notes: [
+        `${perCall} records per send() call, ≤${c.idempotence ? 1 : 5} calls in flight`,
+        ...window.failureNotes(),
+      ],
+    });
+  },
+
+  async consume({ c, bootstrap, topic, groupId, meter }) {
+    const k = await load();
+    const consumer = new k.Consumer({ ...base(bootstrap), groupId });
+    let received = 0;
+    meter.start();
+    const stream = await consumer.consume({ topics: [topic], mode: 'earliest' });
+    await within(
+      600_000,
+      'consume',
+      new Promise<void>((resolve, reject) => {
+        stream.on('error', reject);
+        stream.on('data', () => {
+          if (++received === c.records) {
+            meter.stop();
+            resolve();
+          }
+        });
+      }),
+    );
+    await quietly(() => consumer.close(true));
+    return meter.result(received);
+  },
+
+  async e2e({ c, bootstrap, topic, groupId, meter }) {
+    const k = await load();
+    const producer = new k.Producer({ ...base(bootstrap), acks: acksOf(c.acks), autocreateTopics: false });
+    const consumer = new k.Consumer({ ...base(bootstrap), groupId });
+    const collector = new E2eCollector(c.records);
+    const stream = await consumer.consume({ topics: [topic], mode: 'earliest' });
+    let streamError: unknown;
+    stream.on('error', (err) => {
+      streamError = err;
+    });
+    stream.on('data', (m) => collector.receive(m.value));
+    const values = makeValues(c.valueSize);
+    const window = new Window(Number.MAX_SAFE_INTEGER);
+    const sendStamped = (from: number, to: number, measured: boolean) => {
+      const messages: Message[] = [];
+      for (let i = from; i < to; i++) messages.push({ topic, value: stamp(values[i & 1023]!, measured) });
+      window.add(to - from);
+      producer.send({ messages }).then(
+        () => window.ackN(to - from),
+        (err: unknown) => window.failN(err, to - from),
+      );
+    };
+    await collector.warmUp(() => sendStamped(0, 1, false));
+    meter.start();
+    await paced(c.records, c.rate, (from, to) => sendStamped(from, to, true));
+    await within(60_000, 'e2e receive', collector.finished);
+    meter.stop();
+    await quietly(() => Promise.all([producer.close(), consumer.close(true)]));
+    if (streamError) throw streamError;
+    return meter.result(collector.samples.length, {
+      latency: latencyOf(collector.samples),
+      errors: window.failed,
+      notes: ['the records due in one ~1 ms tick go in one send() call', ...window.failureNotes()],
+    });
+  },
+
+  async latency({ c, bootstrap, topic, meter }) {
+    const k = await load();
+    const producer = new k.Producer({
+      ...base(bootstrap),
+      acks: acksOf(c.acks),
+      idempotent: c.idempotence,
+      autocreateTopics: false,
+    });
+    const values = makeValues(c.valueSize);
+    await producer.send({ messages: [{ topic, value: values[0]! }] });
+    const measured = await awaitedSends(c, meter, (i) =>
+      producer.send({ messages: [{ topic, value: values[i & 1023]! }] }),
+    );
+    await quietly(() => producer.close());
+    return measured;
+  },
+};
+
+await runClient(client);

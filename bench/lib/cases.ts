@@ -1,0 +1,108 @@
+/**
+ * The cases of a run and their sizes. Produce: 100 B and 1 KiB values × acks=1 / acks=all ×
+ * none / lz4 / zstd, linger 5 ms, batch 16 KiB, idempotence on with acks=all (Java's default)
+ * and off with acks=1. Consume: a prefilled 6-partition topic, read from the start in a group.
+ * End-to-end: 10k records/s with linger 0, producer and consumer in one process. Latency: one
+ * awaited send at a time at 150/s with linger 0.
+ */
+import type { Acks, BenchCase, Codec } from './types.js';
+
+export interface Profile {
+  name: 'default' | 'quick';
+  rounds: number;
+  /** Records per produce run, 100 B values. */
+  produceSmall: number;
+  /** Records per produce run, 1 KiB values. */
+  produceLarge: number;
+  consume: number;
+  e2e: number;
+  latency: number;
+}
+
+/**
+ * Sized to finish in about 20 minutes on a 2-core machine with all five clients, 3 rounds
+ * (measured: see README). The issue asked for 1M records per case; at 1M the same matrix would take
+ * an estimated 50 minutes, so the default sends 300k records of 100 B and 60k of 1 KiB (61 MB) per
+ * produce run, and consumes 500k. `--records 1000000` restores the full size.
+ */
+export const DEFAULT_PROFILE: Profile = {
+  name: 'default',
+  rounds: 3,
+  produceSmall: 300_000,
+  produceLarge: 60_000,
+  consume: 500_000,
+  e2e: 50_000,
+  latency: 1_000,
+};
+
+export const QUICK_PROFILE: Profile = {
+  name: 'quick',
+  rounds: 1,
+  produceSmall: 20_000,
+  produceLarge: 20_000,
+  consume: 20_000,
+  e2e: 20_000,
+  latency: 300,
+};
+
+/** Partitions of the produce and consume topics. */
+export const PARTITIONS = 6;
+
+function size(bytes: number): string {
+  return bytes >= 1024 ? `${bytes / 1024}KiB` : `${bytes}B`;
+}
+
+export function allCases(p: Profile): BenchCase[] {
+  const cases: BenchCase[] = [];
+  for (const valueSize of [100, 1024]) {
+    for (const acks of [1, 'all'] as Acks[]) {
+      for (const compression of ['none', 'lz4', 'zstd'] as Codec[]) {
+        cases.push({
+          kind: 'produce',
+          id: `produce-${size(valueSize)}-acks${acks}-${compression}`,
+          title: `produce ${size(valueSize)} acks=${acks} ${compression}`,
+          records: valueSize === 100 ? p.produceSmall : p.produceLarge,
+          valueSize,
+          partitions: PARTITIONS,
+          acks,
+          compression,
+          lingerMs: 5,
+          batchSize: 16 * 1024,
+          idempotence: acks === 'all',
+        });
+      }
+    }
+  }
+  cases.push({
+    kind: 'consume',
+    id: 'consume-100B',
+    title: `consume 100B, ${PARTITIONS} partitions`,
+    records: p.consume,
+    valueSize: 100,
+    partitions: PARTITIONS,
+  });
+  cases.push({
+    kind: 'e2e',
+    id: 'e2e-10k',
+    title: 'end-to-end, 10k rec/s, linger 0',
+    records: p.e2e,
+    valueSize: 100,
+    partitions: 1,
+    rate: 10_000,
+    acks: 1,
+    lingerMs: 0,
+  });
+  cases.push({
+    kind: 'latency',
+    id: 'send-150',
+    title: 'awaited send, 150/s, acks=all',
+    records: p.latency,
+    valueSize: 100,
+    partitions: 1,
+    rate: 150,
+    acks: 'all',
+    lingerMs: 0,
+    idempotence: true,
+  });
+  return cases;
+}

@@ -1,0 +1,114 @@
+/**
+ * What the runner (bench/run.ts) and the client processes (bench/clients/*.ts) say to each other.
+ *
+ * The runner spawns one process per run with a `RunArgs` as JSON in argv[2]; the process prints
+ * one line `@@bench-result <RunResult as JSON>` on stdout and exits. Anything else it prints
+ * (a library's own logging) is ignored, except that stderr's tail is kept for failures.
+ */
+
+/** `acks` as every client understands it: 1 (leader) or 'all' (every in-sync replica). */
+export type Acks = 1 | 'all';
+/** The codecs the cases use; each client maps the name to its own knob. */
+export type Codec = 'none' | 'lz4' | 'zstd';
+
+interface CaseBase {
+  /** Stable id, used in file names, tables and `--only`: e.g. `produce-100B-acks1-lz4`. */
+  id: string;
+  /** One line for the tables. */
+  title: string;
+  /** Records per run. */
+  records: number;
+  /** Bytes per value; keys are null everywhere (a sticky partitioner spreads them). */
+  valueSize: number;
+  /** Partitions of the topic the case creates. */
+  partitions: number;
+}
+
+/** Throughput of a producer: send `records` as fast as the client takes them, count the acks. */
+export interface ProduceCase extends CaseBase {
+  kind: 'produce';
+  acks: Acks;
+  compression: Codec;
+  /** Java `linger.ms` or the client's closest knob. */
+  lingerMs: number;
+  /** Java `batch.size` or the client's closest knob. */
+  batchSize: number;
+  /** Java `enable.idempotence`: on with acks=all (Java's default), off with acks=1. */
+  idempotence: boolean;
+}
+
+/** Throughput of a group consumer reading a prefilled topic from the start. */
+export interface ConsumeCase extends CaseBase {
+  kind: 'consume';
+}
+
+/** Produce at a fixed rate and consume in the same process; latency from send() to receipt. */
+export interface E2eCase extends CaseBase {
+  kind: 'e2e';
+  /** Records per second. */
+  rate: number;
+  acks: Acks;
+  lingerMs: number;
+}
+
+/** One record at a time: `await send()`, then the next at a fixed rate; latency of each send. */
+export interface LatencyCase extends CaseBase {
+  kind: 'latency';
+  rate: number;
+  acks: Acks;
+  lingerMs: number;
+  idempotence: boolean;
+}
+
+export type BenchCase = ProduceCase | ConsumeCase | E2eCase | LatencyCase;
+
+/** argv[2] of a client process. `probe` only loads the client and reports its version. */
+export interface RunArgs {
+  mode: 'probe' | 'run';
+  bootstrap: string;
+  case?: BenchCase;
+  topic?: string;
+  /** A fresh group id for consume and e2e runs. */
+  groupId?: string;
+}
+
+/** Latency percentiles in milliseconds. */
+export interface Latency {
+  count: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/** What a client's case function measured. */
+export interface Measured {
+  /** Records acknowledged (produce, latency) or received (consume, e2e). */
+  count: number;
+  /** Wall time of the measured section. */
+  elapsedMs: number;
+  /** process.cpuUsage() over the measured section. */
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  latency?: Latency;
+  /** Failed sends, if the client reports them separately. */
+  errors?: number;
+  /** Anything a reader of the table should know about this run (e.g. "batched 163 per send()"). */
+  notes?: string[];
+}
+
+export type RunStatus = 'ok' | 'invalid' | 'failed' | 'unavailable' | 'not-implemented';
+
+export interface RunResult {
+  status: RunStatus;
+  /** Set for 'ok' and 'invalid' (a run that finished but lost or duplicated records). */
+  measured?: Measured;
+  /** process.resourceUsage().maxRSS at the end, in KiB: the whole process's peak. */
+  maxRssKb?: number;
+  /** Why it is not 'ok'. */
+  reason?: string;
+  /** From a probe: the client's version string. */
+  version?: string;
+}
+
+export const RESULT_PREFIX = '@@bench-result ';

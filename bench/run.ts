@@ -1,0 +1,466 @@
+/**
+ * kafkawire and its peers on the same broker in one run: `npm run bench` (or `bench:quick`).
+ *
+ *   tsx bench/run.ts [--quick] [--rounds N] [--records N] [--clients a,b] [--only id,id] [--out DIR]
+ *
+ * Owns: the broker (KAFKA_BROKERS, or one started with the tests' launcher), a fresh topic per
+ * run, one child process per run (bench/clients/<name>.ts, or the Java perf tools), clients
+ * alternating run by run within each round, and bench/results/latest.{json,md,svg}.
+ *
+ * Invariants: only runs in which every record was acknowledged / received count; a client that
+ * is not installed, or has no runner for a case, is reported as such and never stops the others;
+ * every child process is killed when it outlives its timeout or this process.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { type Broker, cpuSecondsOf, startBroker } from './lib/broker.js';
+import { allCases, DEFAULT_PROFILE, PARTITIONS, type Profile, QUICK_PROFILE } from './lib/cases.js';
+import { javaConsume, javaProduce, javaToolsVersion } from './lib/java.js';
+import { type ClientInfo, type Meta, type Run, writeReport } from './lib/report.js';
+import { Topics } from './lib/topics.js';
+import type { BenchCase, ConsumeCase, ProduceCase, RunArgs, RunResult } from './lib/types.js';
+import { RESULT_PREFIX } from './lib/types.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BENCH = fileURLToPath(new URL('.', import.meta.url));
+
+interface ClientDef {
+  name: string;
+  label: string;
+  short: string;
+  /** A Node client's file under bench/clients/; none for Java. */
+  file?: string;
+}
+
+const CLIENTS: ClientDef[] = [
+  { name: 'kafkawire', label: 'kafkawire', short: 'kafkawire', file: 'clients/kafkawire.ts' },
+  { name: 'kafkajs', label: 'KafkaJS', short: 'KafkaJS', file: 'clients/kafkajs.ts' },
+  {
+    name: 'platformatic',
+    label: '@platformatic/kafka',
+    short: 'platformatic',
+    file: 'clients/platformatic.ts',
+  },
+  {
+    name: 'confluent',
+    label: '@confluentinc/kafka-javascript',
+    short: 'confluent',
+    file: 'clients/confluent.ts',
+  },
+  { name: 'java', label: 'Java (kafka-tools)', short: 'Java' },
+];
+
+interface Options {
+  profile: Profile;
+  clients: string[];
+  only: string[];
+  out: string;
+}
+
+const USAGE = `usage: tsx bench/run.ts [--quick] [--rounds N] [--records N] [--clients ${CLIENTS.map((c) => c.name).join(',')}]
+                        [--only CASE-ID-PART,...] [--out DIR]
+  --quick     ${QUICK_PROFILE.produceSmall} records per case, 1 round (default: ${DEFAULT_PROFILE.produceSmall} records, ${DEFAULT_PROFILE.rounds} rounds)
+  --records   records per produce/consume run (both value sizes), overriding the profile
+  --only      run the cases whose id contains one of these (e.g. produce-100B,consume)
+  KAFKA_BROKERS=host:port,...  use that cluster instead of starting a broker`;
+
+function parseArgs(argv: string[]): Options {
+  let profile = { ...DEFAULT_PROFILE };
+  let rounds: number | undefined;
+  let records: number | undefined;
+  let clients = CLIENTS.map((c) => c.name);
+  let only: string[] = [];
+  let out = fileURLToPath(new URL('results', import.meta.url));
+  const value = (i: number) => {
+    const v = argv[i + 1];
+    if (v === undefined) throw new Error(`${argv[i]} needs a value\n${USAGE}`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--quick') profile = { ...QUICK_PROFILE };
+    else if (a === '--rounds') rounds = Number(value(i++));
+    else if (a === '--records') records = Number(value(i++));
+    else if (a === '--clients') clients = value(i++).split(',');
+    else if (a === '--only') only = value(i++).split(',');
+    else if (a === '--out') out = value(i++);
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}\n${USAGE}`);
+  }
+  if (rounds !== undefined) profile.rounds = rounds;
+  if (records !== undefined) {
+    profile.produceSmall = records;
+    profile.produceLarge = records;
+    profile.consume = records;
+  }
+  for (const c of clients)
+    if (!CLIENTS.some((d) => d.name === c)) throw new Error(`unknown client ${c}\n${USAGE}`);
+  if (!Number.isInteger(profile.rounds) || profile.rounds < 1) throw new Error('--rounds must be ≥ 1');
+  if (records !== undefined && (!Number.isInteger(records) || records < 1))
+    throw new Error('--records must be a positive integer');
+  return { profile, clients, only, out };
+}
+
+function log(line: string): void {
+  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+}
+
+const children = new Set<ChildProcess>();
+/** Stops the broker we started; set once it runs. */
+let stopBroker: (() => Promise<void>) | undefined;
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+// Ctrl-C: kill the client process, stop the broker (the launcher removes its data), then exit.
+// Registered before the launcher's own handlers, which then leave the exit to this one.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const c of children) c.kill('SIGKILL');
+    log(`${signal}: stopping`);
+    void (stopBroker?.() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
+
+/** Runs one client process and reads its result line. */
+function spawnClient(def: ClientDef, args: RunArgs, timeoutMs: number): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', `${BENCH}${def.file}`, JSON.stringify(args)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-8000);
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      children.delete(child);
+      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+      if (line) return resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as RunResult);
+      const why = timedOut ? `no result within ${timeoutMs / 1000} s` : `exited with ${signal ?? code}`;
+      const tail = stderr.trim().split('\n').slice(-6).join('\n');
+      // A client whose package is missing fails to load before it can answer: that is "unavailable".
+      const missing = /ERR_MODULE_NOT_FOUND|Cannot find (module|package)/.test(stderr);
+      resolve({ status: missing ? 'unavailable' : 'failed', reason: `${why}: ${tail}` });
+    });
+  });
+}
+
+/** A generous limit for one run: a minute plus the data at 1 MB/s, the slowest a client here goes. */
+function timeoutFor(c: BenchCase): number {
+  if (c.kind === 'latency') return 60_000 + (c.records / c.rate) * 2_000;
+  if (c.kind === 'e2e') return 120_000 + (c.records / c.rate) * 2_000;
+  return 60_000 + (c.records * c.valueSize) / 1_000;
+}
+
+function topicName(c: BenchCase, client: string, round: number): string {
+  return `bench-${c.id}-${client}-r${round}-${randomBytes(3).toString('hex')}`;
+}
+
+function toRun(
+  c: BenchCase,
+  client: string,
+  round: number,
+  r: RunResult,
+  wallMs: number,
+  brokerCpu?: number,
+): Run {
+  const run: Run = { case: c.id, client, round, status: r.status, reason: r.reason, wallMs };
+  const m = r.measured;
+  if (m) {
+    run.records = m.count;
+    run.elapsedMs = m.elapsedMs;
+    run.recordsPerSec = m.count / (m.elapsedMs / 1000);
+    run.mbPerSec = (run.recordsPerSec * c.valueSize) / 1e6;
+    run.cpuSecPerMillion = ((m.cpuUserMs + m.cpuSystemMs) / 1000 / m.count) * 1e6;
+    if (brokerCpu !== undefined) run.brokerCpuSecPerMillion = (brokerCpu / m.count) * 1e6;
+    run.latency = m.latency;
+    if (m.notes && m.notes.length > 0) run.notes = m.notes;
+  }
+  if (r.maxRssKb !== undefined) run.maxRssMiB = r.maxRssKb / 1024;
+  return run;
+}
+
+function describe(run: Run): string {
+  if (run.status !== 'ok' && run.status !== 'invalid')
+    return `${run.status}: ${(run.reason ?? '').split('\n')[0]}`;
+  const parts = [`${Math.round(run.recordsPerSec ?? 0).toLocaleString('en-US')} rec/s`];
+  if (run.latency)
+    parts.push(
+      `p50 ${run.latency.p50.toFixed(2)} p99 ${run.latency.p99.toFixed(2)} p99.9 ${run.latency.p999.toFixed(2)} ms`,
+    );
+  else parts.push(`${(run.mbPerSec ?? 0).toFixed(1)} MB/s`);
+  parts.push(`cpu ${(run.cpuSecPerMillion ?? 0).toFixed(2)} s/M`);
+  if (run.brokerCpuSecPerMillion !== undefined)
+    parts.push(`broker ${run.brokerCpuSecPerMillion.toFixed(2)} s/M`);
+  if (run.maxRssMiB !== undefined) parts.push(`rss ${run.maxRssMiB.toFixed(0)} MiB`);
+  if (run.status === 'invalid') parts.push(`INVALID: ${run.reason}`);
+  return parts.join(', ');
+}
+
+/** How this run was started, for the report: `npm run bench -- …` or `tsx bench/run.ts …`. */
+function commandLine(argv: string[]): string {
+  const env = process.env.KAFKA_BROKERS ? 'KAFKA_BROKERS=… ' : '';
+  const event = process.env.npm_lifecycle_event;
+  if (event !== 'bench' && event !== 'bench:quick') return `${env}tsx bench/run.ts ${argv.join(' ')}`.trim();
+  const rest =
+    event === 'bench:quick' ? argv.filter((a, i) => !(a === '--quick' && i === argv.indexOf(a))) : argv;
+  return `${env}npm run ${event}${rest.length > 0 ? ` -- ${rest.join(' ')}` : ''}`;
+}
+
+function gitDescription(): string {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
+    return `${sha}${dirty ? ' + uncommitted changes in src/' : ''}`;
+  } catch {
+    return 'unknown commit';
+  }
+}
+
+function names(def: ClientDef): Pick<ClientInfo, 'name' | 'label' | 'short'> {
+  return { name: def.name, label: def.label, short: def.short };
+}
+
+async function probe(defs: ClientDef[], broker: Broker): Promise<ClientInfo[]> {
+  return Promise.all(
+    defs.map(async (def): Promise<ClientInfo> => {
+      if (!def.file) {
+        try {
+          return { ...names(def), version: javaToolsVersion(broker.libs), available: true };
+        } catch (err) {
+          return { ...names(def), available: false, reason: (err as Error).message };
+        }
+      }
+      const r = await spawnClient(def, { mode: 'probe', bootstrap: broker.bootstrap }, 60_000);
+      return r.status === 'ok'
+        ? { ...names(def), version: r.version, available: true }
+        : { ...names(def), available: false, reason: r.reason?.split('\n')[0] };
+    }),
+  );
+}
+
+/**
+ * Writes `records` records of 100 bytes into `topic` (acks=1, linger 5 ms, 16 KiB batches):
+ * with Java's ProducerPerformance, or the fastest Node client there is without Java.
+ */
+async function fill(
+  topic: string,
+  records: number,
+  compression: ProduceCase['compression'],
+  broker: Broker,
+  infos: ClientInfo[],
+): Promise<string> {
+  const c: ProduceCase = {
+    kind: 'produce',
+    id: 'fill',
+    title: 'fill',
+    records,
+    valueSize: 100,
+    partitions: PARTITIONS,
+    acks: 1,
+    compression,
+    lingerMs: 5,
+    batchSize: 16 * 1024,
+    idempotence: false,
+  };
+  const order = ['java', 'confluent', 'kafkawire', 'platformatic', 'kafkajs'];
+  for (const name of order) {
+    if (!infos.find((i) => i.name === name)?.available) continue;
+    const def = CLIENTS.find((d) => d.name === name)!;
+    const r = def.file
+      ? await spawnClient(def, { mode: 'run', bootstrap: broker.bootstrap, case: c, topic }, timeoutFor(c))
+      : await javaProduce(broker.libs!, broker.bootstrap, topic, c, timeoutFor(c));
+    if (r.status === 'ok') return def.label;
+    log(`  writing with ${def.label} failed (${r.reason?.split('\n')[0]}); trying the next client`);
+  }
+  throw new Error(`could not write ${records} records to ${topic}`);
+}
+
+/**
+ * A freshly started broker runs its first minute interpreted and C1-compiled: measured cold, the
+ * first round ran at a third of the third's speed. So before the cases, load it the way they
+ * will: produce with each codec and read it all back (Java tools, or a Node client without Java).
+ */
+async function warmBroker(
+  profile: Profile,
+  broker: Broker,
+  topics: Topics,
+  infos: ClientInfo[],
+): Promise<void> {
+  const records = profile.name === 'quick' ? 50_000 : 400_000;
+  const topic = `bench-warmup-${randomBytes(3).toString('hex')}`;
+  const t0 = Date.now();
+  await topics.create(topic, PARTITIONS);
+  try {
+    for (const codec of ['none', 'lz4', 'zstd'] as const) await fill(topic, records, codec, broker, infos);
+    if (infos.find((i) => i.name === 'java')?.available) {
+      const consume: ConsumeCase = {
+        kind: 'consume',
+        id: 'warmup',
+        title: 'warm-up',
+        records: 3 * records,
+        valueSize: 100,
+        partitions: PARTITIONS,
+      };
+      await javaConsume(
+        broker.libs!,
+        broker.bootstrap,
+        topic,
+        `bench-warmup-${Date.now()}`,
+        consume,
+        300_000,
+      );
+    }
+  } finally {
+    await topics.delete([topic]).catch(() => {});
+  }
+  log(
+    `broker warmed up with ${(3 * records).toLocaleString('en-US')} records in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+  );
+}
+
+async function runOne(
+  c: BenchCase,
+  def: ClientDef,
+  round: number,
+  broker: Broker,
+  topics: Topics,
+  consumeTopic: string | undefined,
+): Promise<RunResult> {
+  const topic = consumeTopic ?? topicName(c, def.name, round);
+  const groupId = `bench-${c.id}-${def.name}-r${round}-${randomBytes(3).toString('hex')}`;
+  if (!consumeTopic) await topics.create(topic, c.partitions);
+  try {
+    const timeout = timeoutFor(c);
+    if (def.file)
+      return await spawnClient(
+        def,
+        { mode: 'run', bootstrap: broker.bootstrap, case: c, topic, groupId },
+        timeout,
+      );
+    if (c.kind === 'consume')
+      return await javaConsume(broker.libs!, broker.bootstrap, topic, groupId, c, timeout);
+    if (c.kind === 'produce' || c.kind === 'latency')
+      return await javaProduce(broker.libs!, broker.bootstrap, topic, c, timeout);
+    return { status: 'not-implemented', reason: "Java's EndToEndLatency tool is ping-pong, not fixed-rate" };
+  } finally {
+    if (!consumeTopic)
+      await topics.delete([topic]).catch((err: unknown) => log(`  delete ${topic}: ${String(err)}`));
+  }
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const opts = parseArgs(argv);
+  const started = Date.now();
+  const defs = CLIENTS.filter((c) => opts.clients.includes(c.name));
+  const cases = allCases(opts.profile).filter(
+    (c) => opts.only.length === 0 || opts.only.some((o) => c.id.includes(o)),
+  );
+  if (cases.length === 0) throw new Error(`no case id contains ${opts.only.join(' or ')}`);
+
+  const broker = await startBroker(log);
+  stopBroker = () => broker.stop();
+  // A local broker has one node; a remote cluster gets its default replication factor.
+  const topics = new Topics(broker.bootstrap, process.env.KAFKA_BROKERS ? -1 : 1);
+  const runs: Run[] = [];
+  const meta: Meta = {
+    date: new Date().toISOString(),
+    command: commandLine(argv),
+    profile: opts.profile.name,
+    rounds: opts.profile.rounds,
+    machine: {
+      cores: cpus().length,
+      cpu: cpus()[0]?.model.trim() ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      os: `${platform()} ${release()}`,
+      node: process.version,
+    },
+    broker: broker.description,
+    kafkawire: `${gitDescription()}`,
+    clients: [],
+  };
+  try {
+    const brokers = await topics.connect();
+    log(`broker ${broker.bootstrap} (${brokers} node${brokers > 1 ? 's' : ''}); probing clients`);
+    meta.clients = await probe(defs, broker);
+    for (const c of meta.clients)
+      log(`  ${c.label}: ${c.available ? c.version : `unavailable (${c.reason})`}`);
+    if (!process.env.KAFKA_BROKERS) await warmBroker(opts.profile, broker, topics, meta.clients);
+    const available = defs.filter((d) => meta.clients.find((c) => c.name === d.name)!.available);
+    for (const c of meta.clients.filter((i) => !i.available))
+      for (const bc of cases)
+        runs.push({
+          case: bc.id,
+          client: c.name,
+          round: 1,
+          status: 'unavailable',
+          reason: c.reason,
+          wallMs: 0,
+        });
+
+    for (const [index, c] of cases.entries()) {
+      log(
+        `[${index + 1}/${cases.length}] ${c.id}: ${c.records.toLocaleString('en-US')} records × ${opts.profile.rounds} round(s)`,
+      );
+      let consumeTopic: string | undefined;
+      if (c.kind === 'consume') {
+        consumeTopic = topicName(c, 'shared', 0);
+        await topics.create(consumeTopic, c.partitions);
+        const by = await fill(consumeTopic, c.records, 'none', broker, meta.clients);
+        log(`  prefilled ${c.records.toLocaleString('en-US')} records with ${by}`);
+      }
+      const skip = new Set<string>();
+      for (let round = 1; round <= opts.profile.rounds; round++) {
+        for (const def of available) {
+          if (skip.has(def.name)) continue;
+          if (def.name === 'java' && c.kind === 'e2e') {
+            skip.add(def.name);
+            continue;
+          }
+          const t0 = Date.now();
+          const cpu0 = cpuSecondsOf(broker.pids);
+          const result = await runOne(c, def, round, broker, topics, consumeTopic);
+          const brokerCpu = broker.pids.length > 0 ? cpuSecondsOf(broker.pids) - cpu0 : undefined;
+          const run = toRun(c, def.name, round, result, Date.now() - t0, brokerCpu);
+          runs.push(run);
+          log(`  r${round} ${def.label.padEnd(31)} ${describe(run)}`);
+          if (result.status === 'not-implemented' || result.status === 'unavailable') skip.add(def.name);
+        }
+      }
+      if (consumeTopic) await topics.delete([consumeTopic]).catch(() => {});
+    }
+  } finally {
+    meta.totalSeconds = (Date.now() - started) / 1000;
+    const files = writeReport(opts.out, { meta, cases, runs });
+    log(`wrote ${files.join(', ')} after ${(meta.totalSeconds / 60).toFixed(1)} min`);
+    await topics.close().catch(() => {});
+    await broker.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
