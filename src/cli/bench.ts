@@ -21,6 +21,7 @@ import {
 } from './args.js';
 import { brokersOf, CLIENT_ID, type Context, describeExisting, onInterrupt, withAdmin } from './context.js';
 import { bar, fixed, MB, Progress, perSecond, printError, toJson } from './output.js';
+import { InFlightWindow } from './window.js';
 
 export const benchHelp = `Usage: kafkawire bench produce|consume -t TOPIC [options]
 
@@ -117,24 +118,10 @@ async function benchProduce(ctx: Context, o: Setup): Promise<number> {
   const n = o.count ?? 100_000;
   const value = payload(o.size);
   const latencies = new Float64Array(n);
-  let sent = 0;
+  const window = new InFlightWindow();
   let acked = 0;
-  let settledCount = 0;
   let failure: unknown = null;
   let interrupted = false;
-  let waiter: { limit: number; resolve: () => void } | null = null;
-  const settle = () => {
-    settledCount++;
-    if (waiter && sent - settledCount <= waiter.limit) {
-      const w = waiter;
-      waiter = null;
-      w.resolve();
-    }
-  };
-  const below = (limit: number) =>
-    sent - settledCount <= limit
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => (waiter = { limit, resolve }));
 
   const removeInterrupt = onInterrupt(() => {
     interrupted = true;
@@ -155,23 +142,23 @@ async function benchProduce(ctx: Context, o: Setup): Promise<number> {
     await producer.connect();
     started = performance.now();
     stopProgress = showProgress(n, started, () => ({ records: acked, bytes: acked * o.size }));
-    while (sent < n && failure === null && !interrupted) {
-      const i = sent++;
+    while (window.sent < n && failure === null && !interrupted) {
+      const i = window.sent++;
       const t0 = performance.now();
       producer.send({ topic: o.topic, value }).then(
         () => {
           latencies[i] = performance.now() - t0;
           acked++;
-          settle();
+          window.settled();
         },
         (err: unknown) => {
           failure ??= err;
-          settle();
+          window.settled();
         },
       );
-      if (sent - settledCount >= WINDOW) await below(WINDOW / 2);
+      if (window.outstanding >= WINDOW) await window.below(WINDOW / 2);
     }
-    await below(0);
+    await window.below(0);
   } catch (err) {
     failure ??= err;
   } finally {
@@ -182,8 +169,8 @@ async function benchProduce(ctx: Context, o: Setup): Promise<number> {
   await producer?.close().catch(() => {});
   if (failure) {
     printError(failure, ctx.json, {
-      note: sent > 0 ? `${acked} of ${sent} records sent were acknowledged` : '',
-      fields: { sent, acknowledged: acked },
+      note: window.sent > 0 ? `${acked} of ${window.sent} records sent were acknowledged` : '',
+      fields: { sent: window.sent, acknowledged: acked },
     });
     return 1;
   }

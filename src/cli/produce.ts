@@ -6,6 +6,7 @@
  * first failure — a refused record or a bad line — stops reading, lets what was sent settle, and
  * exits 1. Exit 0 means every line read was acknowledged.
  */
+
 import { open } from 'node:fs/promises';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -22,6 +23,7 @@ import {
   withAdmin,
 } from './context.js';
 import { fixed, InputError, Progress, perSecond, printError, toJson } from './output.js';
+import { InFlightWindow } from './window.js';
 
 export const produceHelp = `Usage: kafkawire produce -t TOPIC [options] [< FILE]
 
@@ -77,7 +79,7 @@ export async function produce(args: string[], ctx: Context): Promise<number> {
 
   const input = await openInput(values.file);
   let started = performance.now();
-  let sent = 0;
+  const window = new InFlightWindow();
   let acked = 0;
   let bytes = 0;
   let producer: Producer | undefined;
@@ -107,21 +109,6 @@ export async function produce(args: string[], ctx: Context): Promise<number> {
     producer = new Producer(config);
     await producer.connect();
     started = performance.now();
-
-    // Resolves when at most `limit` records are unacknowledged.
-    let settledCount = 0;
-    let waiter: { limit: number; resolve: () => void } | null = null;
-    const settled = () => {
-      if (waiter && sent - settledCount <= waiter.limit) {
-        const w = waiter;
-        waiter = null;
-        w.resolve();
-      }
-    };
-    const below = (limit: number) =>
-      sent - settledCount <= limit
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => (waiter = { limit, resolve }));
 
     // Created only now: readline's iterator loses the lines emitted before it exists.
     lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
@@ -153,28 +140,26 @@ export async function produce(args: string[], ctx: Context): Promise<number> {
       const record: ProducerRecord = { topic, key, value };
       if (headers.length > 0) record.headers = headers;
       if (partition !== undefined) record.partition = partition;
-      sent++;
+      window.sent++;
       bytes += Buffer.byteLength(value) + (key === null ? 0 : Buffer.byteLength(key));
       producer.send(record).then(
         () => {
           acked++;
-          settledCount++;
-          settled();
+          window.settled();
         },
         (err: unknown) => {
           failure ??= err;
-          settledCount++;
-          settled();
+          window.settled();
           stopReading();
         },
       );
       progress.update(
         () =>
-          `produced ${acked}/${sent} records, ${fixed(perSecond(acked, (performance.now() - started) / 1000), 0)}/s`,
+          `produced ${acked}/${window.sent} records, ${fixed(perSecond(acked, (performance.now() - started) / 1000), 0)}/s`,
       );
-      if (sent - settledCount >= WINDOW) await below(WINDOW / 2);
+      if (window.outstanding >= WINDOW) await window.below(WINDOW / 2);
     }
-    await below(0);
+    await window.below(0);
     await producer.close();
   } catch (err) {
     failure ??= err;
@@ -188,8 +173,8 @@ export async function produce(args: string[], ctx: Context): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   if (failure) {
     printError(failure, ctx.json, {
-      note: sent > 0 ? `${acked} of ${sent} records sent were acknowledged` : '',
-      fields: { sent, acknowledged: acked },
+      note: window.sent > 0 ? `${acked} of ${window.sent} records sent were acknowledged` : '',
+      fields: { sent: window.sent, acknowledged: acked },
     });
     return 1;
   }
