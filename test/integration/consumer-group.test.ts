@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Consumer, Producer, RoundRobinAssignor } from '../../src/index.js';
+import { Consumer, type ConsumerBatch, Producer, RoundRobinAssignor } from '../../src/index.js';
 import { Cluster } from '../../src/network/cluster.js';
 import { CreatePartitions } from '../../src/protocol/apis/index.js';
 import { ConfigError } from '../../src/protocol/errors.js';
 import { brokers, uniqueTopic } from '../harness/kafka.js';
+import { PollingMember } from '../helpers/group-member.js';
 import { createTopic, waitFor } from '../helpers/topics.js';
 
 let cluster: Cluster;
@@ -14,11 +15,8 @@ beforeAll(async () => {
 afterAll(() => cluster.close());
 
 /** A member that polls in the background, processes, then commits (at-least-once). */
-class Member {
-  readonly consumer: Consumer;
+class Member extends PollingMember {
   readonly processed: string[] = [];
-  private running = true;
-  private loop: Promise<void>;
   dead = false;
 
   constructor(
@@ -27,38 +25,23 @@ class Member {
     extra: Partial<ConstructorParameters<typeof Consumer>[0]> = {},
     pattern?: RegExp,
   ) {
-    this.consumer = new Consumer({
-      bootstrapServers: brokers(),
-      groupId,
-      autoOffsetReset: 'earliest',
-      enableAutoCommit: false,
-      sessionTimeoutMs: 6000,
-      heartbeatIntervalMs: 500,
-      ...extra,
-    });
+    super(
+      new Consumer({
+        bootstrapServers: brokers(),
+        groupId,
+        autoOffsetReset: 'earliest',
+        enableAutoCommit: false,
+        sessionTimeoutMs: 6000,
+        heartbeatIntervalMs: 500,
+        ...extra,
+      }),
+    );
     this.consumer.subscribe(pattern ?? [topic]);
-    this.loop = this.run();
+    this.start();
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      const batches = await this.consumer.poll({ timeoutMs: 200 });
-      for (const b of batches) for (const r of b.records) this.processed.push(r.value?.toString() ?? '');
-      if (batches.length > 0 && this.running) await this.consumer.commit().catch(() => {});
-    }
-  }
-
-  partitions(): number[] {
-    return this.consumer
-      .assignment()
-      .map((p) => p.partition)
-      .sort((a, b) => a - b);
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop.catch(() => {});
-    await this.consumer.close();
+  protected handle(batches: ConsumerBatch[]): void {
+    for (const b of batches) for (const r of b.records) this.processed.push(r.value?.toString() ?? '');
   }
 
   /** Dies without a LeaveGroup: no more heartbeats, connections cut. */

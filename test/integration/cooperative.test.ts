@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Consumer, CooperativeStickyAssignor, Producer, type TopicPartition } from '../../src/index.js';
+import {
+  Consumer,
+  type ConsumerBatch,
+  CooperativeStickyAssignor,
+  Producer,
+  type TopicPartition,
+} from '../../src/index.js';
 import { Cluster } from '../../src/network/cluster.js';
 import { brokers, uniqueTopic } from '../harness/kafka.js';
+import { PollingMember } from '../helpers/group-member.js';
 import { createTopic, waitFor } from '../helpers/topics.js';
 
 let cluster: Cluster;
@@ -49,29 +56,27 @@ interface ListenerCall {
 }
 
 /** A cooperative-sticky member that polls in the background, processes, then commits. */
-class Member {
-  readonly consumer: Consumer;
+class Member extends PollingMember {
   readonly calls: ListenerCall[] = [];
   /** Every record processed, with whether this member had a join in flight when poll returned it. */
   readonly processed: { value: string; partition: number; duringJoin: boolean }[] = [];
-  private running = true;
-  private readonly loop: Promise<void>;
-
   constructor(
     readonly name: string,
     groupId: string,
     topic: string,
     ledger: Ledger,
   ) {
-    this.consumer = new Consumer({
-      bootstrapServers: brokers(),
-      groupId,
-      autoOffsetReset: 'earliest',
-      enableAutoCommit: false,
-      sessionTimeoutMs: 6000,
-      heartbeatIntervalMs: 500,
-      partitionAssignmentStrategy: [CooperativeStickyAssignor],
-    });
+    super(
+      new Consumer({
+        bootstrapServers: brokers(),
+        groupId,
+        autoOffsetReset: 'earliest',
+        enableAutoCommit: false,
+        sessionTimeoutMs: 6000,
+        heartbeatIntervalMs: 500,
+        partitionAssignmentStrategy: [CooperativeStickyAssignor],
+      }),
+    );
     const nums = (tps: TopicPartition[]) => tps.map((tp) => tp.partition).sort((a, b) => a - b);
     this.consumer.subscribe([topic], {
       onPartitionsAssigned: (tps) => {
@@ -87,36 +92,18 @@ class Member {
         ledger.revoked(name, nums(tps));
       },
     });
-    this.loop = this.run();
+    this.start();
   }
 
   private joinInFlight(): boolean {
     return (this.consumer as unknown as { rebalancing: Promise<void> | null }).rebalancing !== null;
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      const batches = await this.consumer.poll({ timeoutMs: 200 });
-      const duringJoin = this.joinInFlight();
-      for (const b of batches)
-        for (const r of b.records)
-          this.processed.push({ value: r.value?.toString() ?? '', partition: b.partition, duringJoin });
-      // Refused while a join is in flight: those offsets are committed by a later commit.
-      if (batches.length > 0 && this.running) await this.consumer.commit().catch(() => {});
-    }
-  }
-
-  partitions(): number[] {
-    return this.consumer
-      .assignment()
-      .map((p) => p.partition)
-      .sort((a, b) => a - b);
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop.catch(() => {});
-    await this.consumer.close();
+  protected handle(batches: ConsumerBatch[]): void {
+    const duringJoin = this.joinInFlight();
+    for (const b of batches)
+      for (const r of b.records)
+        this.processed.push({ value: r.value?.toString() ?? '', partition: b.partition, duringJoin });
   }
 }
 
