@@ -62,12 +62,15 @@ describe('Admin client against the real broker', () => {
       { name: 'retention.ms', op: 'set', value: '7200000' },
       { name: 'cleanup.policy', op: 'set', value: 'compact' },
     ]);
-    const [after] = await admin.describeConfigs([{ type: 'topic', name: t }]);
-    expect(after.entries.find((e) => e.name === 'retention.ms')?.value).toBe('7200000');
-    expect(after.entries.find((e) => e.name === 'cleanup.policy')?.value).toBe('compact');
+    // The controller commits the change; the broker answering DescribeConfigs applies it a
+    // moment later (KRaft metadata propagation), so read until it shows.
+    const configOf = async (name: string) =>
+      (await admin.describeConfigs([{ type: 'topic', name: t }]))[0].entries.find((e) => e.name === name)
+        ?.value;
+    await expect.poll(() => configOf('retention.ms'), { timeout: 10_000 }).toBe('7200000');
+    expect(await configOf('cleanup.policy')).toBe('compact');
     await admin.alterConfigs({ type: 'topic', name: t }, [{ name: 'retention.ms', op: 'delete' }]);
-    const [reset] = await admin.describeConfigs([{ type: 'topic', name: t }]);
-    expect(reset.entries.find((e) => e.name === 'retention.ms')?.value).toBe('604800000');
+    await expect.poll(() => configOf('retention.ms'), { timeout: 10_000 }).toBe('604800000');
     await expect(
       admin.alterConfigs({ type: 'topic', name: t }, [{ name: 'retention.ms', op: 'set', value: 'soon' }]),
     ).rejects.toMatchObject({ code: ErrorCode.INVALID_CONFIG });
