@@ -3,7 +3,7 @@
  * partition has a leader in metadata.
  */
 import type { Cluster } from '../../src/network/cluster.js';
-import { CreateTopics } from '../../src/protocol/apis/index.js';
+import { CreateTopics, ListOffsets, ListOffsetsTimestamp } from '../../src/protocol/apis/index.js';
 import { KafkaError } from '../../src/protocol/errors.js';
 
 export async function createTopic(
@@ -37,6 +37,22 @@ export async function createTopic(
       t.partitions.every((p) => p.leader >= 0)
     );
   }, `topic ${name} to have a leader for each of its ${numPartitions} partitions`);
+  // Metadata can name a leader a moment before that broker serves the partition (a first
+  // produce then gets NOT_LEADER_OR_FOLLOWER): wait until every leader answers ListOffsets.
+  await waitFor(async () => {
+    for (let partition = 0; partition < numPartitions; partition++) {
+      const leader = cluster.leaderFor(name, partition);
+      if (leader === undefined) return false;
+      const res = await cluster.sendTo(leader, ListOffsets, {
+        replicaId: -1,
+        topics: [
+          { name, partitions: [{ partitionIndex: partition, timestamp: ListOffsetsTimestamp.latest }] },
+        ],
+      });
+      if (res.topics[0]?.partitions[0]?.errorCode !== 0) return false;
+    }
+    return true;
+  }, `every leader of ${name} to serve its partition`);
 }
 
 /** Polls `check` every 100 ms until it returns true, or fails after `timeoutMs`. */
