@@ -86,6 +86,11 @@ export class PartitionQueue {
   /** Idempotence: next sequence to assign, last acknowledged sequence. */
   nextSequence = 0;
   lastAckedSequence = -1;
+  /**
+   * Idempotence: a batch of the current epoch was acknowledged, so the broker checks this
+   * partition's sequences from now on (before that it accepts any first sequence).
+   */
+  sequenceEstablished = false;
   /** Idempotence: a batch is being retried, so at most one batch of the partition flies. */
   retrying = false;
 

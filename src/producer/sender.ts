@@ -176,7 +176,17 @@ export class Sender {
           nextWake = Math.min(nextWake, b.retryAt);
           continue;
         }
-        if (q.inFlightBatches.size >= maxInFlight || (q.retrying && q.inFlightBatches.size > 0)) continue;
+        // While the broker holds no sequence state for us on this partition (no batch of this
+        // epoch acknowledged yet) it takes any first sequence: a second batch could then be
+        // written ahead of a first one that got NOT_LEADER. So one batch flies until the first
+        // acknowledgement, and while a partition retries.
+        if (
+          q.inFlightBatches.size > 0 &&
+          (q.inFlightBatches.size >= maxInFlight ||
+            q.retrying ||
+            (this.config.enableIdempotence && !q.sequenceEstablished))
+        )
+          continue;
         const leader = this.cluster.leaderFor(q.topic, q.partition);
         if (leader === undefined) {
           needMetadata = true;
@@ -209,7 +219,7 @@ export class Sender {
     if (b.baseSequence < 0 || b.producerEpoch !== this.producerEpoch) {
       b.baseSequence = q.nextSequence;
       b.producerEpoch = this.producerEpoch;
-      q.nextSequence = (q.nextSequence + b.recordCount) | 0;
+      q.nextSequence = addSequence(q.nextSequence, b.recordCount);
       setProducerState(b.buffer as Buffer, {
         producerId: this.producerId,
         producerEpoch: this.producerEpoch,
@@ -231,6 +241,7 @@ export class Sender {
             for (const q of byPartition.values()) {
               q.nextSequence = 0;
               q.lastAckedSequence = -1;
+              q.sequenceEstablished = false;
               q.retrying = false;
             }
           }
@@ -354,7 +365,7 @@ export class Sender {
         // but the offset is no longer known, as in Java.
         this.complete(b, -1n, -1n);
       } else if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && this.config.enableIdempotence) {
-        if (b.sentSequence !== ((q.lastAckedSequence + 1) | 0)) {
+        if (b.sentSequence !== addSequence(q.lastAckedSequence, 1)) {
           // An earlier batch of this partition is unresolved and will be resent first: this
           // one was refused because of that gap, not lost. Resend it after its predecessor.
           this.requeue(b, this.config.retryBackoffMs);
@@ -425,10 +436,10 @@ export class Sender {
         x === b ||
         x.baseSequence < 0 ||
         x.producerEpoch !== b.producerEpoch ||
-        x.baseSequence < b.baseSequence
+        x.id < b.id // batches of a partition take their sequences in creation order
       )
         return;
-      x.baseSequence = (x.baseSequence - shift) | 0;
+      x.baseSequence = addSequence(x.baseSequence, -shift);
       if (x.buffer) {
         setProducerState(x.buffer, {
           producerId: this.producerId,
@@ -439,7 +450,7 @@ export class Sender {
     };
     for (const x of q.batches) move(x);
     for (const x of q.inFlightBatches) move(x);
-    q.nextSequence = (q.nextSequence - shift) | 0;
+    q.nextSequence = addSequence(q.nextSequence, -shift);
     b.baseSequence = -1;
   }
 
@@ -450,8 +461,7 @@ export class Sender {
     if (this.config.enableIdempotence) {
       q.retrying = true;
       let i = 0;
-      while (i < q.batches.length && q.batches[i].attempts > 0 && q.batches[i].baseSequence < b.baseSequence)
-        i++;
+      while (i < q.batches.length && q.batches[i].attempts > 0 && q.batches[i].id < b.id) i++;
       q.batches.splice(i, 0, b);
     } else {
       q.batches.unshift(b);
@@ -461,7 +471,8 @@ export class Sender {
   private complete(b: ProducerBatch, baseOffset: bigint, logAppendTime: bigint): void {
     const q = b.queue;
     if (this.config.enableIdempotence && b.baseSequence >= 0) {
-      q.lastAckedSequence = (b.baseSequence + b.recordCount - 1) | 0;
+      q.lastAckedSequence = addSequence(b.baseSequence, b.recordCount - 1);
+      if (b.producerEpoch === this.producerEpoch) q.sequenceEstablished = true;
       if (q.retrying && !q.batches.some((x) => x.attempts > 0)) q.retrying = false;
     }
     const appendTime = logAppendTime >= 0n ? Number(logAppendTime) : -1;
@@ -507,6 +518,17 @@ export class Sender {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
+}
+
+const SEQUENCE_SPAN = 2 ** 31;
+
+/**
+ * `seq + n` in the sequence space of an idempotent producer: sequences run 0 … 2^31-1 and then
+ * wrap to 0, as the broker expects (Java's `DefaultRecordBatch.incrementSequence`). `seq` may be
+ * -1 ("none yet"), so `addSequence(-1, 1)` is 0.
+ */
+export function addSequence(seq: number, n: number): number {
+  return (((seq + n) % SEQUENCE_SPAN) + SEQUENCE_SPAN) % SEQUENCE_SPAN;
 }
 
 function sleep(ms: number): Promise<void> {

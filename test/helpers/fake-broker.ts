@@ -447,9 +447,11 @@ export interface FakeLogOptions {
    */
   duplicates?: 'offset' | 'error';
   /**
-   * The error for a sequence other than 0 from a producer the partition has no state for.
-   * Default OUT_OF_ORDER_SEQUENCE_NUMBER; UNKNOWN_PRODUCER_ID is what brokers before KIP-360
-   * answered once retention had removed a producer's last records.
+   * What a partition with no state for a producer does with a first batch whose sequence is
+   * not 0. By default it appends it, as a 4.x broker does (ProducerAppendInfo takes any first
+   * sequence from a producer it has no epoch for). With an error code it answers that instead:
+   * UNKNOWN_PRODUCER_ID is what brokers before KIP-360 answered once retention had removed a
+   * producer's last records.
    */
   unknownProducerError?: number;
 }
@@ -518,17 +520,14 @@ export class FakeLog {
     }
     const tp = `${topic}-${partition}`;
     const firstSeq = batch.baseSequence;
-    const lastSeq = batch.recordCount === 0 ? firstSeq : (firstSeq + batch.recordCount - 1) | 0;
+    const lastSeq = batch.recordCount === 0 ? firstSeq : (firstSeq + batch.recordCount - 1) % 2 ** 31;
     let entry: ProducerEntry | undefined;
     if (batch.producerId >= 0n) {
       const key = `${batch.producerId}|${tp}`;
       entry = this.states.get(key);
       if (!entry) {
-        if (firstSeq !== 0) {
-          return {
-            errorCode: this.options.unknownProducerError ?? ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
-            baseOffset: -1n,
-          };
+        if (firstSeq !== 0 && this.options.unknownProducerError !== undefined) {
+          return { errorCode: this.options.unknownProducerError, baseOffset: -1n };
         }
         entry = { epoch: batch.producerEpoch, recent: [] };
         this.states.set(key, entry);
@@ -547,7 +546,7 @@ export class FakeLog {
             : { errorCode: ErrorCode.NONE, baseOffset: dup.baseOffset };
         }
         const last = entry.recent.at(-1);
-        const expected = last ? (last.lastSeq + 1) | 0 : 0;
+        const expected = last ? (last.lastSeq + 1) % 2 ** 31 : 0;
         if (firstSeq !== expected)
           return { errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, baseOffset: -1n };
       }

@@ -13,20 +13,7 @@ export async function createTopic(
   replicationFactor = 1,
   configs: Record<string, string> = {},
 ): Promise<void> {
-  const conn = await cluster.anyConnection();
-  const res = await conn.send(CreateTopics, {
-    topics: [
-      {
-        name,
-        numPartitions,
-        replicationFactor,
-        configs: Object.entries(configs).map(([k, value]) => ({ name: k, value })),
-      },
-    ],
-    timeoutMs: 30_000,
-  });
-  const result = res.topics[0];
-  if (result.errorCode !== 0) throw new KafkaError(result.errorCode, { topic: name }, result.errorMessage);
+  await requestTopic(cluster, name, numPartitions, replicationFactor, configs);
   await waitFor(async () => {
     const md = await cluster.refresh([name]);
     const t = md.topics.get(name);
@@ -72,4 +59,31 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
+}
+
+/**
+ * Sends CreateTopics and returns at once: the topic exists in the controller, but its leaders may
+ * not serve it yet (what an application racing its own topic creation sees).
+ */
+export async function requestTopic(
+  cluster: Cluster,
+  name: string,
+  numPartitions = 1,
+  replicationFactor = 1,
+  configs: Record<string, string> = {},
+): Promise<void> {
+  const conn = await cluster.anyConnection();
+  const res = await conn.send(CreateTopics, {
+    topics: [
+      {
+        name,
+        numPartitions,
+        replicationFactor,
+        configs: Object.entries(configs).map(([k, value]) => ({ name: k, value })),
+      },
+    ],
+    timeoutMs: 30_000,
+  });
+  const result = res.topics[0];
+  if (result.errorCode !== 0) throw new KafkaError(result.errorCode, { topic: name }, result.errorMessage);
 }

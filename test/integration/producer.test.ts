@@ -7,7 +7,7 @@ import { ErrorCode } from '../../src/protocol/error-codes.js';
 import { BufferFullError, ConfigError, KafkaError, TimeoutError } from '../../src/protocol/errors.js';
 import { brokers, uniqueTopic } from '../harness/kafka.js';
 import { readAll } from '../helpers/read-back.js';
-import { createTopic } from '../helpers/topics.js';
+import { createTopic, requestTopic } from '../helpers/topics.js';
 
 let cluster: Cluster;
 beforeAll(async () => {
@@ -139,6 +139,38 @@ describe('Producer against the real broker', () => {
       let switches = 0;
       for (let i = 1; i < mds.length; i++) if (mds[i].partition !== mds[i - 1].partition) switches++;
       expect(switches).toBeLessThan(200);
+    } finally {
+      await producer.close();
+    }
+  });
+
+  it('keeps per-partition order and loses nothing when producing to a topic created a moment ago', async () => {
+    // Leaders may refuse the first batches (NOT_LEADER) for a moment after creation; batches
+    // behind a refused first one must not be written ahead of it.
+    const partitions = 4;
+    const perPartition = 1500;
+    const topics = [uniqueTopic('fresh-a'), uniqueTopic('fresh-b')];
+    const producer = new Producer({ bootstrapServers: brokers(), batchSize: 1024, lingerMs: 0 });
+    try {
+      await producer.connect();
+      await Promise.all(topics.map((t) => requestTopic(cluster, t, partitions)));
+      const sends = topics.map((topic) =>
+        producer.send(
+          Array.from({ length: partitions * perPartition }, (_, i) => ({
+            topic,
+            partition: i % partitions,
+            value: `${Math.floor(i / partitions)}`.padStart(60, '.'),
+          })),
+        ),
+      );
+      await Promise.all(sends);
+      for (const topic of topics) {
+        for (let partition = 0; partition < partitions; partition++) {
+          const { records } = await readAll(cluster, topic, partition);
+          const values = records.map((r) => Number(r.value?.toString().replace(/^\.+/, '')));
+          expect(values).toEqual(Array.from({ length: perPartition }, (_, i) => i));
+        }
+      }
     } finally {
       await producer.close();
     }

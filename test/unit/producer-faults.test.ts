@@ -137,20 +137,40 @@ describe('Producer against a faulty broker', () => {
   it('resends in order when the first in-flight batch gets NOT_ENOUGH_REPLICAS and the rest OUT_OF_ORDER_SEQUENCE_NUMBER', async () => {
     const { broker, log } = await startBroker({
       onProduce: async (req) => {
-        if (req.index !== 0) return undefined; // the log refuses seq 1.. with OUT_OF_ORDER (no seq 0 yet)
-        await until(() => broker.count(PRODUCE) >= 5);
+        if (req.index !== 1) return undefined; // the log refuses seq 2.. with OUT_OF_ORDER (no seq 1 yet)
+        await until(() => broker.count(PRODUCE) >= 6);
         return { partitions: { errorCode: ErrorCode.NOT_ENOUGH_REPLICAS } };
       },
     });
     const p = newProducer(broker, { batchSize: ONE_RECORD_PER_BATCH });
+    // One acknowledged batch first: only then does the producer pipeline a partition's batches.
+    await p.send({ topic: TOPIC, partition: 0, value: 'first' });
     const mds = await p.send(records('nr-', 5));
 
-    expect(log.values(TOPIC, 0)).toEqual(names('nr-', 5));
-    expect(offsets(mds)).toEqual([0n, 1n, 2n, 3n, 4n]);
+    expect(log.values(TOPIC, 0)).toEqual(['first', ...names('nr-', 5)]);
+    expect(offsets(mds)).toEqual([1n, 2n, 3n, 4n, 5n]);
     const seqs = broker.produceRequests.map((r) => r.partitions[0].baseSequence);
     // Five pipelined first attempts, then each batch once more, strictly one after the other.
-    expect(seqs).toEqual([0, 1, 2, 3, 4, 0, 1, 2, 3, 4]);
-    expect(broker.produceRequests.map((r) => r.partitions[0].producerEpoch)).toEqual(Array(10).fill(0));
+    expect(seqs).toEqual([0, 1, 2, 3, 4, 5, 1, 2, 3, 4, 5]);
+    expect(broker.produceRequests.map((r) => r.partitions[0].producerEpoch)).toEqual(Array(11).fill(0));
+  });
+
+  it('sends one batch of a partition until its first acknowledgement, so a later batch cannot be written ahead of it', async () => {
+    // Right after a topic is created the leader may refuse the first batch (NOT_LEADER) and
+    // take the next one a moment later; with no state for the producer yet, a 4.x broker
+    // takes any first sequence, so a second batch in flight would land before the first.
+    const { broker, log } = await startBroker({
+      onProduce: (req) =>
+        req.index === 0 ? { partitions: { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER } } : undefined,
+    });
+    const p = newProducer(broker, { batchSize: ONE_RECORD_PER_BATCH });
+    const mds = await p.send(records('new-', 5));
+
+    expect(log.values(TOPIC, 0)).toEqual(names('new-', 5));
+    expect(offsets(mds)).toEqual([0n, 1n, 2n, 3n, 4n]);
+    expect(log.batches(TOPIC, 0).map((b) => b.baseSequence)).toEqual([0, 1, 2, 3, 4]);
+    const requests = broker.produceRequests.map((r) => r.partitions.map((x) => x.baseSequence));
+    expect(requests.slice(0, 2)).toEqual([[0], [0]]); // the refused batch alone, then again
   });
 
   it('refreshes metadata on NOT_LEADER_OR_FOLLOWER and resends to the new leader', async () => {
@@ -250,22 +270,24 @@ describe('Producer against a faulty broker', () => {
   it('renumbers and delivers the batches in flight behind a batch refused for good', async () => {
     const { broker, log } = await startBroker({
       onProduce: async (req) => {
-        if (req.index !== 0) return undefined;
-        await until(() => broker.count(PRODUCE) >= 4); // the refused batch and 3 behind it
+        if (req.index !== 1) return undefined;
+        await until(() => broker.count(PRODUCE) >= 5); // the refused batch and 3 behind it
         return { partitions: { errorCode: ErrorCode.INVALID_RECORD } };
       },
     });
     const p = newProducer(broker, { batchSize: ONE_RECORD_PER_BATCH });
+    await p.send({ topic: TOPIC, partition: 0, value: 'first' });
     const bad = p.send({ topic: TOPIC, partition: 0, value: 'bad' });
     const rest = p.send(records('behind-', 3));
     await expect(bad).rejects.toMatchObject({ code: ErrorCode.INVALID_RECORD, partition: 0 });
-    expect(offsets(await rest)).toEqual([0n, 1n, 2n]);
+    expect(offsets(await rest)).toEqual([1n, 2n, 3n]);
     expect(log.batches(TOPIC, 0).map((b) => [b.baseSequence, b.values[0]])).toEqual([
-      [0, 'behind-0'],
-      [1, 'behind-1'],
-      [2, 'behind-2'],
+      [0, 'first'],
+      [1, 'behind-0'],
+      [2, 'behind-1'],
+      [3, 'behind-2'],
     ]);
-    expect(broker.count(PRODUCE)).toBeLessThan(12);
+    expect(broker.count(PRODUCE)).toBeLessThan(13);
   });
 
   it('bumps the epoch on UNKNOWN_PRODUCER_ID and resends under it with sequences from 0', async () => {
