@@ -13,9 +13,11 @@
  * - Appending allocates nothing per record beyond the metadata arrays of the batch.
  */
 
+import { KafkawireError } from '../protocol/errors.js';
 import type { RecordHeaderInput } from '../protocol/records/layout.js';
 import { RECORD_BATCH_OVERHEAD } from '../protocol/records/layout.js';
 import { RecordBatchBuilder } from '../protocol/records/record-batch-builder.js';
+import { decodeRecordBatches } from '../protocol/records/record-batch-decoder.js';
 import type { BufferPool } from './buffer-pool.js';
 
 /** What a record's send resolves to (Java: `RecordMetadata`). */
@@ -41,7 +43,13 @@ export interface RecordSink {
 let nextBatchId = 0;
 
 export class ProducerBatch {
-  readonly id = nextBatchId++;
+  /** Creation order; the halves of a split batch keep their parent's (see `splitPath`). */
+  readonly id: number;
+  /**
+   * '' for a batch as appended; a half of a split batch adds '0' (first) or '1' (second) to its
+   * parent's path. Batches of a partition are in send order by (id, splitPath).
+   */
+  readonly splitPath: string;
   readonly queue: PartitionQueue;
   readonly createdAt: number;
   /** Bytes held in the BufferPool. */
@@ -68,12 +76,26 @@ export class ProducerBatch {
   /** Callbacks of flush() calls waiting for this batch. */
   doneWaiters: (() => void)[] | null = null;
 
-  constructor(queue: PartitionQueue, builder: RecordBatchBuilder, reserved: number, now: number) {
+  constructor(
+    queue: PartitionQueue,
+    builder: RecordBatchBuilder,
+    reserved: number,
+    now: number,
+    splitOf?: { parent: ProducerBatch; half: 0 | 1 },
+  ) {
+    this.id = splitOf ? splitOf.parent.id : nextBatchId++;
+    this.splitPath = splitOf ? splitOf.parent.splitPath + splitOf.half : '';
     this.queue = queue;
     this.builder = builder;
     this.reserved = reserved;
     this.createdAt = now;
   }
+}
+
+/** Negative when `a` goes before `b` in its partition (send order), positive when after. */
+export function compareBatchOrder(a: ProducerBatch, b: ProducerBatch): number {
+  if (a.id !== b.id) return a.id - b.id;
+  return a.splitPath < b.splitPath ? -1 : a.splitPath > b.splitPath ? 1 : 0;
 }
 
 export class PartitionQueue {
@@ -214,6 +236,58 @@ export class Accumulator {
     b.closed = true;
     if (this.freeBuilders.length < MAX_FREE_BUILDERS) this.freeBuilders.push(builder);
     return b.buffer;
+  }
+
+  /**
+   * Replaces a finished batch the broker refused as too large (MESSAGE_TOO_LARGE) by two
+   * finished halves holding its records in order, as Java's `splitAndReenqueue` does. The halves
+   * keep the batch's creation time (delivery timeout), its place in the partition's order and
+   * its memory (the first half holds the reservation); flush() waiting on the batch waits on
+   * both. Sequences and queueing are the Sender's.
+   */
+  split(b: ProducerBatch): [ProducerBatch, ProducerBatch] {
+    const decoded = decodeRecordBatches(b.buffer as Buffer);
+    const records = decoded.batches.length === 1 ? decoded.batches[0].records : [];
+    if (records.length !== b.recordCount || b.recordCount < 2) {
+      throw new KafkawireError(
+        `Cannot split a batch of ${b.recordCount} record(s) for ${b.queue.topic}-${b.queue.partition}`,
+        false,
+      );
+    }
+    const mid = Math.ceil(records.length / 2);
+    const halves = [0, 1].map((half) => {
+      const builder = this.freeBuilders.pop() ?? new RecordBatchBuilder({}, this.options.batchSize);
+      builder.reset({ compression: this.options.compression });
+      const child = new ProducerBatch(b.queue, builder, half === 0 ? b.reserved : 0, b.createdAt, {
+        parent: b,
+        half: half as 0 | 1,
+      });
+      const [from, to] = half === 0 ? [0, mid] : [mid, records.length];
+      for (let i = from; i < to; i++) {
+        const r = records[i];
+        builder.append(r.timestamp, r.key, r.value, r.headers.length > 0 ? r.headers : null);
+        child.recordCount++;
+        child.timestamps.push(b.timestamps[i]);
+        child.keySizes.push(b.keySizes[i]);
+        child.valueSizes.push(b.valueSizes[i]);
+        child.sinks.push(b.sinks[i]);
+        child.sinkIndexes.push(b.sinkIndexes[i]);
+      }
+      this.finish(child);
+      this.incomplete.add(child);
+      return child;
+    }) as [ProducerBatch, ProducerBatch];
+    this.incomplete.delete(b);
+    b.buffer = null;
+    const waiters = b.doneWaiters;
+    if (waiters) {
+      let left = halves.length;
+      const done = () => {
+        if (--left === 0) for (const w of waiters) w();
+      };
+      for (const h of halves) h.doneWaiters = [done];
+    }
+    return halves;
   }
 
   /** Ends a batch's life: memory back to the pool, flush waiters told. */

@@ -27,7 +27,13 @@ import {
 import { ErrorCode } from '../protocol/error-codes.js';
 import { KafkaError, KafkawireError, TimeoutError } from '../protocol/errors.js';
 import { setProducerState } from '../protocol/records/record-batch-builder.js';
-import type { Accumulator, PartitionQueue, ProducerBatch, RecordMetadata } from './accumulator.js';
+import {
+  type Accumulator,
+  compareBatchOrder,
+  type PartitionQueue,
+  type ProducerBatch,
+  type RecordMetadata,
+} from './accumulator.js';
 import type { BufferPool } from './buffer-pool.js';
 import type { ResolvedProducerConfig } from './config.js';
 
@@ -381,6 +387,11 @@ export class Sender {
           this.needEpochBump = true;
           this.fail(b, err);
         }
+      } else if (code === ErrorCode.MESSAGE_TOO_LARGE && b.recordCount > 1 && this.withinDelivery(b)) {
+        // The batch is larger than the topic's max.message.bytes (a topic set below batchSize,
+        // or records that compress badly): send its records again in two halves, and halve
+        // again until they fit; a single record that does not fit fails alone.
+        this.splitAndRequeue(b);
       } else if (
         this.config.enableIdempotence &&
         (code === ErrorCode.UNKNOWN_PRODUCER_ID || code === ErrorCode.INVALID_PRODUCER_EPOCH)
@@ -436,7 +447,7 @@ export class Sender {
         x === b ||
         x.baseSequence < 0 ||
         x.producerEpoch !== b.producerEpoch ||
-        x.id < b.id // batches of a partition take their sequences in creation order
+        compareBatchOrder(x, b) < 0 // a partition's batches take their sequences in send order
       )
         return;
       x.baseSequence = addSequence(x.baseSequence, -shift);
@@ -454,6 +465,38 @@ export class Sender {
     b.baseSequence = -1;
   }
 
+  /**
+   * Splits a batch the broker refused as too large and puts both halves back at the head of its
+   * queue. Nothing of it was written, so under idempotence the halves take over its sequences
+   * (the first half its base sequence, the second the rest) and its epoch: the batches behind
+   * it keep theirs.
+   */
+  private splitAndRequeue(b: ProducerBatch): void {
+    const halves = this.acc.split(b);
+    const keepSequences =
+      this.config.enableIdempotence && b.baseSequence >= 0 && b.producerEpoch === this.producerEpoch;
+    let sequence = b.baseSequence;
+    for (const h of halves) {
+      h.attempts = b.attempts;
+      if (keepSequences) {
+        h.baseSequence = sequence;
+        h.producerEpoch = b.producerEpoch;
+        sequence = addSequence(sequence, h.recordCount);
+        setProducerState(h.buffer as Buffer, {
+          producerId: this.producerId,
+          producerEpoch: h.producerEpoch,
+          baseSequence: h.baseSequence,
+        });
+      }
+    }
+    this.requeue(halves[1], 0);
+    this.requeue(halves[0], 0);
+    // One half at a time, also without idempotence: a first half split again must not land
+    // behind the second. (Batches that were already in flight behind the big one can, without
+    // idempotence, as with any retry.)
+    b.queue.retrying = true;
+  }
+
   /** Puts a batch back at the head of its queue, in sequence order, after a backoff. */
   private requeue(b: ProducerBatch, delayMs: number): void {
     const q = b.queue;
@@ -461,7 +504,7 @@ export class Sender {
     if (this.config.enableIdempotence) {
       q.retrying = true;
       let i = 0;
-      while (i < q.batches.length && q.batches[i].attempts > 0 && q.batches[i].id < b.id) i++;
+      while (i < q.batches.length && q.batches[i].attempts > 0 && compareBatchOrder(q.batches[i], b) < 0) i++;
       q.batches.splice(i, 0, b);
     } else {
       q.batches.unshift(b);
@@ -473,8 +516,8 @@ export class Sender {
     if (this.config.enableIdempotence && b.baseSequence >= 0) {
       q.lastAckedSequence = addSequence(b.baseSequence, b.recordCount - 1);
       if (b.producerEpoch === this.producerEpoch) q.sequenceEstablished = true;
-      if (q.retrying && !q.batches.some((x) => x.attempts > 0)) q.retrying = false;
     }
+    if (q.retrying && !q.batches.some((x) => x.attempts > 0)) q.retrying = false;
     const appendTime = logAppendTime >= 0n ? Number(logAppendTime) : -1;
     const known = baseOffset >= 0n;
     for (let i = 0; i < b.recordCount; i++) {

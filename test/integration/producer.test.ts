@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -312,6 +313,39 @@ describe('Producer against the real broker', () => {
       await producer.close();
     }
   });
+
+  for (const [label, config] of [
+    ['idempotent, lz4', { compressionType: 'lz4' }],
+    ['acks=1, no idempotence', { acks: 1, enableIdempotence: false }],
+  ] as const) {
+    it(`splits a batch larger than the topic's max.message.bytes and delivers its records in order (${label})`, async () => {
+      const topic = uniqueTopic('split');
+      await createTopic(cluster, topic, 1, 1, { 'max.message.bytes': '3000' });
+      // Batches of up to 64 KiB, lingering long enough to gather every record in one.
+      const producer = new Producer({
+        bootstrapServers: brokers(),
+        batchSize: 65536,
+        lingerMs: 50,
+        ...config,
+      });
+      try {
+        await producer.connect();
+        // Random bytes: compression cannot bring the 4,000-byte record under the limit.
+        const values = Array.from({ length: 300 }, (_, i) => randomBytes(i === 170 ? 4000 : 100));
+        const results = await Promise.allSettled(values.map((value) => producer.send({ topic, value })));
+        const refused = results.flatMap((r, i) => (r.status === 'rejected' ? [[i, r.reason]] : []));
+        expect(refused.map(([i]) => i)).toEqual([170]);
+        expect((refused[0][1] as KafkaError).code).toBe(ErrorCode.MESSAGE_TOO_LARGE);
+        const offsets = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.offset] : []));
+        expect(offsets).toEqual(Array.from({ length: 299 }, (_, i) => BigInt(i)));
+        const { records, batches } = await readAll(cluster, topic, 0);
+        expect(records.map((r) => Buffer.from(r.value ?? []))).toEqual(values.filter((_, i) => i !== 170));
+        expect(batches.length).toBeGreaterThan(10); // 30 KB went out as batches under 3,000 bytes
+      } finally {
+        await producer.close();
+      }
+    });
+  }
 
   it('refuses wrong configuration at construction with the option named', () => {
     expect(() => new Producer({ bootstrapServers: brokers(), acks: 1, enableIdempotence: true })).toThrow(

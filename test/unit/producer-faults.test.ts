@@ -290,6 +290,35 @@ describe('Producer against a faulty broker', () => {
     expect(broker.count(PRODUCE)).toBeLessThan(13);
   });
 
+  it('splits a batch refused as MESSAGE_TOO_LARGE until the halves fit, keeping order and sequences', async () => {
+    const { broker, log } = await startBroker({
+      // A topic whose max.message.bytes holds two of these records.
+      onProduce: (req) =>
+        req.partitions.some((p) => p.recordCount > 2)
+          ? { partitions: { errorCode: ErrorCode.MESSAGE_TOO_LARGE } }
+          : undefined,
+    });
+    const p = newProducer(broker, { lingerMs: 20 });
+    await p.send({ topic: TOPIC, partition: 0, value: 'first' });
+    const later = new Promise<RecordMetadata[]>((resolve, reject) =>
+      setTimeout(() => p.send(records('later-', 2)).then(resolve, reject), 5),
+    );
+    const mds = await p.send(records('big-', 7));
+    expect(offsets(mds)).toEqual([1n, 2n, 3n, 4n, 5n, 6n, 7n]);
+    expect(offsets(await later)).toEqual([8n, 9n]);
+    expect(log.values(TOPIC, 0)).toEqual(['first', ...names('big-', 7), ...names('later-', 2)]);
+    // Every batch in the log fits, and the halves carry the big batches' sequences: they run
+    // on without a gap from the first batch to the last, under the first epoch.
+    const logged = log.batches(TOPIC, 0);
+    expect(logged.every((b) => b.values.length <= 2 && b.producerEpoch === 0)).toBe(true);
+    expect(logged.length).toBeGreaterThanOrEqual(5);
+    let next = 0;
+    for (const b of logged) {
+      expect(b.baseSequence).toBe(next);
+      next += b.values.length;
+    }
+  });
+
   it('bumps the epoch on UNKNOWN_PRODUCER_ID and resends under it with sequences from 0', async () => {
     const { broker, log } = await startBroker({
       logOptions: { unknownProducerError: ErrorCode.UNKNOWN_PRODUCER_ID },
