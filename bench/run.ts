@@ -285,8 +285,13 @@ async function fill(
   for (const name of order) {
     if (!infos.find((i) => i.name === name)?.available) continue;
     const def = CLIENTS.find((d) => d.name === name)!;
+    // A Node client sends one record before the measured ones (metadata, connections).
     const r = def.file
-      ? await spawnClient(def, { mode: 'run', bootstrap: broker.bootstrap, case: c, topic }, timeoutFor(c))
+      ? await spawnClient(
+          def,
+          { mode: 'run', bootstrap: broker.bootstrap, case: { ...c, records: records - 1 }, topic },
+          timeoutFor(c),
+        )
       : await javaProduce(broker.libs!, broker.bootstrap, topic, c, timeoutFor(c));
     if (r.status === 'ok') return def.label;
     log(`  writing with ${def.label} failed (${r.reason?.split('\n')[0]}); trying the next client`);

@@ -6,6 +6,7 @@ import { ConfigError, ProtocolError } from '../../src/protocol/errors.js';
 import {
   ControlRecordType,
   type DecodedRecord,
+  decodeDeferred,
   decodeRecordBatches,
   RECORD_BATCH_OVERHEAD,
   RecordBatchBuilder,
@@ -281,6 +282,42 @@ describe('RecordBatchBuilder and decodeRecordBatches', () => {
     expect(batches[0].records).toEqual([]);
     expect(batches[0].lastOffset).toBe(9n);
     expect(batches[1].records.map((r) => r.offset)).toEqual([15n, 16n, 17n, 18n, 19n]);
+  });
+
+  it('defers records on request: headers now, CRC and records on decodeDeferred, as eager decoding gives them', () => {
+    const a = buildBatch(sampleRecords(10), { baseOffset: 0n });
+    const b = buildBatch(sampleRecords(10, 1), { baseOffset: 10n, compression: Compression.zstd });
+    const control = buildBatch(
+      [{ timestamp: T0, key: Buffer.from([0, 0, 0, ControlRecordType.commit]), value: null }],
+      { baseOffset: 20n, isControl: true, isTransactional: true },
+    );
+    const c = buildBatch(sampleRecords(5, 2), { baseOffset: 21n });
+    c[c.length - 1] ^= 0xff; // corrupt: found only when its records are decoded
+    const bytes = Buffer.concat([a, b, control, c]);
+    const eager = decodeRecordBatches(Buffer.concat([a, b, control]), { fromOffset: 4n });
+    const lazy = decodeRecordBatches(bytes, { fromOffset: 4n, deferRecords: true });
+    expect(lazy.batches.map((x) => [x.baseOffset, x.lastOffset, x.recordCount, x.records.length])).toEqual([
+      [0n, 9n, 10, 0],
+      [10n, 19n, 10, 0],
+      [20n, 20n, 1, 1],
+      [21n, 25n, 5, 0],
+    ]);
+    expect(lazy.batches[2].controlType).toBe(ControlRecordType.commit);
+    const deferred = lazy.deferred ?? [];
+    expect(deferred.map((d) => d?.batch ?? null)).toEqual([
+      lazy.batches[0],
+      lazy.batches[1],
+      null,
+      lazy.batches[3],
+    ]);
+    for (let i = 0; i < 2; i++) {
+      const d = deferred[i];
+      if (!d) throw new Error('expected a deferred batch');
+      expect(decodeDeferred(d).records.map(plain)).toEqual(eager.batches[i].records.map(plain));
+    }
+    const last = deferred[3];
+    if (!last) throw new Error('expected a deferred batch');
+    expectProtocolError(() => decodeDeferred(last), /CRC/);
   });
 
   it('reports log-append time as every record timestamp', () => {

@@ -56,6 +56,12 @@ export interface DecodeRecordBatchesOptions {
    * may start inside a batch, which the broker returns whole.
    */
   fromOffset?: bigint;
+  /**
+   * Read only the batch headers now (control batches excepted, whose type is needed at once):
+   * the other batches come back with no records and are listed in `deferred`, to be checked
+   * and decoded later with `decodeDeferred`.
+   */
+  deferRecords?: boolean;
 }
 
 /** A skipped legacy (magic 0/1) entry: `offset` is its last offset (a wrapper's inner last). */
@@ -73,6 +79,11 @@ export interface DecodedRecordBatches {
   truncated: boolean;
   /** Legacy entries skipped with `skipLegacy`; absent when there were none. */
   legacy?: LegacyEntry[];
+  /**
+   * With `deferRecords`: `deferred[i]` holds what decoding `batches[i]`'s records needs, or null
+   * for a control batch (decoded at once).
+   */
+  deferred?: (DeferredBatch | null)[];
 }
 
 function readInt64AsNumber(buf: Buffer, at: number): number {
@@ -91,6 +102,7 @@ export function decodeRecordBatches(
   const verifyCrc = options.verifyCrc ?? true;
   const maxDecompressed = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
   const fromOffset = options.fromOffset;
+  const deferred: (DeferredBatch | null)[] | undefined = options.deferRecords ? [] : undefined;
   const batches: RecordBatch[] = [];
   let legacy: LegacyEntry[] | undefined;
   const end = buf.length;
@@ -127,22 +139,48 @@ export function decodeRecordBatches(
       p = batchEnd;
       continue;
     }
-    batches.push(decodeBatch(buf, p, batchEnd, verifyCrc, maxDecompressed, fromOffset));
+    const batch = readBatchHeader(buf, p, batchEnd);
+    if (deferred && !batch.isControl) {
+      deferred.push({ batch, buf, start: p, end: batchEnd, verifyCrc, maxDecompressed, fromOffset });
+    } else {
+      decodeBatchRecords(batch, buf, p, batchEnd, verifyCrc, maxDecompressed, fromOffset);
+      deferred?.push(null);
+    }
+    batches.push(batch);
     p = batchEnd;
   }
   const result: DecodedRecordBatches = { batches, bytesRead: p, truncated };
   if (legacy) result.legacy = legacy;
+  if (deferred) result.deferred = deferred;
   return result;
 }
 
-function decodeBatch(
-  buf: Buffer,
-  start: number,
-  end: number,
-  verifyCrc: boolean,
-  maxDecompressed: number,
-  fromOffset: bigint | undefined,
-): RecordBatch {
+/**
+ * A batch returned by `decodeRecordBatches` with `deferRecords`: its header is read, its CRC
+ * and records are not yet. `decodeDeferred` does the rest; the consumer calls it as it hands
+ * records out, so records are short-lived objects rather than a buffer of them kept for long.
+ */
+export interface DeferredBatch {
+  readonly batch: RecordBatch;
+  readonly buf: Buffer;
+  readonly start: number;
+  readonly end: number;
+  readonly verifyCrc: boolean;
+  readonly maxDecompressed: number;
+  readonly fromOffset: bigint | undefined;
+}
+
+/**
+ * Checks and decodes the records of a deferred batch into `d.batch.records` (the checks and
+ * errors of `decodeRecordBatches`); returns that batch.
+ */
+export function decodeDeferred(d: DeferredBatch): RecordBatch {
+  decodeBatchRecords(d.batch, d.buf, d.start, d.end, d.verifyCrc, d.maxDecompressed, d.fromOffset);
+  return d.batch;
+}
+
+/** The header fields of the batch in `buf[start, end)`, with no records yet. */
+function readBatchHeader(buf: Buffer, start: number, end: number): RecordBatch {
   const baseOffset = buf.readBigInt64BE(start);
   const attributes = buf.readInt16BE(start + ATTRIBUTES_OFFSET);
   const lastOffsetDelta = buf.readInt32BE(start + 23);
@@ -174,8 +212,22 @@ function decodeBatch(
     controlType: null,
     records: [],
   };
+  return batch;
+}
+
+/** Checks the batch's CRC, decompresses it and decodes its records into `batch.records`. */
+function decodeBatchRecords(
+  batch: RecordBatch,
+  buf: Buffer,
+  start: number,
+  end: number,
+  verifyCrc: boolean,
+  maxDecompressed: number,
+  fromOffset: bigint | undefined,
+): void {
+  const { baseOffset, crc, compression, recordCount, timestampType, isControl } = batch;
   // The whole batch lies before the fetch position: the records are not wanted.
-  if (fromOffset !== undefined && batch.lastOffset < fromOffset) return batch;
+  if (fromOffset !== undefined && batch.lastOffset < fromOffset) return;
   if (verifyCrc) {
     const actual = crc32c(buf, start + ATTRIBUTES_OFFSET, end);
     if (actual !== crc) {
@@ -216,7 +268,6 @@ function decodeBatch(
     );
   }
   if (isControl) batch.controlType = controlType(batch);
-  return batch;
 }
 
 function corrupt(batch: RecordBatch, what: string): ProtocolError {

@@ -32,6 +32,8 @@ export {
 export {
   type DecodedRecordBatches,
   type DecodeRecordBatchesOptions,
+  type DeferredBatch,
+  decodeDeferred,
   decodeRecordBatches,
   type LegacyEntry,
 } from './record-batch-decoder.js';
