@@ -97,15 +97,14 @@ class Fifo<T> {
   }
 }
 
-/** Settles one send(): a single record, or an array resolving when all have. */
+/** Settles one send() of an array: resolves when all its records have, rejects on the first failure. */
 class SendSink implements RecordSink {
   private results: RecordMetadata[];
   private remaining: number;
   private settled = false;
   constructor(
     count: number,
-    private readonly single: boolean,
-    private readonly onResolve: (v: RecordMetadata | RecordMetadata[]) => void,
+    private readonly onResolve: (v: RecordMetadata[]) => void,
     private readonly onReject: (err: Error) => void,
   ) {
     this.results = new Array(count);
@@ -116,8 +115,27 @@ class SendSink implements RecordSink {
     this.results[index] = md;
     if (--this.remaining === 0) {
       this.settled = true;
-      this.onResolve(this.single ? this.results[0] : this.results);
+      this.onResolve(this.results);
     }
+  }
+  reject(_index: number, err: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.onReject(err);
+  }
+}
+
+/** The sink of a one-record send: no results array, settles once. */
+class SingleSink implements RecordSink {
+  private settled = false;
+  constructor(
+    private readonly onResolve: (v: RecordMetadata) => void,
+    private readonly onReject: (err: Error) => void,
+  ) {}
+  resolve(_index: number, md: RecordMetadata): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.onResolve(md);
   }
   reject(_index: number, err: Error): void {
     if (this.settled) return;
@@ -198,12 +216,12 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
   send(
     input: ProducerRecord<K, V> | readonly ProducerRecord<K, V>[],
   ): Promise<RecordMetadata | RecordMetadata[]> {
-    const single = !Array.isArray(input);
-    const records = (single ? [input] : input) as readonly ProducerRecord<unknown, unknown>[];
     if (this.closing) return Promise.reject(new KafkawireError('Producer is closed', false));
+    if (!Array.isArray(input)) return this.sendOne(input as ProducerRecord<unknown, unknown>);
+    const records = input as readonly ProducerRecord<unknown, unknown>[];
     if (records.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      const sink = new SendSink(records.length, single, resolve, reject);
+      const sink = new SendSink(records.length, resolve, reject);
       const deadline = Date.now() + this.config.maxBlockMs;
       if (this.waiting.length === 0 && this.connected) {
         const at = this.appendSync(records, 0, sink);
@@ -212,6 +230,28 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       } else {
         this.waiting.push({ records, index: 0, sink, deadline });
       }
+      void this.drainWaiting();
+    });
+  }
+
+  /** `send(record)`: the common case, without the arrays a multi-record send needs. */
+  private sendOne(record: ProducerRecord<unknown, unknown>): Promise<RecordMetadata> {
+    return new Promise((resolve, reject) => {
+      const sink = new SingleSink(resolve, reject);
+      if (this.waiting.length === 0 && this.connected) {
+        let appended: boolean;
+        try {
+          appended = this.appendOne(record, sink, 0, Date.now());
+        } catch (err) {
+          sink.reject(0, err instanceof Error ? err : new Error(String(err)));
+          return;
+        }
+        if (appended) {
+          this.sender.wakeup();
+          return;
+        }
+      }
+      this.waiting.push({ records: [record], index: 0, sink, deadline: Date.now() + this.config.maxBlockMs });
       void this.drainWaiting();
     });
   }

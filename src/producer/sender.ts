@@ -520,11 +520,12 @@ export class Sender {
     if (q.retrying && !q.batches.some((x) => x.attempts > 0)) q.retrying = false;
     const appendTime = logAppendTime >= 0n ? Number(logAppendTime) : -1;
     const known = baseOffset >= 0n;
+    let offset = baseOffset;
     for (let i = 0; i < b.recordCount; i++) {
       const md: RecordMetadata = {
         topic: q.topic,
         partition: q.partition,
-        offset: known ? baseOffset + BigInt(i) : -1n,
+        offset: known ? offset++ : -1n,
         timestamp: appendTime >= 0 ? appendTime : b.timestamps[i],
         serializedKeySize: b.keySizes[i],
         serializedValueSize: b.valueSizes[i],
