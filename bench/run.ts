@@ -57,13 +57,17 @@ interface Options {
   clients: string[];
   only: string[];
   out: string;
+  /** Exit 1 unless every kafkawire run is ok and no run of any client was invalid or failed. */
+  strict: boolean;
 }
 
 const USAGE = `usage: tsx bench/run.ts [--quick] [--rounds N] [--records N] [--clients ${CLIENTS.map((c) => c.name).join(',')}]
-                        [--only CASE-ID-PART,...] [--out DIR]
+                        [--only CASE-ID-PART,...] [--out DIR] [--strict]
   --quick     ${QUICK_PROFILE.produceSmall} records per case, 1 round (default: ${DEFAULT_PROFILE.produceSmall} records, ${DEFAULT_PROFILE.rounds} rounds)
   --records   records per produce/consume run (both value sizes), overriding the profile
   --only      run the cases whose id contains one of these (e.g. produce-100B,consume)
+  --strict    exit 1 unless every kafkawire run counted every record and no client's run was
+              invalid or failed (peers that are unavailable or lack a case do not count): for CI
   KAFKA_BROKERS=host:port,...  use that cluster instead of starting a broker`;
 
 function parseArgs(argv: string[]): Options {
@@ -73,6 +77,7 @@ function parseArgs(argv: string[]): Options {
   let clients = CLIENTS.map((c) => c.name);
   let only: string[] = [];
   let out = fileURLToPath(new URL('results', import.meta.url));
+  let strict = false;
   const value = (i: number) => {
     const v = argv[i + 1];
     if (v === undefined) throw new Error(`${argv[i]} needs a value\n${USAGE}`);
@@ -86,6 +91,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--clients') clients = value(i++).split(',');
     else if (a === '--only') only = value(i++).split(',');
     else if (a === '--out') out = value(i++);
+    else if (a === '--strict') strict = true;
     else if (a === '--help' || a === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -102,7 +108,7 @@ function parseArgs(argv: string[]): Options {
   if (!Number.isInteger(profile.rounds) || profile.rounds < 1) throw new Error('--rounds must be ≥ 1');
   if (records !== undefined && (!Number.isInteger(records) || records < 1))
     throw new Error('--records must be a positive integer');
-  return { profile, clients, only, out };
+  return { profile, clients, only, out, strict };
 }
 
 function log(line: string): void {
@@ -459,6 +465,19 @@ async function main(): Promise<void> {
     log(`wrote ${files.join(', ')} after ${(meta.totalSeconds / 60).toFixed(1)} min`);
     await topics.close().catch(() => {});
     await broker.stop();
+  }
+  if (opts.strict) {
+    const bad = runs.filter(
+      (r) =>
+        r.status === 'invalid' || r.status === 'failed' || (r.client === 'kafkawire' && r.status !== 'ok'),
+    );
+    if (bad.length > 0) {
+      throw new Error(
+        `--strict: ${bad.length} run(s) did not count: ${bad
+          .map((r) => `${r.case} ${r.client} r${r.round} ${r.status}${r.reason ? ` (${r.reason})` : ''}`)
+          .join('; ')}`,
+      );
+    }
   }
 }
 

@@ -30,7 +30,7 @@ export const DEFAULT_PROFILE: Profile = {
   rounds: 3,
   produceSmall: 300_000,
   produceLarge: 60_000,
-  consume: 500_000,
+  consume: 1_000_000,
   e2e: 50_000,
   latency: 1_000,
 };
