@@ -29,7 +29,7 @@ import { Fetch, type FetchRequest, ListOffsets, ListOffsetsTimestamp } from '../
 import { ErrorCode } from '../protocol/error-codes.js';
 import { ConfigError, KafkaError, KafkawireError } from '../protocol/errors.js';
 import type { DecodedRecord } from '../protocol/records/layout.js';
-import { decodeRecordBatches } from '../protocol/records/record-batch.js';
+import { type DeferredBatch, decodeDeferred, decodeRecordBatches } from '../protocol/records/record-batch.js';
 import { AbortFilter } from './abort-filter.js';
 import { type ConsumerConfig, type ResolvedConsumerConfig, resolveConsumerConfig } from './config.js';
 
@@ -82,8 +82,17 @@ class Cursor {
   position: bigint | null = null;
   /** Next offset to fetch (position + what is buffered). */
   fetchOffset: bigint | null = null;
+  /**
+   * Fetched batches whose records are not decoded yet: `take` decodes them one at a time as it
+   * hands records out, so records live from one poll to the next instead of sitting decoded in
+   * a buffer (long-lived objects are what makes the garbage collector expensive).
+   */
+  pending: DeferredBatch[] = [];
+  pendingIndex = 0;
+  /** Records of the batch being handed out. */
   buffered: DecodedRecord[] = [];
   bufferedIndex = 0;
+  /** Bytes of the pending batches (a batch's bytes are released as it is decoded). */
   bufferedBytes = 0;
   highWatermark = -1n;
   paused = false;
@@ -102,10 +111,12 @@ class Cursor {
   }
 
   get hasBuffered(): boolean {
-    return this.bufferedIndex < this.buffered.length;
+    return this.bufferedIndex < this.buffered.length || this.pendingIndex < this.pending.length;
   }
 
   clearBuffer(): void {
+    this.pending = [];
+    this.pendingIndex = 0;
     this.buffered = [];
     this.bufferedIndex = 0;
     this.bufferedBytes = 0;
@@ -113,6 +124,9 @@ class Cursor {
 }
 
 const key = (topic: string, partition: number) => `${topic}\0${partition}`;
+
+/** Put in place of a pending batch once decoded, so the cursor does not keep its bytes alive. */
+const NO_BATCH = null as unknown as DeferredBatch;
 
 /** A finished join: the assignment (null: lost mid-join) and the subscription view it was made for. */
 type JoinOutcome = { assignment: Assignment | null; view: string } | { error: unknown };
@@ -237,6 +251,9 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
    * to the application — and resolves when the coordinator has them (Java: `commitSync`).
    * While a cooperative rebalance is in flight it rejects with a REBALANCE_IN_PROGRESS
    * KafkaError (Java: `RebalanceInProgressException`): poll to complete it, then commit again.
+   * Once the group went on without this member (it polled later than `maxPollIntervalMs`, or its
+   * session expired) it rejects with an UNKNOWN_MEMBER_ID KafkaError and commits nothing (Java:
+   * `CommitFailedException`): the next poll calls `onPartitionsLost` and rejoins.
    */
   async commit(): Promise<void> {
     await this.commitPositions(this.order);
@@ -264,9 +281,6 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   private async ensureGroup(): Promise<void> {
     const m = this.membership;
     if (!m || !this.subscription) return;
-    if (this.pollWatchdog) clearTimeout(this.pollWatchdog);
-    this.pollWatchdog = setTimeout(() => this.pollTooLate(), this.config.maxPollIntervalMs);
-    this.pollWatchdog.unref();
     await this.rebalance(m);
     if (
       !this.rebalancing &&
@@ -308,6 +322,11 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       }
     }
     if (this.pattern) await this.cluster.refresh();
+    else if (this.viewOfSubscription().includes(':-1')) {
+      // A topic just subscribed to has no metadata yet: learn its partition count before the
+      // join, or the view would change right after it and cost a second rebalance.
+      await this.cluster.refresh(this.subscription ?? []).catch(() => {});
+    }
     const view = this.viewOfSubscription();
     const subscription = this.subscription ?? [];
     if (m.protocol === 'cooperative') {
@@ -416,6 +435,22 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     void m.leaveForRejoin();
   }
 
+  /**
+   * Starts the maxPollIntervalMs watchdog as a poll returns. It used to start as a poll began, so
+   * time spent inside the poll counted: a poll waiting on an idle topic longer than the interval,
+   * or an eager join the broker held until a slower member rejoined (up to the rebalance timeout,
+   * which is this same interval), made a member that was polling leave the group (LeaveGroup
+   * "max.poll.interval.ms exceeded" in the middle of its poll). Java counts only the time between
+   * polls. Regression test: max-poll-interval.test.ts, "a poll that waits longer than it".
+   */
+  private armPollWatchdog(): void {
+    if (this.pollWatchdog) clearTimeout(this.pollWatchdog);
+    this.pollWatchdog = null;
+    if (!this.membership || !this.subscription || this.closed) return;
+    this.pollWatchdog = setTimeout(() => this.pollTooLate(), this.config.maxPollIntervalMs);
+    this.pollWatchdog.unref();
+  }
+
   /** The partitions assigned. */
   assignment(): TopicPartition[] {
     return this.order.map((c) => ({ topic: c.topic, partition: c.partition }));
@@ -467,6 +502,16 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
    */
   async poll(options: PollOptions = {}): Promise<ConsumerBatch[]> {
     this.assertOpen();
+    // maxPollIntervalMs bounds the time the application spends away from poll, not in it.
+    if (this.pollWatchdog) clearTimeout(this.pollWatchdog);
+    try {
+      return await this.pollRecords(options);
+    } finally {
+      this.armPollWatchdog();
+    }
+  }
+
+  private async pollRecords(options: PollOptions): Promise<ConsumerBatch[]> {
     await this.connect();
     await this.ensureGroup();
     const deadline = Date.now() + (options.timeoutMs ?? 1000);
@@ -577,19 +622,68 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         break;
       }
       if (c.paused || !c.hasBuffered) continue;
-      const end = Math.min(c.buffered.length, c.bufferedIndex + budget);
-      const records = c.buffered.slice(c.bufferedIndex, end);
-      c.bufferedIndex = end;
-      budget -= records.length;
-      c.position = records[records.length - 1].offset + 1n;
-      if (!c.hasBuffered) {
-        this.bufferedBytes -= c.bufferedBytes;
-        c.clearBuffer();
+      let records: DecodedRecord[] = [];
+      let failure: unknown = null;
+      while (budget > 0) {
+        if (c.bufferedIndex >= c.buffered.length) {
+          try {
+            if (!this.decodeNext(c)) break;
+          } catch (err) {
+            failure = err;
+            break;
+          }
+        }
+        const batch = c.buffered;
+        const from = c.bufferedIndex;
+        const end = Math.min(batch.length, from + budget);
+        if (records.length === 0 && from === 0 && end === batch.length) records = batch;
+        else for (let r = from; r < end; r++) records.push(batch[r]);
+        budget -= end - from;
+        c.bufferedIndex = end;
       }
-      out.push({ topic: c.topic, partition: c.partition, records, highWatermark: c.highWatermark });
+      if (records.length > 0) {
+        c.position = records[records.length - 1].offset + 1n;
+        out.push({ topic: c.topic, partition: c.partition, records, highWatermark: c.highWatermark });
+      }
+      if (failure !== null) {
+        // A corrupt batch: drop what is buffered and fetch it again from the position, so the
+        // error repeats until the application seeks past it (Java's behaviour too).
+        if (c.position !== null) this.setPosition(c, c.position);
+        c.error = failure instanceof Error ? failure : new Error(String(failure));
+        if (out.length === 0) {
+          const err = c.error;
+          c.error = null;
+          throw err;
+        }
+        break;
+      }
     }
     if (n > 0) this.nextCursor = (this.nextCursor + 1) % n;
     return out;
+  }
+
+  /**
+   * Decodes the cursor's next pending batch into `buffered` and releases its bytes; false when
+   * none is left. Throws the batch's ProtocolError when it is corrupt.
+   */
+  private decodeNext(c: Cursor): boolean {
+    while (c.pendingIndex < c.pending.length) {
+      const d = c.pending[c.pendingIndex];
+      c.pending[c.pendingIndex++] = NO_BATCH;
+      const bytes = d.batch.sizeInBytes;
+      c.bufferedBytes -= bytes;
+      this.bufferedBytes -= bytes;
+      const records = decodeDeferred(d).records;
+      if (records.length === 0) continue;
+      c.buffered = records;
+      c.bufferedIndex = 0;
+      return true;
+    }
+    c.pending = [];
+    c.pendingIndex = 0;
+    c.buffered = [];
+    c.bufferedIndex = 0;
+    return false;
   }
 
   private waitForData(deadline: number, signal?: AbortSignal): Promise<void> {
@@ -866,18 +960,24 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       c.highWatermark = p.highWatermark;
       if (this.config.isolationLevel === 1) c.aborts.add(p.abortedTransactions as never);
       if (!p.records || p.records.length === 0) return;
-      const { batches } = decodeRecordBatches(p.records, {
+      // Headers now (the CRC and records of a batch are checked and decoded as take() hands
+      // it out); control batches are read at once for the abort filter.
+      const { batches, deferred } = decodeRecordBatches(p.records, {
         verifyCrc: this.config.checkCrcs,
         fromOffset: offset,
+        deferRecords: true,
       });
       let next = offset;
       let bytes = 0;
-      for (const b of batches) {
+      for (let i = 0; i < batches.length; i++) {
+        const b = batches[i];
         if (b.lastOffset < next) continue;
         next = b.lastOffset + 1n;
         if (this.config.isolationLevel === 1 ? c.aborts.skips(b) : b.isControl) continue;
+        const d = deferred?.[i];
+        if (!d) continue;
         bytes += b.sizeInBytes;
-        for (const r of b.records) if (r.offset >= offset) c.buffered.push(r);
+        c.pending.push(d);
       }
       c.fetchOffset = next;
       c.bufferedBytes += bytes;

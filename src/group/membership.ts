@@ -16,7 +16,8 @@
  * assignor is cooperative, eager otherwise. Either way the subscription carries the partitions the
  * member owns and its generation; under the eager protocol the consumer has revoked everything
  * before joining, so it owns none. Commits are refused while a join is in flight (Java:
- * RebalanceInProgressException): the group is not stable, and the broker would refuse them anyway.
+ * RebalanceInProgressException): the group is not stable, and the broker would refuse them anyway;
+ * and once the member lost its place (Java: CommitFailedException), until it has joined again.
  */
 import type { Cluster } from '../network/cluster.js';
 import { findGroupCoordinator } from '../network/coordinator.js';
@@ -322,6 +323,19 @@ export class GroupMembership {
   /** Commits offsets (the next offset to read, as Java) under the current generation. */
   async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
+    if (this.lost) {
+      // Refused here, as Java's CommitFailedException: the group went on without us (poll too
+      // late, session expired), so these partitions may be another member's by now. Sent, the
+      // commit would carry generation -1 and (after a LeaveGroup or UNKNOWN_MEMBER_ID) no member
+      // id, which the broker refuses with UNKNOWN_MEMBER_ID only while the group has members: in
+      // an empty group it takes it as a commit from outside group management and moves the
+      // offsets. Regression test: max-poll-interval.test.ts, "a lone member stalled past it".
+      throw new KafkaError(
+        ErrorCode.UNKNOWN_MEMBER_ID,
+        {},
+        'cannot commit: this consumer is no longer in the group (maxPollIntervalMs exceeded or session expired) and its partitions are lost; poll to rejoin',
+      );
+    }
     if (this.joining) {
       // Java fails it locally too: between JoinGroup and SyncGroup the broker answers
       // REBALANCE_IN_PROGRESS, which would also (wrongly) ask for yet another rebalance.

@@ -1,6 +1,7 @@
 /**
  * A consumer-group member for integration tests: polls in the background, hands each poll's
- * batches to `handle`, then commits (at-least-once), until `stop()`.
+ * batches to `handle` (and waits for it, so a member can stall in its processing), then commits
+ * (at-least-once), until `stop()`.
  */
 import type { Consumer, ConsumerBatch } from '../../src/index.js';
 
@@ -19,14 +20,18 @@ export abstract class PollingMember {
   }
 
   /** What the member does with the records of one poll (called right after it returns). */
-  protected abstract handle(batches: ConsumerBatch[]): void;
+  protected abstract handle(batches: ConsumerBatch[]): Promise<void> | void;
+
+  /** A commit after processing was refused; the default ignores it (the next commit covers it). */
+  protected commitFailed(_err: unknown): void {}
 
   private async run(): Promise<void> {
     while (this.running) {
       const batches = await this.consumer.poll({ timeoutMs: 200 });
-      this.handle(batches);
+      await this.handle(batches);
       // A commit refused during a rebalance is covered by the next one.
-      if (batches.length > 0 && this.running) await this.consumer.commit().catch(() => {});
+      if (batches.length > 0 && this.running)
+        await this.consumer.commit().catch((err) => this.commitFailed(err));
     }
   }
 
