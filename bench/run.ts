@@ -330,6 +330,7 @@ async function warmBroker(
         records: 3 * records,
         valueSize: 100,
         partitions: PARTITIONS,
+        compression: 'none', // a mix, in fact: the three fills above
       };
       await javaConsume(
         broker.libs!,
@@ -436,8 +437,8 @@ async function main(): Promise<void> {
       if (c.kind === 'consume') {
         consumeTopic = topicName(c, 'shared', 0);
         await topics.create(consumeTopic, c.partitions);
-        const by = await fill(consumeTopic, c.records, 'none', broker, meta.clients);
-        log(`  prefilled ${c.records.toLocaleString('en-US')} records with ${by}`);
+        const by = await fill(consumeTopic, c.records, c.compression, broker, meta.clients);
+        log(`  prefilled ${c.records.toLocaleString('en-US')} records (${c.compression}) with ${by}`);
       }
       const skip = new Set<string>();
       for (let round = 1; round <= opts.profile.rounds; round++) {

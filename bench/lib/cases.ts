@@ -73,14 +73,17 @@ export function allCases(p: Profile): BenchCase[] {
       }
     }
   }
-  cases.push({
-    kind: 'consume',
-    id: 'consume-100B',
-    title: `consume 100B, ${PARTITIONS} partitions`,
-    records: p.consume,
-    valueSize: 100,
-    partitions: PARTITIONS,
-  });
+  for (const compression of ['none', 'lz4'] as const) {
+    cases.push({
+      kind: 'consume',
+      id: compression === 'none' ? 'consume-100B' : `consume-100B-${compression}`,
+      title: `consume 100B ${compression}, ${PARTITIONS} partitions`,
+      records: p.consume,
+      valueSize: 100,
+      partitions: PARTITIONS,
+      compression,
+    });
+  }
   cases.push({
     kind: 'e2e',
     id: 'e2e-10k',

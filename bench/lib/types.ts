@@ -40,6 +40,8 @@ export interface ProduceCase extends CaseBase {
 /** Throughput of a group consumer reading a prefilled topic from the start. */
 export interface ConsumeCase extends CaseBase {
   kind: 'consume';
+  /** Codec the topic is prefilled with (the consumer decompresses). */
+  compression: Codec;
 }
 
 /** Produce at a fixed rate and consume in the same process; latency from send() to receipt. */
