@@ -174,15 +174,19 @@ export class Accumulator {
     headers: readonly RecordHeaderInput[] | null,
     sink: RecordSink,
     index: number,
+    payload: number,
   ): boolean {
     const last = q.batches.length > 0 ? q.batches[q.batches.length - 1] : undefined;
     if (!last || last.closed || !last.builder) return false;
     const builder = last.builder;
-    if (builder.sizeInBytes + builder.sizeOfNext(timestamp, key, value, headers) > this.options.batchSize) {
+    if (
+      builder.sizeInBytes + builder.sizeOfNext(timestamp, key, value, headers, payload) >
+      this.options.batchSize
+    ) {
       last.closed = true;
       return false;
     }
-    this.appendTo(last, timestamp, key, value, headers, sink, index);
+    this.appendTo(last, timestamp, key, value, headers, sink, index, payload);
     return true;
   }
 
@@ -197,6 +201,7 @@ export class Accumulator {
     headers: readonly RecordHeaderInput[] | null,
     sink: RecordSink,
     index: number,
+    payload: number,
   ): ProducerBatch {
     const last = q.batches.length > 0 ? q.batches[q.batches.length - 1] : undefined;
     if (last) last.closed = true;
@@ -205,7 +210,7 @@ export class Accumulator {
     const batch = new ProducerBatch(q, builder, reserved, now);
     q.batches.push(batch);
     this.incomplete.add(batch);
-    this.appendTo(batch, timestamp, key, value, headers, sink, index);
+    this.appendTo(batch, timestamp, key, value, headers, sink, index, payload);
     return batch;
   }
 
@@ -217,8 +222,9 @@ export class Accumulator {
     headers: readonly RecordHeaderInput[] | null,
     sink: RecordSink,
     index: number,
+    payload: number,
   ): void {
-    (b.builder as RecordBatchBuilder).append(timestamp, key, value, headers);
+    (b.builder as RecordBatchBuilder).append(timestamp, key, value, headers, payload);
     b.recordCount++;
     b.timestamps.push(timestamp);
     b.keySizes.push(key === null ? -1 : key.length);

@@ -10,8 +10,12 @@ import { EventEmitter } from 'node:events';
 import { Cluster, type MetadataSnapshot, type TopicInfo } from '../network/cluster.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { ConfigError, KafkaError, KafkawireError, TimeoutError } from '../protocol/errors.js';
-import { RECORD_BATCH_OVERHEAD, type RecordHeaderInput } from '../protocol/records/layout.js';
-import { RecordBatchBuilder } from '../protocol/records/record-batch-builder.js';
+import {
+  RECORD_BATCH_OVERHEAD,
+  type RecordHeaderInput,
+  sizeOfRecordPayload,
+  sizeOfVarint,
+} from '../protocol/records/layout.js';
 import { Accumulator, type RecordMetadata, type RecordSink } from './accumulator.js';
 import { BufferPool } from './buffer-pool.js';
 import {
@@ -310,7 +314,9 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       );
     }
     const count = topic.partitions.length;
-    const recordBytes = RecordBatchBuilder.sizeOfRecord(0, 0, key, value, headers);
+    // Key, value and headers are sized once; the batch adds its deltas' few bytes.
+    const payload = sizeOfRecordPayload(key, value, headers);
+    const recordBytes = sizeOfRecordAt0(payload);
     let partition: number;
     if (r.partition !== undefined) {
       partition = r.partition;
@@ -345,7 +351,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     }
     const size = Accumulator.batchBytesFor(recordBytes, this.config.batchSize);
     const q = this.acc.queue(r.topic, partition);
-    if (this.acc.tryAppend(q, timestamp, key, value, headers, sink, index)) return true;
+    if (this.acc.tryAppend(q, timestamp, key, value, headers, sink, index, payload)) return true;
     if (!this.pool.tryReserve(size)) {
       if (size > this.pool.totalMemory) {
         throw new KafkaError(
@@ -357,7 +363,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       this.memoryNeeded = size;
       return false;
     }
-    this.acc.appendToNewBatch(q, size, now, timestamp, key, value, headers, sink, index);
+    this.acc.appendToNewBatch(q, size, now, timestamp, key, value, headers, sink, index, payload);
     return true;
   }
 
@@ -490,6 +496,12 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
 
 /** Partitions with a leader, computed once per metadata snapshot of the topic (not per record). */
 const availableCache = new WeakMap<TopicInfo, number[]>();
+/** Bytes of a record with offset and timestamp deltas 0 (its first-record size in a batch). */
+function sizeOfRecordAt0(payload: number): number {
+  const body = 3 + payload; // attributes, timestampDelta 0, offsetDelta 0: one byte each
+  return sizeOfVarint(body) + body;
+}
+
 function availablePartitions(topic: TopicInfo): number[] {
   let list = availableCache.get(topic);
   if (!list) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Compression } from '../../src/protocol/codecs/index.js';
 import { crc32c } from '../../src/protocol/crc32c.js';
 import { ConfigError, ProtocolError } from '../../src/protocol/errors.js';
+import { sizeOfRecordPayload } from '../../src/protocol/records/layout.js';
 import {
   ControlRecordType,
   type DecodedRecord,
@@ -138,6 +139,17 @@ describe('RecordBatchBuilder and decodeRecordBatches', () => {
       expect(b.sizeInBytes).toBe(before + next);
     }
     expect(b.finish().length).toBe(b.sizeInBytes);
+    // The producer's path: key, value and headers sized once, passed to both calls.
+    const fast = new RecordBatchBuilder();
+    const slow = new RecordBatchBuilder();
+    for (const r of sampleRecords(200, 3)) {
+      const payload = sizeOfRecordPayload(r.key, r.value, r.headers);
+      const next = fast.sizeOfNext(r.timestamp, r.key, r.value, r.headers, payload);
+      expect(next).toBe(slow.sizeOfNext(r.timestamp, r.key, r.value, r.headers));
+      expect(fast.append(r.timestamp, r.key, r.value, r.headers, payload)).toBe(next);
+      slow.appendRecord(r);
+    }
+    expect(fast.finish()).toEqual(slow.finish());
   });
 
   it('sizes records with large timestamp deltas, long values and unicode header keys exactly', () => {

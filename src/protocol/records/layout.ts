@@ -176,8 +176,21 @@ export function sizeOfRecordBody(
   value: Uint8Array | null,
   headers: readonly RecordHeaderInput[] | null | undefined,
 ): number {
-  let size = 1 + sizeOfVarlong(timestampDelta) + sizeOfVarint(offsetDelta);
-  size += key == null ? 1 : sizeOfVarint(key.length) + key.length;
+  return (
+    1 + sizeOfVarlong(timestampDelta) + sizeOfVarint(offsetDelta) + sizeOfRecordPayload(key, value, headers)
+  );
+}
+
+/**
+ * Bytes of a record's key, value and headers with their lengths and count: the part of its body
+ * that does not depend on where it sits in a batch. The producer computes it once per record.
+ */
+export function sizeOfRecordPayload(
+  key: Uint8Array | null,
+  value: Uint8Array | null,
+  headers: readonly RecordHeaderInput[] | null | undefined,
+): number {
+  let size = key == null ? 1 : sizeOfVarint(key.length) + key.length;
   size += value == null ? 1 : sizeOfVarint(value.length) + value.length;
   if (headers == null) return size + 1;
   size += sizeOfVarint(headers.length);

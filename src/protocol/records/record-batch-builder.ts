@@ -35,7 +35,9 @@ import {
   type RecordHeaderInput,
   type RecordInput,
   sizeOfRecordBody,
+  sizeOfRecordPayload,
   sizeOfVarint,
+  sizeOfVarlong,
   TIMESTAMP_TYPE_MASK,
   type TimestampType,
   TRANSACTIONAL_FLAG_MASK,
@@ -177,32 +179,39 @@ export class RecordBatchBuilder {
     return sizeOfVarint(body) + body;
   }
 
-  /** Bytes `append` with these arguments would add to `sizeInBytes`. */
+  /**
+   * Bytes `append` with these arguments would add to `sizeInBytes`. `payload`, when given, is
+   * `sizeOfRecordPayload(key, value, headers)`, computed once by the caller.
+   */
   sizeOfNext(
     timestamp: number,
     key: Uint8Array | null,
     value: Uint8Array | null,
     headers?: readonly RecordHeaderInput[] | null,
+    payload: number = sizeOfRecordPayload(key, value, headers),
   ): number {
     const delta = this.count === 0 ? 0 : timestamp - this.baseTimestamp;
-    return RecordBatchBuilder.sizeOfRecord(this.count, delta, key, value, headers);
+    const body = 1 + sizeOfVarlong(delta) + sizeOfVarint(this.count) + payload;
+    return sizeOfVarint(body) + body;
   }
 
   /**
    * Appends one record (offset delta = records so far). `timestamp` must be an integer number of
-   * milliseconds; the producer validates it, this does not. Returns the bytes added.
+   * milliseconds; the producer validates it, this does not. `payload` as for `sizeOfNext`.
+   * Returns the bytes added.
    */
   append(
     timestamp: number,
     key: Uint8Array | null,
     value: Uint8Array | null,
     headers?: readonly RecordHeaderInput[] | null,
+    payload: number = sizeOfRecordPayload(key, value, headers),
   ): number {
     const offsetDelta = this.count;
     if (offsetDelta === 0) this.baseTimestamp = timestamp;
     if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
     const timestampDelta = timestamp - this.baseTimestamp;
-    const body = sizeOfRecordBody(offsetDelta, timestampDelta, key, value, headers);
+    const body = 1 + sizeOfVarlong(timestampDelta) + sizeOfVarint(offsetDelta) + payload;
     const w = this.w;
     const start = w.pos;
     w.ensure(5 + body);
