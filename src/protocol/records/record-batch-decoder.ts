@@ -393,7 +393,7 @@ function decodeRecords(
         }
         if (keep) {
           list[h] = {
-            key: b.toString('utf8', hKeyStart, hKeyStart + hKeyLength),
+            key: headerKey(b, hKeyStart, hKeyLength, h),
             value: hValueLength < 0 ? null : b.subarray(p, p + hValueLength),
           };
         }
@@ -414,6 +414,41 @@ function decodeRecords(
     }
   }
   return p;
+}
+
+/**
+ * Header keys repeat from record to record (trace ids, content types, ...). Decoding one costs a
+ * native call and a new string, so the last key seen at each header position is kept with its
+ * bytes, and a key with the same bytes gets the same string back. Decoding is single-threaded,
+ * so module state is safe; the cached bytes are copies (the record's buffer may be reused).
+ */
+const MAX_CACHED_KEY = 64;
+const CACHED_POSITIONS = 8;
+const cachedKeyBytes: (Buffer | null)[] = new Array(CACHED_POSITIONS).fill(null);
+const cachedKeys: string[] = new Array(CACHED_POSITIONS).fill('');
+
+function headerKey(b: Buffer, start: number, length: number, position: number): string {
+  if (length === 0) return '';
+  if (length > MAX_CACHED_KEY || position >= CACHED_POSITIONS) {
+    return b.toString('utf8', start, start + length);
+  }
+  const cached = cachedKeyBytes[position];
+  if (cached !== null && cached.length === length) {
+    let same = true;
+    for (let i = 0; i < length; i++) {
+      if (cached[i] !== b[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cachedKeys[position];
+  }
+  const key = b.toString('utf8', start, start + length);
+  const bytes = Buffer.allocUnsafe(length);
+  b.copy(bytes, 0, start, start + length);
+  cachedKeyBytes[position] = bytes;
+  cachedKeys[position] = key;
+  return key;
 }
 
 /** The type in a control record's key (int16 version, int16 type; Java `ControlRecordType.parse`). */
