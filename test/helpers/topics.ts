@@ -6,14 +6,9 @@ import type { Cluster } from '../../src/network/cluster.js';
 import { CreateTopics, ListOffsets, ListOffsetsTimestamp } from '../../src/protocol/apis/index.js';
 import { KafkaError } from '../../src/protocol/errors.js';
 
-export async function createTopic(
-  cluster: Cluster,
-  name: string,
-  numPartitions = 1,
-  replicationFactor = 1,
-  configs: Record<string, string> = {},
-): Promise<void> {
-  await requestTopic(cluster, name, numPartitions, replicationFactor, configs);
+export async function createTopic(...args: Parameters<typeof requestTopic>): Promise<void> {
+  const [cluster, name, numPartitions = 1] = args;
+  await requestTopic(...args);
   await waitFor(async () => {
     const md = await cluster.refresh([name]);
     const t = md.topics.get(name);
