@@ -27,7 +27,7 @@ import { Cluster } from '../network/cluster.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
 import { Fetch, type FetchRequest, ListOffsets, ListOffsetsTimestamp } from '../protocol/apis/index.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { ConfigError, KafkaError, KafkawireError } from '../protocol/errors.js';
+import { ConfigError, KafkaError, KafkawireError, ProtocolError } from '../protocol/errors.js';
 import type { DecodedRecord } from '../protocol/records/layout.js';
 import { type DeferredBatch, decodeDeferred, decodeRecordBatches } from '../protocol/records/record-batch.js';
 import { AbortFilter } from './abort-filter.js';
@@ -160,6 +160,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   private joined: JoinOutcome | null = null;
   private lastCommitAt = Date.now();
   private pollWatchdog: NodeJS.Timeout | null = null;
+  /** Commits started by commitAsync and not settled yet: close() lets them finish. */
+  private readonly asyncCommits = new Set<Promise<void>>();
 
   constructor(config: ConsumerConfig) {
     this.config = resolveConsumerConfig(config);
@@ -271,7 +273,11 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
 
   /** Starts a commit and returns at once; `onComplete` hears how it went (Java: `commitAsync`). */
   commitAsync(onComplete?: (err?: Error) => void): void {
-    this.commit().then(
+    const commit = this.commit();
+    const settled = () => this.asyncCommits.delete(commit);
+    this.asyncCommits.add(commit);
+    commit.then(settled, settled);
+    commit.then(
       () => onComplete?.(),
       (err: unknown) => onComplete?.(err instanceof Error ? err : new Error(String(err))),
     );
@@ -566,7 +572,22 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     this.closed = true;
     if (this.kickTimer) clearTimeout(this.kickTimer);
     this.wakeWaiters();
-    await this.cluster.close(1000);
+    // Left in flight now: fetches and offset lookups whose answers nobody reads any more, and
+    // async commits. Closing used to wait up to 1 s for all of them (cluster.close(1000)): every
+    // close sat out the fetch long poll (fetchMaxWaitMs), and a full second against a broker
+    // gone silent. Async commits keep that second to finish (Java's close waits for them too);
+    // the rest is dropped at once. Regression test: consumer-faults.test.ts, "…closes promptly".
+    if (this.asyncCommits.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled(this.asyncCommits),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, 1000);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    await this.cluster.close(0);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -649,7 +670,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         // A corrupt batch: drop what is buffered and fetch it again from the position, so the
         // error repeats until the application seeks past it (Java's behaviour too).
         if (c.position !== null) this.setPosition(c, c.position);
-        c.error = failure instanceof Error ? failure : new Error(String(failure));
+        c.error = this.partitionError(c, failure);
         if (out.length === 0) {
           const err = c.error;
           c.error = null;
@@ -660,6 +681,20 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     }
     if (n > 0) this.nextCursor = (this.nextCursor + 1) % n;
     return out;
+  }
+
+  /**
+   * `err` naming the partition. The record decoder's ProtocolError names the batch's offset
+   * only, so with several partitions assigned the application could not tell which one to seek
+   * past (Java: "Received exception when fetching the next record from <topic-partition>. If
+   * needed, please seek past the record to continue consumption"). Regression test:
+   * consumer-faults.test.ts, "names the topic and partition of a corrupt batch".
+   */
+  private partitionError(c: Cursor, err: unknown): Error {
+    if (err instanceof ProtocolError) {
+      return new ProtocolError(`${err.message} [topic ${c.topic}, partition ${c.partition}]`, { cause: err });
+    }
+    return err instanceof Error ? err : new Error(String(err));
   }
 
   /**
@@ -761,9 +796,15 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   /** Kicks again after `ms` (a partition's retry backoff ends then). */
   private kickAfter(ms: number): void {
     if (this.kickTimer || this.closed) return;
+    const at = Date.now() + ms;
     this.kickTimer = setTimeout(() => {
       this.kickTimer = null;
-      this.kick();
+      // A timer counts from the event loop's cached clock, so it may fire a millisecond before
+      // Date.now() reaches a partition's retryAt: that kick found nothing due, and nothing kicked
+      // again until the next poll (a retry stalled for up to the poll's timeout). Wait the rest.
+      // Regression test: consumer-faults.test.ts, "fetches again once a backoff is over".
+      if (Date.now() < at) this.kickAfter(at - Date.now());
+      else this.kick();
     }, ms);
   }
 
@@ -912,6 +953,11 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       const res = await conn.send(Fetch, request, {
         timeoutMs: this.config.requestTimeoutMs + this.config.fetchMaxWaitMs,
       });
+      // A top-level error (v7+) comes with no partitions. It used to be ignored, so every
+      // partition looked unanswered and was fetched again at once, in a loop, the error never
+      // reported; raised here it is retried after a backoff or surfaces at poll like any other.
+      // Regression test: consumer-faults.test.ts, "a top-level Fetch error".
+      if (res.errorCode !== ErrorCode.NONE) throw new KafkaError(res.errorCode, { broker: `node ${node}` });
       const byId = new Map<string, string>();
       for (const [name, t] of md.topics) byId.set(t.topicId, name);
       const results = new Map<string, (typeof res.responses)[number]['partitions'][number]>();
@@ -953,7 +999,16 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     const { c, offset, epoch } = part;
     // Seeked, or unassigned (and maybe assigned again since, as a new cursor).
     if (c.epoch !== epoch || this.cursors.get(key(c.topic, c.partition)) !== c) return;
-    if (!p) return;
+    if (!p) {
+      // Left out of the answer (a full fetch, with no session, should answer every partition
+      // it asks for): fetch it again after a backoff. It used to be fetched again at once, in a
+      // loop for as long as the broker left it out. Regression test: consumer-faults.test.ts,
+      // "a partition left out of the response".
+      const wait = backoffMs(c.attempts++, this.config);
+      c.retryAt = Date.now() + wait;
+      this.kickAfter(wait);
+      return;
+    }
     const code = p.errorCode;
     if (code === ErrorCode.NONE) {
       c.attempts = 0;
@@ -962,11 +1017,23 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       if (!p.records || p.records.length === 0) return;
       // Headers now (the CRC and records of a batch are checked and decoded as take() hands
       // it out); control batches are read at once for the abort filter.
-      const { batches, deferred } = decodeRecordBatches(p.records, {
-        verifyCrc: this.config.checkCrcs,
-        fromOffset: offset,
-        deferRecords: true,
-      });
+      let decoded: ReturnType<typeof decodeRecordBatches>;
+      try {
+        decoded = decodeRecordBatches(p.records, {
+          verifyCrc: this.config.checkCrcs,
+          fromOffset: offset,
+          deferRecords: true,
+        });
+      } catch (err) {
+        // A batch header that cannot be read fails this partition only. It used to escape to
+        // fetchOnce, which failed every partition of the fetch with it (the healthy ones' records
+        // held back, the error thrown once per partition, none named). Regression test:
+        // consumer-faults.test.ts, "fails only the partition whose batch header cannot be read".
+        c.error = this.partitionError(c, err);
+        this.wakeWaiters();
+        return;
+      }
+      const { batches, deferred } = decoded;
       let next = offset;
       let bytes = 0;
       for (let i = 0; i < batches.length; i++) {
@@ -978,6 +1045,21 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         if (!d) continue;
         bytes += b.sizeInBytes;
         c.pending.push(d);
+      }
+      if (next === offset) {
+        // Bytes, but no whole batch at or past the fetch offset (only part of one): since KIP-74
+        // (Fetch v3+) a broker sends the first batch whole however large, so asking again gets the
+        // same answer. This used to be fetched again at once, in a loop that delivered and
+        // reported nothing; Java fails the poll too ("Failed to make progress reading messages
+        // at <topic-partition>=<offset>"). Regression test: consumer-faults.test.ts, "part of a batch".
+        c.error = this.partitionError(
+          c,
+          new ProtocolError(
+            `Fetch at offset ${offset} returned ${p.records.length} bytes but no whole record batch at or past it`,
+          ),
+        );
+        this.wakeWaiters();
+        return;
       }
       c.fetchOffset = next;
       c.bufferedBytes += bytes;

@@ -7,17 +7,24 @@
  * It answers ApiVersions itself (v3 body, or the v0 UNSUPPORTED_VERSION fallback when asked for
  * a version above `apiVersionsMax`); every other request goes to `onRequest`.
  *
- * With a `log` it also serves a producer: Metadata (v12 only), InitProducerId (v4–v5) and
- * Produce (v9–v11), the only versions it announces then, encoded by hand so that the fake does
- * not share its codec with the client it tests. Produce goes through `onProduce`, which sees
- * the decoded request and picks the outcome (the in-memory log by default, an error code, a
- * made-up offset, a delay, a dropped connection, silence). Requests of one connection are
- * handled one at a time, in order, as a broker does; several brokers can share one FakeLog.
+ * With a `log` it also serves a producer and a consumer with manual assignment: Metadata (v12
+ * only), InitProducerId (v4–v5), Produce (v9–v11), ListOffsets (v6–v10, earliest and latest) and
+ * Fetch (v12–v17: by topic name up to v12, by topic id from v13), the only versions it announces
+ * then (`LOG_APIS`), encoded by hand so that the fake does not share its codec with the client it
+ * tests. Produce goes through `onProduce`, Fetch through `onFetch`: each sees the decoded request
+ * and picks the outcome (the in-memory log by default; an error code, made-up offsets or record
+ * bytes, a delay, a dropped connection, silence, a rewritten response frame). Fetch served from
+ * the log behaves as a 4.x broker's: whole batches from the one holding the fetch offset, cut at
+ * the byte limits (possibly mid-batch, never before the first batch of the response, KIP-74),
+ * and a long poll of up to `maxWaitMs` while there is nothing to return. Requests of one
+ * connection are handled one at a time, in order, as a broker does; several brokers can share
+ * one FakeLog.
  */
+import { createHash } from 'node:crypto';
 import * as net from 'node:net';
 import { ErrorCode } from '../../src/protocol/error-codes.js';
 import { Reader } from '../../src/protocol/reader.js';
-import { decodeRecordBatches } from '../../src/protocol/records/record-batch.js';
+import { decodeRecordBatches, RecordBatchBuilder } from '../../src/protocol/records/record-batch.js';
 import { Writer } from '../../src/protocol/writer.js';
 
 export interface FakeRequest {
@@ -26,8 +33,14 @@ export interface FakeRequest {
   correlationId: number;
   clientId: string | null;
   socket: net.Socket;
-  /** Writes a response frame: correlation id, optional header tagged fields, then `body`. */
-  reply(body: Buffer, opts?: { flexibleHeader?: boolean; correlationId?: number }): void;
+  /**
+   * Writes a response frame: correlation id, optional header tagged fields, then `body`.
+   * `rewrite` gets the whole frame, size prefix included, and returns the bytes to write instead.
+   */
+  reply(
+    body: Buffer,
+    opts?: { flexibleHeader?: boolean; correlationId?: number; rewrite?: (frame: Buffer) => Buffer },
+  ): void;
 }
 
 /** A broker as a Metadata response announces it. */
@@ -97,6 +110,64 @@ export type ProduceHandler = (
   req: FakeProduceRequest,
 ) => ProduceOutcome | undefined | Promise<ProduceOutcome | undefined>;
 
+/** One partition of a Fetch request, and what the fake answered for it. */
+export interface FakeFetchPartition {
+  /** The topic's name ('' for a v13+ topic id the log does not know). */
+  topic: string;
+  /** The topic id as sent (v13+), or the id the log gives the topic (v12). */
+  topicId: string;
+  partition: number;
+  fetchOffset: bigint;
+  partitionMaxBytes: number;
+  /** Set once answered: the error code and the record bytes sent (absent when discarded). */
+  served?: { errorCode: number; records: Buffer | null };
+}
+
+export interface FakeFetchRequest {
+  apiVersion: number;
+  correlationId: number;
+  /** Fetch requests this broker received before this one. */
+  index: number;
+  maxWaitMs: number;
+  minBytes: number;
+  maxBytes: number;
+  isolationLevel: number;
+  partitions: FakeFetchPartition[];
+  socket: net.Socket;
+}
+
+/**
+ * What happens to one partition of a Fetch request: `'log'` serves it from the FakeLog (the
+ * default), `'discard'` leaves it out of the response, `{ errorCode }` answers that error,
+ * `{ records }` answers these bytes (anything: a corrupt or partial batch) with the log's high
+ * watermark unless `highWatermark` is given.
+ */
+export type FetchPartitionOutcome =
+  | 'log'
+  | 'discard'
+  | { errorCode: number }
+  | { records: Buffer | null; highWatermark?: bigint };
+
+export interface FetchOutcome {
+  /** One outcome for every partition, or one per partition. Default `'log'`. */
+  partitions?: FetchPartitionOutcome | ((p: FakeFetchPartition, index: number) => FetchPartitionOutcome);
+  /** A top-level error code (v7+): the response then carries no partitions, as a broker's does. */
+  errorCode?: number;
+  /** Wait this long before answering or dropping (after the long poll, if any). */
+  delayMs?: number;
+  /** As for Produce: `'reply'` (default), `'drop'`, `'reply-then-drop'`, `'silent'`. */
+  connection?: 'reply' | 'drop' | 'reply-then-drop' | 'silent';
+  /**
+   * Rewrites the response frame, size prefix included, before it is written: cut it short,
+   * give it an absurd size, garble it.
+   */
+  frame?: (frame: Buffer) => Buffer;
+}
+
+export type FetchHandler = (
+  req: FakeFetchRequest,
+) => FetchOutcome | undefined | Promise<FetchOutcome | undefined>;
+
 export interface FakeBrokerOptions {
   /** Highest ApiVersions version it accepts (higher ones get the v0 fallback). */
   apiVersionsMax?: number;
@@ -111,13 +182,26 @@ export interface FakeBrokerOptions {
   cluster?: () => FakeClusterView;
   /** Picks each Produce request's outcome; by default everything goes to the log. */
   onProduce?: ProduceHandler;
+  /** Picks each Fetch request's outcome; by default every partition is served from the log. */
+  onFetch?: FetchHandler;
+  /** Listen on this port (e.g. the port of a broker that was stopped: the same broker comes back). */
+  port?: number;
 }
 
-const PRODUCER_APIS = [
+/** The APIs and versions served with a `log` (ApiVersions aside), as announced by default. */
+export const LOG_APIS: readonly { apiKey: number; min: number; max: number }[] = [
   { apiKey: 0, min: 9, max: 11 },
+  { apiKey: 1, min: 12, max: 17 },
+  { apiKey: 2, min: 6, max: 10 },
   { apiKey: 3, min: 12, max: 12 },
   { apiKey: 22, min: 4, max: 5 },
 ];
+
+const FETCH = 1;
+const LIST_OFFSETS = 2;
+const METADATA = 3;
+const PRODUCE = 0;
+const INIT_PRODUCER_ID = 22;
 
 interface SocketState {
   /** Requests of this connection run one after the other, as a broker handles them. */
@@ -131,6 +215,8 @@ export class FakeBroker {
   readonly requests: { apiKey: number; apiVersion: number }[] = [];
   /** Every Produce request received, decoded, in arrival order. */
   readonly produceRequests: FakeProduceRequest[] = [];
+  /** Every Fetch request received, decoded, in arrival order (each partition's answer in `served`). */
+  readonly fetchRequests: FakeFetchRequest[] = [];
   readonly nodeId: number;
   port = 0;
 
@@ -140,7 +226,7 @@ export class FakeBroker {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server.listen(this.options.port ?? 0, '127.0.0.1', resolve));
     this.port = (this.server.address() as net.AddressInfo).port;
     return this;
   }
@@ -204,7 +290,7 @@ export class FakeBroker {
         if (opts.flexibleHeader) w.uvarint(0);
         w.raw(body);
         w.setInt32(0, w.pos - 4);
-        socket.write(w.toBuffer());
+        socket.write(opts.rewrite ? opts.rewrite(w.toBuffer()) : w.toBuffer());
       },
     };
     if (apiKey === 18) {
@@ -212,7 +298,7 @@ export class FakeBroker {
       return;
     }
     const log = this.options.log;
-    if (log && (apiKey === 0 || apiKey === 3 || apiKey === 22)) {
+    if (log && LOG_APIS.some((a) => a.apiKey === apiKey)) {
       // Every version served here is flexible: request header v2 has a tagged-field section.
       r.taggedFields();
       state.chain = state.chain
@@ -226,16 +312,20 @@ export class FakeBroker {
   }
 
   private async serve(log: FakeLog, req: FakeRequest, r: Reader, state: SocketState): Promise<void> {
-    if (req.apiKey === 3) {
+    if (req.apiKey === METADATA) {
       req.reply(this.metadataBody(r), { flexibleHeader: true });
-    } else if (req.apiKey === 22) {
+    } else if (req.apiKey === FETCH) {
+      await this.fetch(log, req, r, state);
+    } else if (req.apiKey === LIST_OFFSETS) {
+      req.reply(this.listOffsetsBody(log, req.apiVersion, r), { flexibleHeader: true });
+    } else if (req.apiKey === INIT_PRODUCER_ID) {
       r.nullableString(true); // transactionalId
       r.int32(); // transactionTimeoutMs
       const res = log.initProducerId(r.int64(), r.int16());
       const w = new Writer();
       w.int32(0).int16(res.errorCode).int64(res.producerId).int16(res.producerEpoch).uvarint(0);
       req.reply(w.toBuffer(), { flexibleHeader: true });
-    } else {
+    } else if (req.apiKey === PRODUCE) {
       await this.produce(log, req, r, state);
     }
   }
@@ -260,7 +350,7 @@ export class FakeBroker {
       const count = name === null ? undefined : log.topics.get(name);
       w.int16(count === undefined ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.NONE);
       w.nullableString(name, true);
-      w.raw(Buffer.alloc(16, count === undefined ? 0 : 7)); // topicId
+      w.raw(count === undefined ? Buffer.alloc(16) : topicIdBytes(name as string)); // topicId
       w.boolean(false); // isInternal
       w.arrayLength(count ?? 0, true);
       for (let p = 0; p < (count ?? 0); p++) {
@@ -349,12 +439,188 @@ export class FakeBroker {
     }
   }
 
+  private async fetch(log: FakeLog, req: FakeRequest, r: Reader, state: SocketState): Promise<void> {
+    const v = req.apiVersion;
+    if (v <= 14) r.int32(); // replicaId (a tagged replicaState from v15)
+    const maxWaitMs = r.int32();
+    const minBytes = r.int32();
+    const maxBytes = r.int32();
+    const isolationLevel = r.int8();
+    r.int32(); // sessionId: no fetch sessions here, every fetch is a full one
+    r.int32(); // sessionEpoch
+    const partitions: FakeFetchPartition[] = [];
+    const topicCount = r.arrayLength(true) ?? 0;
+    for (let t = 0; t < topicCount; t++) {
+      let topic: string;
+      let topicId: string;
+      if (v >= 13) {
+        topicId = r.uuid();
+        topic = log.topicById(topicId) ?? '';
+      } else {
+        topic = r.string(true);
+        topicId = topicIdBytes(topic).toString('base64url');
+      }
+      const count = r.arrayLength(true) ?? 0;
+      for (let i = 0; i < count; i++) {
+        const partition = r.int32();
+        r.int32(); // currentLeaderEpoch
+        const fetchOffset = r.int64();
+        r.int32(); // lastFetchedEpoch
+        r.int64(); // logStartOffset (followers only)
+        const partitionMaxBytes = r.int32();
+        r.taggedFields(); // replicaDirectoryId (v17+, followers only)
+        partitions.push({ topic, topicId, partition, fetchOffset, partitionMaxBytes });
+      }
+      r.taggedFields();
+    }
+    const fetch: FakeFetchRequest = {
+      apiVersion: v,
+      correlationId: req.correlationId,
+      index: this.fetchRequests.length,
+      maxWaitMs,
+      minBytes,
+      maxBytes,
+      isolationLevel,
+      partitions,
+      socket: req.socket,
+    };
+    this.fetchRequests.push(fetch);
+    const outcome = (await this.options.onFetch?.(fetch)) ?? {};
+    const connection = outcome.connection ?? 'reply';
+    if (connection === 'silent') {
+      state.silent = true;
+      return;
+    }
+    const errorCode = outcome.errorCode ?? ErrorCode.NONE;
+    const fromLog =
+      errorCode === ErrorCode.NONE && (outcome.partitions === undefined || outcome.partitions === 'log');
+    let results = errorCode === ErrorCode.NONE ? this.fetchResults(log, fetch, outcome) : [];
+    // Nothing to return yet: a broker holds the fetch until minBytes arrive or maxWaitMs ends.
+    const deadline = Date.now() + maxWaitMs;
+    const bytes = () => results.reduce((n, res) => n + (res.records?.length ?? 0), 0);
+    if (fromLog && bytes() < minBytes && results.every((res) => res.errorCode === ErrorCode.NONE)) {
+      const seen = log.version;
+      while (Date.now() < deadline && log.version === seen && !req.socket.destroyed) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      if (req.socket.destroyed) return;
+      results = this.fetchResults(log, fetch, outcome);
+    }
+    for (const res of results) res.p.served = { errorCode: res.errorCode, records: res.records };
+    if (outcome.delayMs) await new Promise((resolve) => setTimeout(resolve, outcome.delayMs));
+    if (connection === 'drop') {
+      state.silent = true;
+      req.socket.destroy();
+      return;
+    }
+    req.reply(fetchResponseBody(v, errorCode, results), { flexibleHeader: true, rewrite: outcome.frame });
+    if (connection === 'reply-then-drop') {
+      state.silent = true;
+      req.socket.end();
+    }
+  }
+
+  /** Each partition's answer, in request order (discarded ones left out). */
+  private fetchResults(log: FakeLog, req: FakeFetchRequest, outcome: FetchOutcome): FetchResult[] {
+    const view = this.options.cluster?.();
+    const results: FetchResult[] = [];
+    // The response's byte budget: the first partition with data gets at least its first batch
+    // whatever the limits (KIP-74), later ones only what fits (ReplicaManager.readFromLog).
+    let budget = req.maxBytes;
+    let minOneBatch = true;
+    req.partitions.forEach((p, i) => {
+      const o =
+        typeof outcome.partitions === 'function' ? outcome.partitions(p, i) : (outcome.partitions ?? 'log');
+      if (o === 'discard') return;
+      const known = p.topic !== '' && p.partition >= 0 && p.partition < (log.topics.get(p.topic) ?? 0);
+      const res: FetchResult = {
+        p,
+        errorCode: ErrorCode.NONE,
+        highWatermark: known ? log.endOffset(p.topic, p.partition) : -1n,
+        logStartOffset: known ? log.startOffset(p.topic, p.partition) : -1n,
+        records: null,
+      };
+      results.push(res);
+      if (o !== 'log') {
+        if ('errorCode' in o) res.errorCode = o.errorCode;
+        else {
+          res.records = o.records;
+          if (o.highWatermark !== undefined) res.highWatermark = o.highWatermark;
+        }
+        return;
+      }
+      if (!known) {
+        res.errorCode = p.topic === '' ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      } else if (view && view.leader(p.topic, p.partition) !== this.nodeId) {
+        res.errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
+      } else if (p.fetchOffset < res.logStartOffset || p.fetchOffset > res.highWatermark) {
+        res.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
+      } else {
+        const limit = Math.max(0, Math.min(p.partitionMaxBytes, budget));
+        res.records = log.read(p.topic, p.partition, p.fetchOffset, limit, minOneBatch);
+        budget -= res.records.length;
+        if (res.records.length > 0) minOneBatch = false;
+      }
+      if (res.errorCode !== ErrorCode.NONE) {
+        res.highWatermark = -1n;
+        res.logStartOffset = -1n;
+      }
+    });
+    return results;
+  }
+
+  /** ListOffsets v6–v10: the earliest (-2) and latest (-1) offsets; no lookup by time. */
+  private listOffsetsBody(log: FakeLog, v: number, r: Reader): Buffer {
+    r.int32(); // replicaId
+    r.int8(); // isolationLevel: no transactions here, the last stable offset is the end offset
+    const view = this.options.cluster?.();
+    const w = new Writer();
+    w.int32(0); // throttleTimeMs
+    const topicCount = r.arrayLength(true) ?? 0;
+    w.arrayLength(topicCount, true);
+    for (let t = 0; t < topicCount; t++) {
+      const name = r.string(true);
+      const count = r.arrayLength(true) ?? 0;
+      w.string(name, true).arrayLength(count, true);
+      for (let i = 0; i < count; i++) {
+        const partition = r.int32();
+        r.int32(); // currentLeaderEpoch
+        const timestamp = r.int64();
+        r.taggedFields();
+        let errorCode: number = ErrorCode.NONE;
+        let offset = -1n;
+        if (partition < 0 || partition >= (log.topics.get(name) ?? 0)) {
+          errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        } else if (view && view.leader(name, partition) !== this.nodeId) {
+          errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
+        } else if (timestamp === -2n) {
+          offset = log.startOffset(name, partition);
+        } else if (timestamp === -1n) {
+          offset = log.endOffset(name, partition);
+        } else {
+          errorCode = ErrorCode.INVALID_REQUEST; // the fake keeps no record timestamps
+        }
+        w.int32(partition)
+          .int16(errorCode)
+          .int64(-1n)
+          .int64(offset)
+          .int32(errorCode ? -1 : 0)
+          .uvarint(0);
+      }
+      r.taggedFields();
+      w.uvarint(0);
+    }
+    if (v >= 10) r.int32(); // timeoutMs
+    w.uvarint(0);
+    return w.toBuffer();
+  }
+
   private apiVersionsBody(version: number): Buffer {
     const max = this.options.apiVersionsMax ?? 4;
     const apis =
       this.options.apis ??
       (this.options.log
-        ? [{ apiKey: 18, min: 0, max }, ...PRODUCER_APIS]
+        ? [{ apiKey: 18, min: 0, max }, ...LOG_APIS]
         : [
             { apiKey: 18, min: 0, max },
             { apiKey: 3, min: 0, max: 12 },
@@ -376,6 +642,51 @@ export class FakeBroker {
     if (flexible) w.uvarint(0);
     return w.toBuffer();
   }
+}
+
+/** One partition of a Fetch response. */
+interface FetchResult {
+  p: FakeFetchPartition;
+  errorCode: number;
+  highWatermark: bigint;
+  logStartOffset: bigint;
+  records: Buffer | null;
+}
+
+/**
+ * Fetch response v12–v17: partitions grouped by topic in request order, topics by name up to v12
+ * and by id from v13. No aborted transactions, no preferred read replica, no tagged fields (the
+ * v16 nodeEndpoints are only sent with NOT_LEADER_OR_FOLLOWER by brokers that know the leader).
+ */
+function fetchResponseBody(v: number, errorCode: number, results: FetchResult[]): Buffer {
+  const byTopic = new Map<string, FetchResult[]>();
+  for (const res of results) {
+    let list = byTopic.get(res.p.topicId);
+    if (!list) byTopic.set(res.p.topicId, (list = []));
+    list.push(res);
+  }
+  const w = new Writer();
+  w.int32(0).int16(errorCode).int32(0); // throttleTimeMs, errorCode, sessionId
+  w.arrayLength(byTopic.size, true);
+  for (const [topicId, list] of byTopic) {
+    if (v >= 13) w.raw(Buffer.from(topicId, 'base64url'));
+    else w.string(list[0].p.topic, true);
+    w.arrayLength(list.length, true);
+    for (const res of list) {
+      w.int32(res.p.partition).int16(res.errorCode).int64(res.highWatermark);
+      w.int64(res.highWatermark).int64(res.logStartOffset); // lastStableOffset, logStartOffset
+      w.arrayLength(null, true).int32(-1); // abortedTransactions, preferredReadReplica
+      w.nullableBytes(res.records, true).uvarint(0);
+    }
+    w.uvarint(0);
+  }
+  w.uvarint(0);
+  return w.toBuffer();
+}
+
+/** The id the fake gives a topic: 16 bytes derived from its name, the same on every broker. */
+function topicIdBytes(name: string): Buffer {
+  return createHash('md5').update(name).digest();
 }
 
 /** Produce response v9–v11 (all the same body): results grouped by topic in request order. */
@@ -432,6 +743,10 @@ function describeBatch(topic: string, partition: number, records: Buffer): FakeP
 /** One batch as the log holds it. */
 export interface LoggedBatch {
   baseOffset: bigint;
+  /** Offset of its last record. */
+  lastOffset: bigint;
+  /** The batch as Fetch serves it: the bytes appended, with the base offset the log gave it. */
+  bytes: Buffer;
   producerId: bigint;
   producerEpoch: number;
   baseSequence: number;
@@ -476,6 +791,8 @@ export class FakeLog {
   readonly initRequests: { producerId: bigint; producerEpoch: number }[] = [];
   private readonly logs = new Map<string, LoggedBatch[]>();
   private readonly nextOffset = new Map<string, bigint>();
+  private readonly logStart = new Map<string, bigint>();
+  private changes = 0;
   private readonly states = new Map<string, ProducerEntry>();
   private readonly epochs = new Map<bigint, number>();
   private nextProducerId = 1000n;
@@ -555,8 +872,14 @@ export class FakeLog {
     this.nextOffset.set(tp, baseOffset + BigInt(batch.recordCount));
     let log = this.logs.get(tp);
     if (!log) this.logs.set(tp, (log = []));
+    // The base offset is outside the CRC: a broker rewrites it in place as it appends.
+    const bytes = Buffer.from(records);
+    bytes.writeBigInt64BE(baseOffset, 0);
+    this.changes++;
     log.push({
       baseOffset,
+      lastOffset: baseOffset + BigInt(batch.lastOffsetDelta),
+      bytes,
       producerId: batch.producerId,
       producerEpoch: batch.producerEpoch,
       baseSequence: firstSeq,
@@ -577,6 +900,85 @@ export class FakeLog {
   /** Every record value of a partition, in offset order. */
   values(topic: string, partition: number): (string | null)[] {
     return this.batches(topic, partition).flatMap((b) => b.values);
+  }
+
+  /** Appends one plain (non-idempotent) batch of these values; returns its base offset. */
+  appendValues(topic: string, partition: number, values: readonly (string | null)[]): bigint {
+    const b = new RecordBatchBuilder();
+    const now = Date.now();
+    for (const v of values) b.append(now, null, v === null ? null : Buffer.from(v));
+    const res = this.append(topic, partition, b.finish());
+    if (res.errorCode !== ErrorCode.NONE) throw new Error(`appendValues: error code ${res.errorCode}`);
+    return res.baseOffset;
+  }
+
+  /** The offset the next record gets: the high watermark (every append is committed at once). */
+  endOffset(topic: string, partition: number): bigint {
+    return this.nextOffset.get(`${topic}-${partition}`) ?? 0n;
+  }
+
+  /** The first offset still in the log (0 until `deleteRecordsBefore`). */
+  startOffset(topic: string, partition: number): bigint {
+    return this.logStart.get(`${topic}-${partition}`) ?? 0n;
+  }
+
+  /** Bumped by every change of the logs: what a long-polling Fetch waits on. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /**
+   * The log from `fromOffset` as a broker's Fetch returns it: whole batches from the one that
+   * holds the offset, cut at `maxBytes` even in the middle of a batch. With `minOneBatch` a
+   * first batch larger than `maxBytes` comes whole (KIP-74); without it, nothing comes then
+   * (a 4.x broker never answers a partial batch alone).
+   */
+  read(topic: string, partition: number, fromOffset: bigint, maxBytes: number, minOneBatch = true): Buffer {
+    const parts: Buffer[] = [];
+    let size = 0;
+    for (const b of this.batches(topic, partition)) {
+      if (b.lastOffset < fromOffset) continue;
+      if (size + b.bytes.length > maxBytes) {
+        if (size === 0 && minOneBatch) parts.push(b.bytes);
+        else if (size > 0) parts.push(b.bytes.subarray(0, maxBytes - size));
+        break;
+      }
+      parts.push(b.bytes);
+      size += b.bytes.length;
+    }
+    return Buffer.concat(parts);
+  }
+
+  /**
+   * Flips a byte in the records of the batch holding `offset`, as a bad disk would: its CRC no
+   * longer matches, and every Fetch serves it so.
+   */
+  corrupt(topic: string, partition: number, offset: bigint): void {
+    const b = this.batches(topic, partition).find((x) => x.baseOffset <= offset && offset <= x.lastOffset);
+    if (!b) throw new Error(`corrupt: no batch holds offset ${offset}`);
+    b.bytes[b.bytes.length - 1] ^= 0xff;
+    this.changes++;
+  }
+
+  /**
+   * Moves the log start offset up to `offset` and drops the batches wholly below it, as
+   * retention or DeleteRecords does; fetching below it is then OFFSET_OUT_OF_RANGE.
+   */
+  deleteRecordsBefore(topic: string, partition: number, offset: bigint): void {
+    const tp = `${topic}-${partition}`;
+    this.logStart.set(tp, offset);
+    this.logs.set(
+      tp,
+      this.batches(topic, partition).filter((b) => b.lastOffset >= offset),
+    );
+    this.changes++;
+  }
+
+  /** The name of the topic with this id (see Metadata), if the log has it. */
+  topicById(topicId: string): string | undefined {
+    for (const name of this.topics.keys())
+      if (topicIdBytes(name).toString('base64url') === topicId) return name;
+    return undefined;
   }
 
   /** Forgets a producer's state on every partition (as retention does with its last records). */
