@@ -19,6 +19,7 @@ export type {
 export { Admin } from './admin/admin.js';
 export type { AutoOffsetReset, ConsumerConfig, IsolationLevelName } from './consumer/config.js';
 export type {
+  CommitOffset,
   ConsumerBatch,
   PollOptions,
   RebalanceListener,

@@ -9,6 +9,7 @@
  */
 import { Cluster, type ClusterOptions } from '../network/cluster.js';
 import { findGroupCoordinator } from '../network/coordinator.js';
+import { lookupOffsets } from '../network/offsets.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
 import { apiName } from '../protocol/api-keys.js';
 import {
@@ -24,8 +25,6 @@ import {
   DescribeGroups,
   IncrementalAlterConfigs,
   ListGroups,
-  ListOffsets,
-  ListOffsetsTimestamp,
   OffsetCommit,
   OffsetFetch,
 } from '../protocol/apis/index.js';
@@ -388,41 +387,12 @@ export class Admin {
     partitions: { topic: string; partition: number }[],
     spec: 'earliest' | 'latest' | { timestamp: number },
   ): Promise<PartitionOffset[]> {
-    const timestamp =
-      spec === 'earliest'
-        ? ListOffsetsTimestamp.earliest
-        : spec === 'latest'
-          ? ListOffsetsTimestamp.latest
-          : BigInt(spec.timestamp);
-    await this.retry(() => this.cluster.refresh([...new Set(partitions.map((p) => p.topic))]));
-    const byLeader = new Map<number, { topic: string; partition: number }[]>();
-    for (const p of partitions) {
-      const leader = this.cluster.leaderFor(p.topic, p.partition);
-      if (leader === undefined) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, p);
-      byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
-    }
-    const found = new Map<string, bigint>();
-    await Promise.all(
-      [...byLeader].map(([leader, list]) =>
-        this.retry(async () => {
-          const topics = new Map<string, { partitionIndex: number; timestamp: bigint }[]>();
-          for (const p of list)
-            topics.set(p.topic, [...(topics.get(p.topic) ?? []), { partitionIndex: p.partition, timestamp }]);
-          const res = await this.cluster.sendTo(leader, ListOffsets, {
-            replicaId: -1,
-            topics: [...topics].map(([name, ps]) => ({ name, partitions: ps })),
-          });
-          for (const t of res.topics) {
-            for (const p of t.partitions) {
-              const err = errorOf(p.errorCode, { topic: t.name, partition: p.partitionIndex });
-              if (err) throw err;
-              found.set(`${t.name}\0${p.partitionIndex}`, p.offset);
-            }
-          }
-        }),
-      ),
+    const found = await lookupOffsets(
+      this.cluster,
+      partitions.map((p) => ({ topic: p.topic, partition: p.partition, query: spec })),
+      { timeoutMs: this.timeoutMs, ...this.backoff },
     );
-    return partitions.map((p) => ({ ...p, offset: found.get(`${p.topic}\0${p.partition}`) ?? -1n }));
+    return found.map((f) => ({ topic: f.topic, partition: f.partition, offset: f.offset }));
   }
 
   /** Offsets of every partition of a topic. */

@@ -24,6 +24,7 @@
 
 import { type Assignment, GroupMembership } from '../group/membership.js';
 import { Cluster } from '../network/cluster.js';
+import { lookupOffsets, type OffsetFound, type OffsetLookup } from '../network/offsets.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
 import { Fetch, type FetchRequest, ListOffsets, ListOffsetsTimestamp } from '../protocol/apis/index.js';
 import { ErrorCode } from '../protocol/error-codes.js';
@@ -36,6 +37,11 @@ import { type ConsumerConfig, type ResolvedConsumerConfig, resolveConsumerConfig
 export interface TopicPartition {
   topic: string;
   partition: number;
+}
+
+/** An offset to commit: the offset of the next record to read from the partition. */
+export interface CommitOffset extends TopicPartition {
+  offset: bigint | number;
 }
 
 /** Records of one partition, in offset order, as one poll hands them out. */
@@ -98,6 +104,11 @@ class Cursor {
   paused = false;
   inFlight = false;
   resetting = false;
+  /**
+   * Manual assignment with a groupId: the group's committed offset was looked up (or is being
+   * looked up, `resetting` meanwhile); only without one does autoOffsetReset apply.
+   */
+  committedChecked = false;
   /** Bumped by seek/reset: a fetch sent under an older epoch is ignored. */
   epoch = 0;
   retryAt = 0;
@@ -124,6 +135,15 @@ class Cursor {
 }
 
 const key = (topic: string, partition: number) => `${topic}\0${partition}`;
+
+function checkTopicPartition(tp: TopicPartition, option: string): void {
+  if (tp === null || typeof tp !== 'object' || typeof tp.topic !== 'string' || tp.topic === '') {
+    throw new ConfigError(option, 'every entry needs a non-empty topic string');
+  }
+  if (!Number.isInteger(tp.partition) || tp.partition < 0) {
+    throw new ConfigError(option, `partition must be a non-negative integer, got ${String(tp.partition)}`);
+  }
+}
 
 /** Put in place of a pending batch once decoded, so the cursor does not keep its bytes alive. */
 const NO_BATCH = null as unknown as DeferredBatch;
@@ -235,6 +255,17 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     }
     this.listener = listener;
     this.cluster.addTopics(this.subscription);
+    this.group('subscribe()').needsRejoin = true;
+  }
+
+  /**
+   * The group this consumer commits to (and, after `subscribe`, is a member of). With `assign`
+   * it is never joined: commits then go in as from outside group management (generation -1),
+   * as Java's do.
+   */
+  private group(what: string): GroupMembership {
+    const groupId = this.config.groupId;
+    if (groupId === null) throw new ConfigError('groupId', `${what} needs a groupId`);
     this.membership ??= new GroupMembership(this.cluster, {
       groupId,
       groupInstanceId: this.config.groupInstanceId,
@@ -245,7 +276,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       retryBackoffMs: this.config.retryBackoffMs,
       retryBackoffMaxMs: this.config.retryBackoffMaxMs,
     });
-    this.membership.needsRejoin = true;
+    return this.membership;
   }
 
   /**
@@ -257,18 +288,103 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
    * session expired) it rejects with an UNKNOWN_MEMBER_ID KafkaError and commits nothing (Java:
    * `CommitFailedException`): the next poll calls `onPartitionsLost` and rejoins.
    */
-  async commit(): Promise<void> {
-    await this.commitPositions(this.order);
-    this.lastCommitAt = Date.now();
+  async commit(): Promise<void>;
+  /**
+   * Commits the given offsets (Java: `commitSync(Map)`): each the offset of the next record to
+   * read, i.e. the last processed offset + 1. The same rules as `commit()` apply.
+   */
+  async commit(offsets: readonly CommitOffset[]): Promise<void>;
+  async commit(offsets?: readonly CommitOffset[]): Promise<void> {
+    if (offsets === undefined) {
+      await this.commitPositions(this.order);
+      this.lastCommitAt = Date.now();
+      return;
+    }
+    if (!Array.isArray(offsets))
+      throw new ConfigError('offsets', 'expected an array of { topic, partition, offset }');
+    const checked = offsets.map((o) => {
+      checkTopicPartition(o, 'offsets');
+      const offset =
+        typeof o.offset === 'bigint' ? o.offset : Number.isSafeInteger(o.offset) ? BigInt(o.offset) : -1n;
+      if (offset < 0n)
+        throw new ConfigError('offsets', `offset must be a non-negative integer, got ${String(o.offset)}`);
+      return { topic: o.topic, partition: o.partition, offset };
+    });
+    await this.group('commit()').commit(checked);
   }
 
   private async commitPositions(cursors: readonly Cursor[]): Promise<void> {
-    const m = this.membership;
-    if (!m) throw new ConfigError('groupId', 'commit() needs a group: subscribe() with a groupId');
+    const m = this.group('commit()');
     const offsets = [];
     for (const c of cursors)
       if (c.position !== null) offsets.push({ topic: c.topic, partition: c.partition, offset: c.position });
     await m.commit(offsets);
+  }
+
+  /**
+   * The group's committed offsets of partitions (Java: `committed`), in the order asked: the
+   * offset the group resumes from, or null where it has committed none.
+   */
+  async committed(
+    partitions: readonly TopicPartition[],
+  ): Promise<(TopicPartition & { offset: bigint | null })[]> {
+    for (const tp of partitions) checkTopicPartition(tp, 'partitions');
+    const found = await this.group('committed()').committed(partitions);
+    return partitions.map(({ topic, partition }) => {
+      const offset = found.get(key(topic, partition));
+      return { topic, partition, offset: offset !== undefined && offset >= 0n ? offset : null };
+    });
+  }
+
+  /** The first offset of each partition (Java: `beginningOffsets`). */
+  async beginningOffsets(
+    partitions: readonly TopicPartition[],
+  ): Promise<(TopicPartition & { offset: bigint })[]> {
+    return this.lookup(partitions.map((tp) => ({ ...tp, query: 'earliest' as const })));
+  }
+
+  /**
+   * The offset after the last record of each partition (Java: `endOffsets`): the high watermark,
+   * or with `isolationLevel: 'read_committed'` the last stable offset.
+   */
+  async endOffsets(partitions: readonly TopicPartition[]): Promise<(TopicPartition & { offset: bigint })[]> {
+    return this.lookup(partitions.map((tp) => ({ ...tp, query: 'latest' as const })));
+  }
+
+  /**
+   * For each partition, the first record whose timestamp is at or after the one given (Java:
+   * `offsetsForTimes`), or null when every record is older. `seek` to its offset to read from
+   * a point in time.
+   */
+  async offsetsForTimes(
+    query: readonly (TopicPartition & { timestamp: number })[],
+  ): Promise<(TopicPartition & { found: { offset: bigint; timestamp: number } | null })[]> {
+    for (const q of query) {
+      if (!Number.isSafeInteger(q?.timestamp) || q.timestamp < 0)
+        throw new ConfigError(
+          'timestamp',
+          `must be a non-negative integer of milliseconds, got ${String(q?.timestamp)}`,
+        );
+    }
+    const found = await this.lookup(
+      query.map((q) => ({ topic: q.topic, partition: q.partition, query: { timestamp: q.timestamp } })),
+    );
+    return found.map((f) => ({
+      topic: f.topic,
+      partition: f.partition,
+      found: f.offset >= 0n ? { offset: f.offset, timestamp: f.timestamp } : null,
+    }));
+  }
+
+  private async lookup(lookups: OffsetLookup[]): Promise<OffsetFound[]> {
+    for (const l of lookups) checkTopicPartition(l, 'partitions');
+    await this.connect();
+    return lookupOffsets(this.cluster, lookups, {
+      timeoutMs: this.config.requestTimeoutMs,
+      retryBackoffMs: this.config.retryBackoffMs,
+      retryBackoffMaxMs: this.config.retryBackoffMaxMs,
+      isolationLevel: this.config.isolationLevel,
+    });
   }
 
   /** Starts a commit and returns at once; `onComplete` hears how it went (Java: `commitAsync`). */
@@ -743,7 +859,17 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   /** Starts what needs starting: offset resets, and a fetch loop per leader with work. */
   private kick(): void {
     if (this.closed || !this.connected) return;
+    // Assigned by hand with a groupId: start where the group committed, as Java does (after
+    // subscribe, the join looks committed offsets up itself).
+    const fromGroup = this.config.groupId !== null && this.subscription === null;
+    let lookUp: Cursor[] | null = null;
     for (const c of this.order) {
+      if (c.position === null && fromGroup && !c.committedChecked) {
+        c.committedChecked = true;
+        c.resetting = true;
+        (lookUp ??= []).push(c);
+        continue;
+      }
       if (c.position === null && !this.resetTo.has(c) && !c.resetting) {
         const policy = this.config.autoOffsetReset;
         if (policy === 'none') {
@@ -761,6 +887,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         }
       }
     }
+    if (lookUp) void this.startFromCommitted(lookUp);
     if (this.resetTo.size > 0) void this.runResets();
     const nodes = new Set<number>();
     for (const c of this.order) {
@@ -818,6 +945,32 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         this.refreshing = null;
         this.kick();
       });
+  }
+
+  /** Positions from the group's committed offsets; partitions without one go on to autoOffsetReset. */
+  private async startFromCommitted(cursors: Cursor[]): Promise<void> {
+    const epochs = cursors.map((c) => c.epoch);
+    let committed: Map<string, bigint> | null = null;
+    let failure: Error | null = null;
+    try {
+      committed = await this.group('assign()').committed(cursors);
+    } catch (err) {
+      failure = err instanceof Error ? err : new Error(String(err));
+    }
+    cursors.forEach((c, i) => {
+      if (c.epoch !== epochs[i] || this.cursors.get(key(c.topic, c.partition)) !== c) return; // seeked or unassigned
+      c.resetting = false;
+      const offset = committed?.get(key(c.topic, c.partition));
+      if (offset !== undefined && offset >= 0n) this.setPosition(c, offset);
+      else if (failure) {
+        // Reported at poll; the lookup is tried again rather than skipping to autoOffsetReset,
+        // which could jump past what the group committed.
+        c.error = failure;
+        c.committedChecked = false;
+      }
+    });
+    if (failure) this.wakeWaiters();
+    this.kick();
   }
 
   private async runResets(): Promise<void> {

@@ -216,6 +216,113 @@ describe('Consumer with manual assignment against the real broker', () => {
     }
   });
 
+  it('with a groupId, commits given offsets, reads them back, and starts from them when assigned again', async () => {
+    const topic = uniqueTopic('assign-commit');
+    const groupId = uniqueTopic('g');
+    await createTopic(cluster, topic, 2);
+    await produce(topic, 2, 10);
+    const first = new Consumer({ bootstrapServers: brokers(), groupId, autoOffsetReset: 'earliest' });
+    try {
+      first.assign([
+        { topic, partition: 0 },
+        { topic, partition: 1 },
+      ]);
+      expect((await consumeCount(first, 20)).n).toBe(20);
+      await first.commit([
+        { topic, partition: 0, offset: 4n },
+        { topic, partition: 1, offset: 7 },
+      ]);
+      expect(
+        await first.committed([
+          { topic, partition: 1 },
+          { topic, partition: 0 },
+        ]),
+      ).toEqual([
+        { topic, partition: 1, offset: 7n },
+        { topic, partition: 0, offset: 4n },
+      ]);
+      await expect(first.commit([{ topic, partition: 0, offset: -1n }])).rejects.toThrow(ConfigError);
+    } finally {
+      await first.close();
+    }
+    // Assigned again in the same group: partition 0 resumes at 4 and partition 1 at 7, not at
+    // autoOffsetReset's earliest.
+    const second = new Consumer({ bootstrapServers: brokers(), groupId, autoOffsetReset: 'earliest' });
+    try {
+      second.assign([
+        { topic, partition: 0 },
+        { topic, partition: 1 },
+      ]);
+      const { got, n } = await consumeCount(second, 9);
+      expect(n).toBe(9);
+      expect(got.get(0)).toEqual(Array.from({ length: 6 }, (_, i) => `p0-${i + 4}`));
+      expect(got.get(1)).toEqual(['p1-7', 'p1-8', 'p1-9']);
+      // A partition the group never committed starts by autoOffsetReset.
+      expect(await second.committed([{ topic, partition: 5 }])).toEqual([
+        { topic, partition: 5, offset: null },
+      ]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('finds offsets by timestamp, and the first and end offsets of partitions', async () => {
+    const topic = uniqueTopic('times');
+    await createTopic(cluster, topic, 2);
+    const producer = new Producer({ bootstrapServers: brokers() });
+    const t0 = 1_700_000_000_000;
+    try {
+      // Partition 0: timestamps t0, t0+1000, ..., t0+9000; partition 1: nothing.
+      await producer.send(
+        Array.from({ length: 10 }, (_, i) => ({
+          topic,
+          partition: 0,
+          value: `v${i}`,
+          timestamp: t0 + i * 1000,
+        })),
+      );
+    } finally {
+      await producer.close();
+    }
+    const consumer = new Consumer({ bootstrapServers: brokers() });
+    try {
+      expect(
+        await consumer.offsetsForTimes([
+          { topic, partition: 0, timestamp: t0 + 2500 },
+          { topic, partition: 1, timestamp: t0 },
+        ]),
+      ).toEqual([
+        { topic, partition: 0, found: { offset: 3n, timestamp: t0 + 3000 } },
+        { topic, partition: 1, found: null },
+      ]);
+      expect(await consumer.offsetsForTimes([{ topic, partition: 0, timestamp: t0 + 60_000 }])).toEqual([
+        { topic, partition: 0, found: null },
+      ]);
+      const tps = [
+        { topic, partition: 0 },
+        { topic, partition: 1 },
+      ];
+      expect((await consumer.beginningOffsets(tps)).map((o) => o.offset)).toEqual([0n, 0n]);
+      expect((await consumer.endOffsets(tps)).map((o) => o.offset)).toEqual([10n, 0n]);
+      // Reading from a point in time: seek to what offsetsForTimes found.
+      const [{ found }] = await consumer.offsetsForTimes([{ topic, partition: 0, timestamp: t0 + 7000 }]);
+      consumer.assign([{ topic, partition: 0 }]);
+      consumer.seek({ topic, partition: 0 }, found?.offset ?? 0n);
+      const { got } = await consumeCount(consumer, 3);
+      expect(got.get(0)).toEqual(['v7', 'v8', 'v9']);
+      await expect(
+        consumer.endOffsets([{ topic: uniqueTopic('missing'), partition: 0 }]),
+      ).rejects.toMatchObject({
+        code: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      });
+      await expect(consumer.offsetsForTimes([{ topic, partition: 0, timestamp: -5 }])).rejects.toThrow(
+        ConfigError,
+      );
+    } finally {
+      await consumer.close();
+    }
+  });
+
   it('refuses wrong configuration with the option named', () => {
     expect(() => new Consumer({ bootstrapServers: brokers(), autoOffsetReset: 'smallest' as never })).toThrow(
       /autoOffsetReset/,

@@ -1,0 +1,161 @@
+/**
+ * Offset lookups at partition leaders (ListOffsets), shared by the admin client and the consumer:
+ * the earliest or latest offset of partitions, or the first offset at or after a timestamp.
+ *
+ * One request per leader; a partition whose leader moved, or whose answer is a retriable error,
+ * is asked again at its current leader after a backoff and a metadata refresh, until `timeoutMs`.
+ * A non-retriable error fails the lookup with a KafkaError naming its partition.
+ */
+import { ListOffsets, type ListOffsetsResponse, ListOffsetsTimestamp } from '../protocol/apis/index.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { KafkaError } from '../protocol/errors.js';
+import type { Cluster } from './cluster.js';
+import { type BackoffOptions, backoffMs, shouldRetry } from './retry.js';
+
+/** What to look up: `'earliest'`, `'latest'`, or the first record at or after `timestamp` (ms). */
+export type OffsetQuery = 'earliest' | 'latest' | { timestamp: number };
+
+export interface OffsetLookup {
+  topic: string;
+  partition: number;
+  query: OffsetQuery;
+}
+
+export interface OffsetFound {
+  topic: string;
+  partition: number;
+  /** The offset; -1n for a timestamp after the partition's last record. */
+  offset: bigint;
+  /** For a timestamp query, the timestamp of the record found; -1 otherwise or when none. */
+  timestamp: number;
+}
+
+export interface OffsetLookupOptions extends BackoffOptions {
+  /** Give up (with the last error) after this long. */
+  timeoutMs: number;
+  /** 1: `latest` is the last stable offset (read_committed), as a consumer sees it. Default 0. */
+  isolationLevel?: 0 | 1;
+}
+
+function wireTimestamp(q: OffsetQuery): bigint {
+  if (q === 'earliest') return ListOffsetsTimestamp.earliest;
+  if (q === 'latest') return ListOffsetsTimestamp.latest;
+  if (!Number.isSafeInteger(q.timestamp) || q.timestamp < 0) {
+    throw new RangeError(`timestamp must be a non-negative integer of milliseconds, got ${q.timestamp}`);
+  }
+  return BigInt(q.timestamp);
+}
+
+const key = (topic: string, partition: number) => `${topic}\0${partition}`;
+
+/** Looks every partition up at its leader; results in the order of `lookups`. */
+export async function lookupOffsets(
+  cluster: Cluster,
+  lookups: readonly OffsetLookup[],
+  options: OffsetLookupOptions,
+): Promise<OffsetFound[]> {
+  const deadline = Date.now() + options.timeoutMs;
+  const timestamps = lookups.map((l) => wireTimestamp(l.query));
+  const found = new Map<string, OffsetFound>();
+  // A broker refuses a partition listed twice in one request: each partition is asked once.
+  const first = new Map<string, number>();
+  for (let i = 0; i < lookups.length; i++) {
+    const k = key(lookups[i].topic, lookups[i].partition);
+    const j = first.get(k);
+    if (j === undefined) first.set(k, i);
+    else if (timestamps[j] !== timestamps[i]) {
+      throw new RangeError(
+        `${lookups[i].topic}-${lookups[i].partition} is looked up twice, with different queries`,
+      );
+    }
+  }
+  let remaining = [...first.values()];
+  const topics = [...new Set(lookups.map((l) => l.topic))];
+  let lastError: unknown = null;
+  for (let attempt = 0; remaining.length > 0; attempt++) {
+    if (attempt > 0) {
+      if (Date.now() >= deadline) throw lastError;
+      await new Promise((r) => setTimeout(r, backoffMs(attempt - 1, options)));
+    }
+    try {
+      if (
+        attempt > 0 ||
+        remaining.some((i) => cluster.leaderFor(lookups[i].topic, lookups[i].partition) === undefined)
+      )
+        await cluster.refresh(topics);
+    } catch (err) {
+      if (!shouldRetry(err).retry) throw err;
+      lastError = err;
+      continue;
+    }
+    const byLeader = new Map<number, number[]>();
+    const retry: number[] = [];
+    for (const i of remaining) {
+      const { topic, partition } = lookups[i];
+      const leader = cluster.leaderFor(topic, partition);
+      if (leader === undefined) {
+        const t = cluster.metadata.topics.get(topic);
+        const gone =
+          t !== undefined &&
+          (t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ||
+            (t.errorCode === ErrorCode.NONE && partition >= t.partitions.length));
+        // Metadata just refreshed says it does not exist: no use waiting for it.
+        if (gone) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { topic, partition });
+        lastError = new KafkaError(t?.errorCode || ErrorCode.LEADER_NOT_AVAILABLE, { topic, partition });
+        retry.push(i);
+        continue;
+      }
+      byLeader.set(leader, [...(byLeader.get(leader) ?? []), i]);
+    }
+    await Promise.all(
+      [...byLeader].map(async ([leader, indexes]) => {
+        const request = new Map<string, { partitionIndex: number; timestamp: bigint }[]>();
+        for (const i of indexes) {
+          const l = lookups[i];
+          request.set(l.topic, [
+            ...(request.get(l.topic) ?? []),
+            { partitionIndex: l.partition, timestamp: timestamps[i] },
+          ]);
+        }
+        let res: ListOffsetsResponse;
+        try {
+          res = await cluster.sendTo(leader, ListOffsets, {
+            replicaId: -1,
+            isolationLevel: options.isolationLevel ?? 0,
+            topics: [...request].map(([name, partitions]) => ({ name, partitions })),
+          });
+        } catch (err) {
+          cluster.reportError(err);
+          if (!shouldRetry(err).retry) throw err;
+          lastError = err;
+          retry.push(...indexes);
+          return;
+        }
+        const answers = new Map<string, ListOffsetsResponse['topics'][number]['partitions'][number]>();
+        for (const t of res.topics)
+          for (const p of t.partitions) answers.set(key(t.name, p.partitionIndex), p);
+        for (const i of indexes) {
+          const { topic, partition, query } = lookups[i];
+          const p = answers.get(key(topic, partition));
+          const code = p ? p.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR;
+          if (p && code === ErrorCode.NONE) {
+            found.set(key(topic, partition), {
+              topic,
+              partition,
+              offset: p.offset,
+              timestamp: typeof query === 'object' && p.offset >= 0n ? Number(p.timestamp) : -1,
+            });
+            continue;
+          }
+          const err = new KafkaError(code, { topic, partition, broker: `node ${leader}` });
+          cluster.reportError(err);
+          if (!err.retriable) throw err;
+          lastError = err;
+          retry.push(i);
+        }
+      }),
+    );
+    remaining = retry;
+  }
+  return lookups.map((l) => found.get(key(l.topic, l.partition)) as OffsetFound);
+}
