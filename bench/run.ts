@@ -57,7 +57,7 @@ interface Options {
   clients: string[];
   only: string[];
   out: string;
-  /** Exit 1 unless every kafkawire run is ok and no run of any client was invalid or failed. */
+  /** Exit 1 unless every kafkawire run counted every record (peers' failures are warnings). */
   strict: boolean;
 }
 
@@ -66,8 +66,8 @@ const USAGE = `usage: tsx bench/run.ts [--quick] [--rounds N] [--records N] [--c
   --quick     ${QUICK_PROFILE.produceSmall} records per case, 1 round (default: ${DEFAULT_PROFILE.produceSmall} records, ${DEFAULT_PROFILE.rounds} rounds)
   --records   records per produce/consume run (both value sizes), overriding the profile
   --only      run the cases whose id contains one of these (e.g. produce-100B,consume)
-  --strict    exit 1 unless every kafkawire run counted every record and no client's run was
-              invalid or failed (peers that are unavailable or lack a case do not count): for CI
+  --strict    exit 1 unless every kafkawire run counted every record (a peer's invalid or
+              failed run is a warning): for CI
   KAFKA_BROKERS=host:port,...  use that cluster instead of starting a broker`;
 
 function parseArgs(argv: string[]): Options {
@@ -468,10 +468,12 @@ async function main(): Promise<void> {
     await broker.stop();
   }
   if (opts.strict) {
-    const bad = runs.filter(
-      (r) =>
-        r.status === 'invalid' || r.status === 'failed' || (r.client === 'kafkawire' && r.status !== 'ok'),
-    );
+    // Only kafkawire's runs decide: a peer that cannot run here is reported, not our failure.
+    for (const r of runs) {
+      if (r.client !== 'kafkawire' && (r.status === 'invalid' || r.status === 'failed'))
+        log(`warning: ${r.case} ${r.client} r${r.round} ${r.status}${r.reason ? ` (${r.reason})` : ''}`);
+    }
+    const bad = runs.filter((r) => r.client === 'kafkawire' && r.status !== 'ok');
     if (bad.length > 0) {
       throw new Error(
         `--strict: ${bad.length} run(s) did not count: ${bad

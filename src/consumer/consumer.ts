@@ -2,17 +2,20 @@
  * Consumer: reads records from assigned partitions (Java: `KafkaConsumer`), assigned by hand or by
  * its consumer group.
  *
- * Owns: one Cursor per assigned partition (its position, fetched-but-undelivered records, pause
- * state, read-committed filter), one fetch loop per leader broker, and offset resets.
+ * Owns: one Cursor per assigned partition (its position, fetched batches not yet decoded and
+ * the records of the one being handed out, pause state, read-committed filter), one fetch loop
+ * per leader broker, and offset resets.
  *
  * Invariants:
  * - A partition's records reach the application in offset order, each once per position: a
  *   cursor delivers from `position` and moves it past what it delivered; a seek bumps the
  *   cursor's epoch so a fetch answered for an older position is dropped.
  * - At most one fetch per broker is in flight, each partition in at most one of them, and a
- *   partition is fetched only while what it holds undelivered is under `maxPartitionFetchBytes`
- *   and the consumer's total is under `fetchMaxBytes`: memory stays bounded however slow the
- *   application is, while fetches run ahead of it.
+ *   partition is fetched only while the bytes of its undecoded batches are under
+ *   `maxPartitionFetchBytes` and the consumer's total is under `fetchMaxBytes`: memory stays
+ *   bounded however slow the application is (at most about twice those, plus one decoded batch
+ *   per partition), while fetches run ahead of it. A batch's CRC is checked as it arrives, its
+ *   records are decoded as poll hands them out.
  * - Errors that retrying can fix (a moved leader, a dead connection) are retried inside; the
  *   others surface from the next poll as typed errors, naming topic and partition.
  * - Group rebalances run inside poll, listeners included. Eager protocol: everything is revoked,
@@ -93,7 +96,7 @@ class Cursor {
    * hands records out, so records live from one poll to the next instead of sitting decoded in
    * a buffer (long-lived objects are what makes the garbage collector expensive).
    */
-  pending: DeferredBatch[] = [];
+  pending: (DeferredBatch | null)[] = [];
   pendingIndex = 0;
   /** Records of the batch being handed out. */
   buffered: DecodedRecord[] = [];
@@ -144,9 +147,6 @@ function checkTopicPartition(tp: TopicPartition, option: string): void {
     throw new ConfigError(option, `partition must be a non-negative integer, got ${String(tp.partition)}`);
   }
 }
-
-/** Put in place of a pending batch once decoded, so the cursor does not keep its bytes alive. */
-const NO_BATCH = null as unknown as DeferredBatch;
 
 /** A finished join: the assignment (null: lost mid-join) and the subscription view it was made for. */
 type JoinOutcome = { assignment: Assignment | null; view: string } | { error: unknown };
@@ -675,6 +675,18 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   /** Stops fetching and closes the connections. */
   async close(): Promise<void> {
     if (this.closed) return;
+    // Async commits first (bounded), as Java's close: sent after the leave they would be
+    // refused, and an older one landing after the final commit would move the offsets back.
+    if (this.asyncCommits.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled(this.asyncCommits),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, 1000);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
     if (
       this.membership &&
       this.config.enableAutoCommit &&
@@ -688,21 +700,10 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     this.closed = true;
     if (this.kickTimer) clearTimeout(this.kickTimer);
     this.wakeWaiters();
-    // Left in flight now: fetches and offset lookups whose answers nobody reads any more, and
-    // async commits. Closing used to wait up to 1 s for all of them (cluster.close(1000)): every
-    // close sat out the fetch long poll (fetchMaxWaitMs), and a full second against a broker
-    // gone silent. Async commits keep that second to finish (Java's close waits for them too);
-    // the rest is dropped at once. Regression test: consumer-faults.test.ts, "…closes promptly".
-    if (this.asyncCommits.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.allSettled(this.asyncCommits),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, 1000);
-        }),
-      ]);
-      clearTimeout(timer);
-    }
+    // Left in flight now: fetches and offset lookups whose answers nobody reads any more.
+    // Closing used to wait up to 1 s for them (cluster.close(1000)): every close sat out the
+    // fetch long poll (fetchMaxWaitMs), and a full second against a broker gone silent.
+    // Regression test: consumer-faults.test.ts, "…closes promptly".
     await this.cluster.close(0);
   }
 
@@ -751,7 +752,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     const n = this.order.length;
     for (let i = 0; i < n && budget > 0; i++) {
       const c = this.order[(this.nextCursor + i) % n];
-      if (c.error) {
+      // An error comes from a fetch after the records buffered: those are handed out first.
+      if (c.error && (c.paused || !c.hasBuffered)) {
         const err = c.error;
         c.error = null;
         if (out.length === 0) throw err;
@@ -808,7 +810,11 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
    */
   private partitionError(c: Cursor, err: unknown): Error {
     if (err instanceof ProtocolError) {
-      return new ProtocolError(`${err.message} [topic ${c.topic}, partition ${c.partition}]`, { cause: err });
+      return new ProtocolError(`${err.message} [topic ${c.topic}, partition ${c.partition}]`, {
+        cause: err,
+        topic: c.topic,
+        partition: c.partition,
+      });
     }
     return err instanceof Error ? err : new Error(String(err));
   }
@@ -819,8 +825,13 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
    */
   private decodeNext(c: Cursor): boolean {
     while (c.pendingIndex < c.pending.length) {
-      const d = c.pending[c.pendingIndex];
-      c.pending[c.pendingIndex++] = NO_BATCH;
+      const d = c.pending[c.pendingIndex] as DeferredBatch;
+      c.pending[c.pendingIndex++] = null; // the cursor no longer keeps its bytes alive
+      if (c.pendingIndex >= 1024 && c.pendingIndex * 2 >= c.pending.length) {
+        // Fetches go on while the application catches up: drop the used slots now and then.
+        c.pending = c.pending.slice(c.pendingIndex);
+        c.pendingIndex = 0;
+      }
       const bytes = d.batch.sizeInBytes;
       c.bufferedBytes -= bytes;
       this.bufferedBytes -= bytes;
@@ -864,7 +875,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     const fromGroup = this.config.groupId !== null && this.subscription === null;
     let lookUp: Cursor[] | null = null;
     for (const c of this.order) {
-      if (c.position === null && fromGroup && !c.committedChecked) {
+      if (c.position === null && fromGroup && !c.committedChecked && c.retryAt <= Date.now()) {
         c.committedChecked = true;
         c.resetting = true;
         (lookUp ??= []).push(c);
@@ -919,6 +930,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   }
 
   private kickTimer: NodeJS.Timeout | null = null;
+  /** Where the next fetch request starts in `order` (see fetchLoop). */
+  private fetchRotation = 0;
 
   /** Kicks again after `ms` (a partition's retry backoff ends then). */
   private kickAfter(ms: number): void {
@@ -967,6 +980,9 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         // which could jump past what the group committed.
         c.error = failure;
         c.committedChecked = false;
+        const wait = backoffMs(c.attempts++, this.config);
+        c.retryAt = Date.now() + wait;
+        this.kickAfter(wait);
       }
     });
     if (failure) this.wakeWaiters();
@@ -1056,7 +1072,13 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   private async fetchLoop(node: number): Promise<void> {
     while (!this.closed) {
       const parts: { c: Cursor; offset: bigint; epoch: number }[] = [];
-      for (const c of this.order) {
+      // A broker fills a response in request order, and only the first partition with data is
+      // sure to get a whole batch however large: start each fetch one partition further on, so
+      // no partition always comes last (Java rotates its fetch order too).
+      const n = this.order.length;
+      const start = n > 0 ? this.fetchRotation++ % n : 0;
+      for (let k = 0; k < n; k++) {
+        const c = this.order[(start + k) % n];
         if (this.cluster.leaderFor(c.topic, c.partition) === node && this.fetchable(c)) {
           parts.push({ c, offset: c.fetchOffset as bigint, epoch: c.epoch });
         }
@@ -1186,7 +1208,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         this.wakeWaiters();
         return;
       }
-      const { batches, deferred } = decoded;
+      const { batches, deferred, error } = decoded;
       let next = offset;
       let bytes = 0;
       for (let i = 0; i < batches.length; i++) {
@@ -1198,6 +1220,18 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         if (!d) continue;
         bytes += b.sizeInBytes;
         c.pending.push(d);
+      }
+      if (next !== offset) {
+        c.fetchOffset = next;
+        c.bufferedBytes += bytes;
+        this.bufferedBytes += bytes;
+      }
+      if (error) {
+        // A corrupt batch (its CRC): the good ones before it are handed out first, then every
+        // poll fails on it (the next fetch starts there) until the application seeks past it.
+        c.error = this.partitionError(c, error);
+        this.wakeWaiters();
+        return;
       }
       if (next === offset) {
         // Bytes, but no whole batch at or past the fetch offset (only part of one): since KIP-74
@@ -1214,14 +1248,17 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         this.wakeWaiters();
         return;
       }
-      c.fetchOffset = next;
-      c.bufferedBytes += bytes;
-      this.bufferedBytes += bytes;
       if (c.hasBuffered) this.wakeWaiters();
       return;
     }
     const err = new KafkaError(code, { topic: c.topic, partition: c.partition, broker: `node ${node}` });
-    if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
+    if (code === ErrorCode.OFFSET_OUT_OF_RANGE && c.hasBuffered) {
+      // A fetch ahead of records still to hand out: those are good. Deliver them first; the
+      // fetch is asked again later, and out of range then (nothing buffered), the policy applies.
+      const wait = backoffMs(c.attempts++, this.config);
+      c.retryAt = Date.now() + wait;
+      this.kickAfter(wait);
+    } else if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
       if (this.config.autoOffsetReset === 'none') c.error = err;
       else this.requestReset(c, this.config.autoOffsetReset);
     } else if (err.retriable) {

@@ -354,14 +354,33 @@ export class GroupMembership {
       list.push({ partitionIndex: o.partition, committedOffset: o.offset, committedMetadata: null });
       byTopic.set(o.topic, list);
     }
+    // The generation these offsets belong to: if the member loses its place while the commit
+    // retries (a poll too late, an expired session), a later attempt must not go in under
+    // generation -1, which an empty group would accept (see above).
+    const generation = this.generation;
+    const memberId = this.memberId;
     for (let attempt = 0; ; attempt++) {
       const node = await this.coordinatorNode();
+      if (this.lost || this.memberId !== memberId) {
+        throw new KafkaError(
+          ErrorCode.UNKNOWN_MEMBER_ID,
+          {},
+          'cannot commit: this consumer lost its place in the group while the commit was retried; poll to rejoin',
+        );
+      }
+      if (this.generation !== generation) {
+        throw new KafkaError(
+          ErrorCode.ILLEGAL_GENERATION,
+          {},
+          'cannot commit: the group rebalanced while the commit was retried; the partitions may have moved',
+        );
+      }
       let failed: KafkaError | null = null;
       try {
         const res = await this.cluster.sendTo(node, OffsetCommit, {
           groupId: this.options.groupId,
-          generationIdOrMemberEpoch: this.generation,
-          memberId: this.memberId,
+          generationIdOrMemberEpoch: generation,
+          memberId,
           groupInstanceId: this.options.groupInstanceId,
           topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
         });

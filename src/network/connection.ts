@@ -432,14 +432,13 @@ export class Connection extends EventEmitter {
           : req.version;
       value = req.api.decodeResponse(r, version);
     } catch (err) {
-      const e =
-        err instanceof ProtocolError
-          ? err
-          : new ProtocolError(
-              `Cannot decode ${req.api.name} v${req.version} response: ${toError(err).message}`,
-              { cause: err },
-            );
-      req.reject(e);
+      // Named with the API, version and broker: "Truncated input" alone does not say whose.
+      req.reject(
+        new ProtocolError(
+          `Cannot decode ${req.api.name} v${req.version} response from ${this.address}: ${toError(err).message}`,
+          { cause: err },
+        ),
+      );
       return;
     }
     req.resolve(value);

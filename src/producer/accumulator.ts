@@ -10,6 +10,9 @@
  * - A batch's uncompressed size stays within `batchSize`, except a batch holding one larger
  *   record; the builder tracks the exact size, so "is it full" never encodes anything.
  * - Every batch holds `reserved` bytes of the BufferPool from creation until `complete`/`fail`.
+ *   A batch split after a MESSAGE_TOO_LARGE hands its reservation to its first half; the second
+ *   holds none (so for a while the halves can hold a little more than was reserved, as Java's
+ *   split batches live outside its pool too).
  * - Appending allocates nothing per record beyond the metadata arrays of the batch.
  */
 
@@ -113,7 +116,10 @@ export class PartitionQueue {
    * partition's sequences from now on (before that it accepts any first sequence).
    */
   sequenceEstablished = false;
-  /** Idempotence: a batch is being retried, so at most one batch of the partition flies. */
+  /**
+   * A batch is being retried (idempotence) or split halves are on their way (always), so at
+   * most one batch of the partition flies.
+   */
   retrying = false;
 
   constructor(topic: string, partition: number) {

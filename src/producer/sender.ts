@@ -11,8 +11,14 @@
  *   partition), at most `maxInFlightRequestsPerConnection` requests per broker.
  * - A batch's sequence is fixed the first time it is sent and kept on every retry, so the broker
  *   drops a retry of a batch it already has (idempotence). A retried batch goes back to the head
- *   of its queue in sequence order, and while a partition retries only one of its batches flies:
- *   order is kept and nothing is duplicated (the Java producer's rules, KIP-98, KIP-360).
+ *   of its queue in send order (see `compareBatchOrder`), and while a partition retries only one
+ *   of its batches flies: order is kept and nothing is duplicated (the Java producer's rules,
+ *   KIP-98, KIP-360).
+ * - Until the broker acknowledged one batch of a partition under the current epoch, only one
+ *   batch of it flies: a broker with no state for the producer takes any first sequence, so a
+ *   second batch could otherwise be written ahead of a first one it refused.
+ * - A batch refused as MESSAGE_TOO_LARGE is split in halves that take over its sequences and
+ *   place; splitting counts against the delivery timeout only, not against `retries` (as Java).
  * - Every record's promise settles: acknowledged, failed with a typed error, or expired after
  *   `deliveryTimeoutMs`.
  */
@@ -333,7 +339,7 @@ export class Sender {
     this.requestDone(node, batches);
     this.cluster.reportError(err);
     const e = err instanceof Error ? err : new Error(String(err));
-    for (const b of batches) this.retryOrFail(b, e);
+    for (const b of batches) if (this.acc.incomplete.has(b)) this.retryOrFail(b, e);
   }
 
   private onResponse(node: number, batches: ProducerBatch[], res: ProduceResponse | null): void {
@@ -347,6 +353,8 @@ export class Sender {
       for (const p of t.partitionResponses) results.set(`${t.name}\0${p.index}`, p);
     const broker = `node ${node}`;
     for (const b of batches) {
+      // Failed meanwhile (close() timed out, or it expired): nothing left to settle.
+      if (!this.acc.incomplete.has(b)) continue;
       const q = b.queue;
       const p = results.get(`${q.topic}\0${q.partition}`);
       if (!p) {
@@ -387,7 +395,11 @@ export class Sender {
           this.needEpochBump = true;
           this.fail(b, err);
         }
-      } else if (code === ErrorCode.MESSAGE_TOO_LARGE && b.recordCount > 1 && this.withinDelivery(b)) {
+      } else if (
+        code === ErrorCode.MESSAGE_TOO_LARGE &&
+        b.recordCount > 1 &&
+        Date.now() < b.createdAt + this.config.deliveryTimeoutMs
+      ) {
         // The batch is larger than the topic's max.message.bytes (a topic set below batchSize,
         // or records that compress badly): send its records again in two halves, and halve
         // again until they fit; a single record that does not fit fails alone.
@@ -407,7 +419,9 @@ export class Sender {
   }
 
   private withinDelivery(b: ProducerBatch): boolean {
-    return Date.now() < b.createdAt + this.config.deliveryTimeoutMs && b.attempts <= this.config.retries;
+    // A split half carries its parent's attempts; the splits themselves are not retries.
+    const retriesUsed = b.attempts - b.splitPath.length;
+    return Date.now() < b.createdAt + this.config.deliveryTimeoutMs && retriesUsed <= this.config.retries;
   }
 
   private retryOrFail(b: ProducerBatch, err: Error): void {
@@ -472,7 +486,18 @@ export class Sender {
    * it keep theirs.
    */
   private splitAndRequeue(b: ProducerBatch): void {
-    const halves = this.acc.split(b);
+    let halves: [ProducerBatch, ProducerBatch];
+    try {
+      halves = this.acc.split(b);
+    } catch (err) {
+      // Its bytes cannot be read back (never expected: we wrote them). Fail it as refused.
+      const e = err instanceof Error ? err : new Error(String(err));
+      this.releaseSequences(b);
+      this.fail(b, e);
+      return;
+    }
+    // Under an older epoch (not expected: an epoch bump waits until nothing flies) the halves
+    // get new sequences when drained, in queue order, like every batch after a bump.
     const keepSequences =
       this.config.enableIdempotence && b.baseSequence >= 0 && b.producerEpoch === this.producerEpoch;
     let sequence = b.baseSequence;
@@ -497,7 +522,10 @@ export class Sender {
     b.queue.retrying = true;
   }
 
-  /** Puts a batch back at the head of its queue, in sequence order, after a backoff. */
+  /**
+   * Puts a batch back at the head of its queue after a backoff: with idempotence behind the
+   * retried batches that go before it in send order (`compareBatchOrder`), else first.
+   */
   private requeue(b: ProducerBatch, delayMs: number): void {
     const q = b.queue;
     b.retryAt = Date.now() + delayMs;
@@ -538,6 +566,8 @@ export class Sender {
   fail(b: ProducerBatch, err: Error): void {
     for (let i = 0; i < b.recordCount; i++) b.sinks[i].reject(b.sinkIndexes[i], err);
     this.acc.release(b);
+    const q = b.queue;
+    if (q.retrying && !q.batches.some((x) => x.attempts > 0)) q.retrying = false;
   }
 
   private expiredError(b: ProducerBatch, now: number, cause?: Error): TimeoutError {

@@ -56,8 +56,13 @@ export class KafkaError extends KafkawireError {
 
 /** Bytes that cannot be read: a truncated, corrupt or absurd frame. Never retriable. */
 export class ProtocolError extends KafkawireError {
-  constructor(message: string, options?: ErrorOptions) {
+  /** The partition whose records could not be read, when the error concerns one. */
+  readonly topic?: string;
+  readonly partition?: number;
+  constructor(message: string, options?: ErrorOptions & { topic?: string; partition?: number }) {
     super(message, false, options);
+    this.topic = options?.topic;
+    this.partition = options?.partition;
   }
 }
 

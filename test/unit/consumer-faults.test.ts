@@ -285,7 +285,10 @@ describe('Consumer against a faulty broker', () => {
     const got = new Received();
     const err = await c.poll({ timeoutMs: 2000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProtocolError);
-    expect((err as Error).message).toMatch(/^Truncated input: need \d+ bytes/); // the response, not a batch
+    // The response, not a batch, named with its API and broker.
+    expect((err as Error).message).toMatch(
+      /^Cannot decode Fetch v\d+ response from 127\.0\.0\.1:\d+: Truncated input: need \d+ bytes/,
+    );
 
     await pollUntil(c, got, expected.length);
 
@@ -528,6 +531,7 @@ describe('Consumer: regressions of bugs staged with the fake broker', () => {
     }
     expect(err).toBeInstanceOf(ProtocolError);
     expect((err as Error).message).toMatch(/topic events, partition 1\b/);
+    expect(err).toMatchObject({ topic: 'events', partition: 1 });
     expect(c.position(P1)).toBe(0n);
     c.seek(P1, 2);
     log.appendValues(TOPIC, 1, ['b2']);

@@ -319,6 +319,48 @@ describe('Producer against a faulty broker', () => {
     }
   });
 
+  it('after a split, resends the batch that was in flight behind the big one once the halves are in', async () => {
+    const { broker, log } = await startBroker({
+      onProduce: (req) =>
+        req.partitions.some((p) => p.recordCount > 2)
+          ? { partitions: { errorCode: ErrorCode.MESSAGE_TOO_LARGE } }
+          : undefined,
+    });
+    // Records of 27 bytes in a batch: 4 fill one of 170 bytes (61 of header), the 5th opens the next.
+    const value = (i: number) => `v${i}`.padEnd(20, '.');
+    const p = newProducer(broker, { batchSize: 170 });
+    await p.send({ topic: TOPIC, partition: 0, value: value(0) });
+    const mds = await p.send(
+      Array.from({ length: 6 }, (_, i) => ({ topic: TOPIC, partition: 0, value: value(i + 1) })),
+    );
+    expect(offsets(mds)).toEqual([1n, 2n, 3n, 4n, 5n, 6n]);
+    expect(log.values(TOPIC, 0)).toEqual(Array.from({ length: 7 }, (_, i) => value(i)));
+    const sent = broker.produceRequests.map((r) => r.partitions.map((x) => [x.baseSequence, x.recordCount]));
+    // The 4-record batch and the 2-record one behind it fly together; the broker refuses the
+    // first as too large and the second for its gap; the halves go, then the second again.
+    expect(sent.slice(1, 3)).toEqual([[[1, 4]], [[5, 2]]]);
+    expect(log.batches(TOPIC, 0).map((b) => [b.baseSequence, b.values.length])).toEqual([
+      [0, 1],
+      [1, 2],
+      [3, 2],
+      [5, 2],
+    ]);
+  });
+
+  it('splits without idempotence and with retries 0: a split is not a retry', async () => {
+    const { broker, log } = await startBroker({
+      onProduce: (req) =>
+        req.partitions.some((p) => p.recordCount > 1)
+          ? { partitions: { errorCode: ErrorCode.MESSAGE_TOO_LARGE } }
+          : undefined,
+    });
+    const p = newProducer(broker, { acks: 1, enableIdempotence: false, retries: 0, lingerMs: 20 });
+    const mds = await p.send(records('one-', 5));
+    expect(offsets(mds)).toEqual([0n, 1n, 2n, 3n, 4n]);
+    expect(log.values(TOPIC, 0)).toEqual(names('one-', 5));
+    expect(log.batches(TOPIC, 0).every((b) => b.values.length === 1)).toBe(true);
+  });
+
   it('bumps the epoch on UNKNOWN_PRODUCER_ID and resends under it with sequences from 0', async () => {
     const { broker, log } = await startBroker({
       logOptions: { unknownProducerError: ErrorCode.UNKNOWN_PRODUCER_ID },

@@ -296,7 +296,7 @@ describe('RecordBatchBuilder and decodeRecordBatches', () => {
     expect(batches[1].records.map((r) => r.offset)).toEqual([15n, 16n, 17n, 18n, 19n]);
   });
 
-  it('defers records on request: headers now, CRC and records on decodeDeferred, as eager decoding gives them', () => {
+  it('defers records on request: headers and CRC now, records on decodeDeferred, as eager decoding gives them', () => {
     const a = buildBatch(sampleRecords(10), { baseOffset: 0n });
     const b = buildBatch(sampleRecords(10, 1), { baseOffset: 10n, compression: Compression.zstd });
     const control = buildBatch(
@@ -304,9 +304,8 @@ describe('RecordBatchBuilder and decodeRecordBatches', () => {
       { baseOffset: 20n, isControl: true, isTransactional: true },
     );
     const c = buildBatch(sampleRecords(5, 2), { baseOffset: 21n });
-    c[c.length - 1] ^= 0xff; // corrupt: found only when its records are decoded
     const bytes = Buffer.concat([a, b, control, c]);
-    const eager = decodeRecordBatches(Buffer.concat([a, b, control]), { fromOffset: 4n });
+    const eager = decodeRecordBatches(bytes, { fromOffset: 4n });
     const lazy = decodeRecordBatches(bytes, { fromOffset: 4n, deferRecords: true });
     expect(lazy.batches.map((x) => [x.baseOffset, x.lastOffset, x.recordCount, x.records.length])).toEqual([
       [0n, 9n, 10, 0],
@@ -322,14 +321,59 @@ describe('RecordBatchBuilder and decodeRecordBatches', () => {
       null,
       lazy.batches[3],
     ]);
-    for (let i = 0; i < 2; i++) {
+    for (const i of [0, 1, 3]) {
       const d = deferred[i];
       if (!d) throw new Error('expected a deferred batch');
       expect(decodeDeferred(d).records.map(plain)).toEqual(eager.batches[i].records.map(plain));
+      expect(decodeDeferred(d).records).toHaveLength(eager.batches[i].records.length); // once only
     }
-    const last = deferred[3];
-    if (!last) throw new Error('expected a deferred batch');
-    expectProtocolError(() => decodeDeferred(last), /CRC/);
+    // The CRC is checked with the header: a caller moves its fetch position by lastOffset.
+    const corrupt = Buffer.from(bytes);
+    corrupt[corrupt.length - 1] ^= 0xff;
+    // A bad batch ends decoding without a throw: the good ones before it come back.
+    const cut = decodeRecordBatches(corrupt, { deferRecords: true });
+    expect(cut.batches.map((x) => x.baseOffset)).toEqual([0n, 10n, 20n]);
+    expect(cut.error).toBeInstanceOf(ProtocolError);
+    expect(cut.error?.message).toMatch(/CRC/);
+    expectProtocolError(() => decodeRecordBatches(corrupt), /CRC/); // eager decoding throws
+    const past = decodeRecordBatches(corrupt, { deferRecords: true, fromOffset: 26n });
+    expect(past.batches).toHaveLength(4);
+    expect(past.error).toBeUndefined();
+  });
+
+  it('decodes header keys right when records repeat, change or alternate them', () => {
+    // Same length, other bytes ('ab' / 'ac' / 'é' is 2 bytes too); alternating; positions.
+    const keys = [
+      ['ab'],
+      ['ab'],
+      ['ac'],
+      ['é'],
+      ['ab', 'ac'],
+      ['ac', 'ab'],
+      ['ab', 'ab'],
+      [''],
+      ['x'.repeat(100)],
+    ];
+    const records = keys.map((ks, i) => ({
+      timestamp: T0 + i,
+      key: null,
+      value: Buffer.from(`v${i}`),
+      headers: ks.map((key, j) => ({ key, value: Buffer.from([i, j]) })),
+    }));
+    for (let round = 0; round < 2; round++) {
+      const [batch] = decodeRecordBatches(buildBatch(records)).batches;
+      expect(batch.records.map((r) => r.headers.map((h) => h.key))).toEqual(keys);
+    }
+    // A reused input buffer: the second decode reads the new bytes, not the first ones.
+    const bytes = buildBatch([
+      { timestamp: T0, key: null, value: null, headers: [{ key: 'zz', value: null }] },
+    ]);
+    expect(decodeRecordBatches(bytes).batches[0].records[0].headers[0].key).toBe('zz');
+    const other = buildBatch([
+      { timestamp: T0, key: null, value: null, headers: [{ key: 'zy', value: null }] },
+    ]);
+    other.copy(bytes);
+    expect(decodeRecordBatches(bytes).batches[0].records[0].headers[0].key).toBe('zy');
   });
 
   it('reports log-append time as every record timestamp', () => {

@@ -57,9 +57,10 @@ export interface DecodeRecordBatchesOptions {
    */
   fromOffset?: bigint;
   /**
-   * Read only the batch headers now (control batches excepted, whose type is needed at once):
-   * the other batches come back with no records and are listed in `deferred`, to be checked
-   * and decoded later with `decodeDeferred`.
+   * Read only the batch headers and check their CRCs now (control batches are decoded whole,
+   * their type is needed at once): the other batches come back with no records and are listed
+   * in `deferred`, to be decoded later with `decodeDeferred`. A bad batch does not throw: it
+   * ends decoding and is reported in `error`.
    */
   deferRecords?: boolean;
 }
@@ -84,6 +85,11 @@ export interface DecodedRecordBatches {
    * for a control batch (decoded at once).
    */
   deferred?: (DeferredBatch | null)[];
+  /**
+   * With `deferRecords`: the error of the batch that stopped decoding (bad CRC, a control batch
+   * that cannot be read); `batches` holds the good ones before it.
+   */
+  error?: ProtocolError;
 }
 
 function readInt64AsNumber(buf: Buffer, at: number): number {
@@ -103,6 +109,7 @@ export function decodeRecordBatches(
   const maxDecompressed = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
   const fromOffset = options.fromOffset;
   const deferred: (DeferredBatch | null)[] | undefined = options.deferRecords ? [] : undefined;
+  let error: ProtocolError | undefined;
   const batches: RecordBatch[] = [];
   let legacy: LegacyEntry[] | undefined;
   const end = buf.length;
@@ -140,11 +147,27 @@ export function decodeRecordBatches(
       continue;
     }
     const batch = readBatchHeader(buf, p, batchEnd);
-    if (deferred && !batch.isControl) {
-      deferred.push({ batch, buf, start: p, end: batchEnd, verifyCrc, maxDecompressed, fromOffset });
+    if (deferred) {
+      // The CRC now: the caller trusts the header (lastOffset moves its fetch position on). A
+      // bad batch ends decoding here, reported in `error`: the batches before it are good.
+      try {
+        if (batch.isControl) {
+          decodeBatchRecords(batch, buf, p, batchEnd, verifyCrc, maxDecompressed, fromOffset);
+        } else if (verifyCrc && (fromOffset === undefined || batch.lastOffset >= fromOffset)) {
+          checkCrc(batch, buf, p, batchEnd);
+        }
+      } catch (err) {
+        if (!(err instanceof ProtocolError)) throw err;
+        error = err;
+        break;
+      }
+      deferred.push(
+        batch.isControl
+          ? null
+          : { batch, buf, start: p, end: batchEnd, maxDecompressed, fromOffset, decoded: false },
+      );
     } else {
       decodeBatchRecords(batch, buf, p, batchEnd, verifyCrc, maxDecompressed, fromOffset);
-      deferred?.push(null);
     }
     batches.push(batch);
     p = batchEnd;
@@ -152,6 +175,7 @@ export function decodeRecordBatches(
   const result: DecodedRecordBatches = { batches, bytesRead: p, truncated };
   if (legacy) result.legacy = legacy;
   if (deferred) result.deferred = deferred;
+  if (error) result.error = error;
   return result;
 }
 
@@ -165,17 +189,22 @@ export interface DeferredBatch {
   readonly buf: Buffer;
   readonly start: number;
   readonly end: number;
-  readonly verifyCrc: boolean;
   readonly maxDecompressed: number;
   readonly fromOffset: bigint | undefined;
+  /** Set by `decodeDeferred`: a second call returns the records decoded by the first. */
+  decoded: boolean;
 }
 
 /**
- * Checks and decodes the records of a deferred batch into `d.batch.records` (the checks and
- * errors of `decodeRecordBatches`); returns that batch.
+ * Decodes the records of a deferred batch into `d.batch.records` (its CRC was checked when its
+ * header was read; the other checks and errors are those of `decodeRecordBatches`); returns
+ * that batch.
  */
 export function decodeDeferred(d: DeferredBatch): RecordBatch {
-  decodeBatchRecords(d.batch, d.buf, d.start, d.end, d.verifyCrc, d.maxDecompressed, d.fromOffset);
+  if (!d.decoded) {
+    d.decoded = true;
+    decodeBatchRecords(d.batch, d.buf, d.start, d.end, false, d.maxDecompressed, d.fromOffset);
+  }
   return d.batch;
 }
 
@@ -215,6 +244,15 @@ function readBatchHeader(buf: Buffer, start: number, end: number): RecordBatch {
   return batch;
 }
 
+function checkCrc(batch: RecordBatch, buf: Buffer, start: number, end: number): void {
+  const actual = crc32c(buf, start + ATTRIBUTES_OFFSET, end);
+  if (actual !== batch.crc) {
+    throw new ProtocolError(
+      `Record batch at offset ${batch.baseOffset} is corrupt: CRC-32C 0x${actual.toString(16)} != 0x${batch.crc.toString(16)} on the wire`,
+    );
+  }
+}
+
 /** Checks the batch's CRC, decompresses it and decodes its records into `batch.records`. */
 function decodeBatchRecords(
   batch: RecordBatch,
@@ -225,17 +263,10 @@ function decodeBatchRecords(
   maxDecompressed: number,
   fromOffset: bigint | undefined,
 ): void {
-  const { baseOffset, crc, compression, recordCount, timestampType, isControl } = batch;
+  const { baseOffset, compression, recordCount, timestampType, isControl } = batch;
   // The whole batch lies before the fetch position: the records are not wanted.
   if (fromOffset !== undefined && batch.lastOffset < fromOffset) return;
-  if (verifyCrc) {
-    const actual = crc32c(buf, start + ATTRIBUTES_OFFSET, end);
-    if (actual !== crc) {
-      throw new ProtocolError(
-        `Record batch at offset ${baseOffset} is corrupt: CRC-32C 0x${actual.toString(16)} != 0x${crc.toString(16)} on the wire`,
-      );
-    }
-  }
+  if (verifyCrc) checkCrc(batch, buf, start, end);
   if (recordCount < 0)
     throw new ProtocolError(`Record batch at offset ${baseOffset} has ${recordCount} records`);
   let data = buf;
