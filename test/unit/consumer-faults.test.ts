@@ -6,7 +6,7 @@
  * polling. Each test ends by counting what the application received: every record of the log
  * exactly once, in offset order, and nothing else.
  */
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ConsumerConfig } from '../../src/consumer/config.js';
 import { Consumer, type ConsumerBatch, type TopicPartition } from '../../src/consumer/consumer.js';
 import { ErrorCode } from '../../src/protocol/error-codes.js';
@@ -19,6 +19,7 @@ import {
   FakeLog,
   LOG_APIS,
 } from '../helpers/fake-broker.js';
+import { faultHarness } from '../helpers/fault-harness.js';
 
 const TOPIC = 'events';
 const P0: TopicPartition = { topic: TOPIC, partition: 0 };
@@ -28,24 +29,7 @@ const LIST_OFFSETS = 2;
 const METADATA = 3;
 const MiB = 1024 * 1024;
 
-let brokers: FakeBroker[] = [];
-let consumers: Consumer[] = [];
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-process.on('unhandledRejection', onUnhandled);
-afterAll(() => {
-  process.off('unhandledRejection', onUnhandled);
-});
-
-afterEach(async () => {
-  // Brokers first, so a consumer whose close would wait on an unanswered fetch does not.
-  await Promise.all(brokers.map((b) => b.stop()));
-  await Promise.all(consumers.map((c) => c.close().catch(() => {})));
-  brokers = [];
-  consumers = [];
-  expect(unhandled).toEqual([]);
-  unhandled.length = 0;
-});
+const { brokers, clients: consumers } = faultHarness<Consumer>((c) => c.close());
 
 async function startBroker(
   options: Omit<FakeBrokerOptions, 'log'> & { log?: FakeLog; partitions?: number } = {},
@@ -326,7 +310,7 @@ describe('Consumer against a faulty broker', () => {
 
     const port = broker.port;
     await broker.stop();
-    brokers = [];
+    brokers.length = 0;
     log.appendValues(TOPIC, 0, names('b', 3));
     // Polls while the broker is away return nothing and fail with nothing.
     expect(await c.poll({ timeoutMs: 150 })).toEqual([]);

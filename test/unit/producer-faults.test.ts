@@ -4,7 +4,7 @@
  * a broker that forgets the producer or never answers. Each test ends by reading the fake's log:
  * every record acknowledged is there exactly once, in order, and nothing else is.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ProducerConfig } from '../../src/producer/config.js';
 import { Producer, type RecordMetadata } from '../../src/producer/producer.js';
 import { ErrorCode } from '../../src/protocol/error-codes.js';
@@ -16,29 +16,13 @@ import {
   FakeLog,
   type FakeLogOptions,
 } from '../helpers/fake-broker.js';
+import { faultHarness } from '../helpers/fault-harness.js';
 
 const TOPIC = 'orders';
 const PRODUCE = 0;
 const METADATA = 3;
 
-let brokers: FakeBroker[] = [];
-let producers: Producer[] = [];
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-process.on('unhandledRejection', onUnhandled);
-afterAll(() => {
-  process.off('unhandledRejection', onUnhandled);
-});
-
-afterEach(async () => {
-  // Brokers first, so a producer whose close would wait on an unanswered request does not.
-  await Promise.all(brokers.map((b) => b.stop()));
-  await Promise.all(producers.map((p) => p.close({ timeoutMs: 200 }).catch(() => {})));
-  brokers = [];
-  producers = [];
-  expect(unhandled).toEqual([]);
-  unhandled.length = 0;
-});
+const { brokers, clients: producers } = faultHarness<Producer>((p) => p.close({ timeoutMs: 200 }));
 
 async function startBroker(
   options: Omit<FakeBrokerOptions, 'log'> & { log?: FakeLog; logOptions?: Partial<FakeLogOptions> } = {},
@@ -452,7 +436,7 @@ describe('Producer against a faulty broker', () => {
     const p = newProducer(broker, { deliveryTimeoutMs: 10_000 });
     await p.send({ topic: TOPIC, partition: 0, value: 'first' });
     await broker.stop();
-    brokers = [];
+    brokers.length = 0;
 
     const sends = [p.send(records('gone-', 3)), p.send({ topic: TOPIC, partition: 1, value: 'gone-p1' })];
     const started = Date.now();
@@ -503,7 +487,7 @@ describe('Producer: regressions of bugs staged with the fake broker', () => {
       new Promise<number>((r) => setTimeout(() => r(Number.POSITIVE_INFINITY), 400 + 500)),
     ]);
     await broker.stop(); // let whatever still waits settle before the assertions
-    brokers = [];
+    brokers.length = 0;
     for (const r of await Promise.allSettled(sends)) {
       expect(r.status).toBe('rejected');
       expect((r as PromiseRejectedResult).reason).toBeInstanceOf(TimeoutError);
@@ -531,7 +515,7 @@ describe('Producer: regressions of bugs staged with the fake broker', () => {
       new Promise<number>((r) => setTimeout(() => r(Number.POSITIVE_INFINITY), 300 + 700)),
     ]);
     await broker.stop();
-    brokers = [];
+    brokers.length = 0;
     await closed;
     expect(settledIn).toBeLessThan(300 + 200);
     expect(results[0].status).toBe('rejected');
