@@ -14,7 +14,7 @@ import {
   RECORD_BATCH_OVERHEAD,
   type RecordHeaderInput,
   sizeOfRecordPayload,
-  sizeOfVarint,
+  sizeOfRecordWithPayload,
 } from '../protocol/records/layout.js';
 import { Accumulator, type RecordMetadata, type RecordSink } from './accumulator.js';
 import { BufferPool } from './buffer-pool.js';
@@ -316,7 +316,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     const count = topic.partitions.length;
     // Key, value and headers are sized once; the batch adds its deltas' few bytes.
     const payload = sizeOfRecordPayload(key, value, headers);
-    const recordBytes = sizeOfRecordAt0(payload);
+    const recordBytes = sizeOfRecordWithPayload(0, 0, payload);
     let partition: number;
     if (r.partition !== undefined) {
       partition = r.partition;
@@ -496,12 +496,6 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
 
 /** Partitions with a leader, computed once per metadata snapshot of the topic (not per record). */
 const availableCache = new WeakMap<TopicInfo, number[]>();
-/** Bytes of a record with offset and timestamp deltas 0 (its first-record size in a batch). */
-function sizeOfRecordAt0(payload: number): number {
-  const body = 3 + payload; // attributes, timestampDelta 0, offsetDelta 0: one byte each
-  return sizeOfVarint(body) + body;
-}
-
 function availablePartitions(topic: TopicInfo): number[] {
   let list = availableCache.get(topic);
   if (!list) {

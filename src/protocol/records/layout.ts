@@ -176,9 +176,22 @@ export function sizeOfRecordBody(
   value: Uint8Array | null,
   headers: readonly RecordHeaderInput[] | null | undefined,
 ): number {
-  return (
-    1 + sizeOfVarlong(timestampDelta) + sizeOfVarint(offsetDelta) + sizeOfRecordPayload(key, value, headers)
-  );
+  return sizeOfBodyWithPayload(offsetDelta, timestampDelta, sizeOfRecordPayload(key, value, headers));
+}
+
+/** `sizeOfRecordBody` from the size `sizeOfRecordPayload` gave: attributes, deltas, payload. */
+export function sizeOfBodyWithPayload(offsetDelta: number, timestampDelta: number, payload: number): number {
+  return 1 + sizeOfVarlong(timestampDelta) + sizeOfVarint(offsetDelta) + payload;
+}
+
+/** Bytes a record takes in a batch, its length varint included, from its payload size. */
+export function sizeOfRecordWithPayload(
+  offsetDelta: number,
+  timestampDelta: number,
+  payload: number,
+): number {
+  const body = sizeOfBodyWithPayload(offsetDelta, timestampDelta, payload);
+  return sizeOfVarint(body) + body;
 }
 
 /**

@@ -34,10 +34,9 @@ import {
   RECORD_BATCH_OVERHEAD,
   type RecordHeaderInput,
   type RecordInput,
-  sizeOfRecordBody,
+  sizeOfBodyWithPayload,
   sizeOfRecordPayload,
-  sizeOfVarint,
-  sizeOfVarlong,
+  sizeOfRecordWithPayload,
   TIMESTAMP_TYPE_MASK,
   type TimestampType,
   TRANSACTIONAL_FLAG_MASK,
@@ -175,8 +174,7 @@ export class RecordBatchBuilder {
     value: Uint8Array | null,
     headers?: readonly RecordHeaderInput[] | null,
   ): number {
-    const body = sizeOfRecordBody(offsetDelta, timestampDelta, key, value, headers);
-    return sizeOfVarint(body) + body;
+    return sizeOfRecordWithPayload(offsetDelta, timestampDelta, sizeOfRecordPayload(key, value, headers));
   }
 
   /**
@@ -191,8 +189,7 @@ export class RecordBatchBuilder {
     payload: number = sizeOfRecordPayload(key, value, headers),
   ): number {
     const delta = this.count === 0 ? 0 : timestamp - this.baseTimestamp;
-    const body = 1 + sizeOfVarlong(delta) + sizeOfVarint(this.count) + payload;
-    return sizeOfVarint(body) + body;
+    return sizeOfRecordWithPayload(this.count, delta, payload);
   }
 
   /**
@@ -211,7 +208,7 @@ export class RecordBatchBuilder {
     if (offsetDelta === 0) this.baseTimestamp = timestamp;
     if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
     const timestampDelta = timestamp - this.baseTimestamp;
-    const body = 1 + sizeOfVarlong(timestampDelta) + sizeOfVarint(offsetDelta) + payload;
+    const body = sizeOfBodyWithPayload(offsetDelta, timestampDelta, payload);
     const w = this.w;
     const start = w.pos;
     w.ensure(5 + body);
