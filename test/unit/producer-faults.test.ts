@@ -331,6 +331,24 @@ describe('Producer against a faulty broker', () => {
     ]);
   });
 
+  it('flush() during a split resolves once every half is in, and close() after it loses nothing', async () => {
+    let refused = 0;
+    const { broker, log } = await startBroker({
+      onProduce: (req) => {
+        if (!req.partitions.some((p) => p.recordCount > 2)) return undefined;
+        refused++;
+        return { partitions: { errorCode: ErrorCode.MESSAGE_TOO_LARGE }, delayMs: 20 };
+      },
+    });
+    const p = newProducer(broker, { lingerMs: 1000 });
+    const sent = p.send(records('f-', 9));
+    await p.flush(); // the batch lingers for a second unless flushed
+    expect(refused).toBeGreaterThan(0);
+    expect(log.values(TOPIC, 0)).toEqual(names('f-', 9));
+    expect(offsets(await sent)).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]);
+    await p.close();
+  });
+
   it('splits without idempotence and with retries 0: a split is not a retry', async () => {
     const { broker, log } = await startBroker({
       onProduce: (req) =>
