@@ -129,6 +129,14 @@ class SendSink implements RecordSink {
   }
 }
 
+let capturedResolve: (value: never) => void = () => {};
+let capturedReject: (err: Error) => void = () => {};
+/** The executor of every one-record send's promise: runs synchronously inside `new Promise`. */
+function captureSettlers(resolve: (value: never) => void, reject: (err: Error) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
 /** The sink of a one-record send: no results array, settles once. */
 class SingleSink implements RecordSink {
   private settled = false;
@@ -240,24 +248,25 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
 
   /** `send(record)`: the common case, without the arrays a multi-record send needs. */
   private sendOne(record: ProducerRecord<unknown, unknown>): Promise<RecordMetadata> {
-    return new Promise((resolve, reject) => {
-      const sink = new SingleSink(resolve, reject);
-      if (this.waiting.length === 0 && this.connected) {
-        let appended: boolean;
-        try {
-          appended = this.appendOne(record, sink, 0, Date.now());
-        } catch (err) {
-          sink.reject(0, err instanceof Error ? err : new Error(String(err)));
-          return;
-        }
-        if (appended) {
-          this.sender.wakeup();
-          return;
-        }
+    // A shared executor hands out the promise's resolve and reject: no closure per send.
+    const promise = new Promise<RecordMetadata>(captureSettlers);
+    const sink = new SingleSink(capturedResolve as (md: RecordMetadata) => void, capturedReject);
+    if (this.waiting.length === 0 && this.connected) {
+      let appended: boolean;
+      try {
+        appended = this.appendOne(record, sink, 0, Date.now());
+      } catch (err) {
+        sink.reject(0, err instanceof Error ? err : new Error(String(err)));
+        return promise;
       }
-      this.waiting.push({ records: [record], index: 0, sink, deadline: Date.now() + this.config.maxBlockMs });
-      void this.drainWaiting();
-    });
+      if (appended) {
+        this.sender.wakeup();
+        return promise;
+      }
+    }
+    this.waiting.push({ records: [record], index: 0, sink, deadline: Date.now() + this.config.maxBlockMs });
+    void this.drainWaiting();
+    return promise;
   }
 
   /**
