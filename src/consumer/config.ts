@@ -18,7 +18,10 @@ export interface ConsumerConfig extends Pick<ClusterOptions, 'tls' | 'authentica
   bootstrapServers: string | string[];
   /** Java: `client.id`. Default `kafkawire-consumer`. */
   clientId?: string;
-  /** Java: `group.id`. Needed for subscribe() and commits; not for assign(). */
+  /**
+   * Java: `group.id`. Needed for subscribe() and for commits. Optional with assign(); with it,
+   * assigned partitions start from the group's committed offsets.
+   */
   groupId?: string;
   /** Where to start without a committed offset, or after an out-of-range one (Java: `auto.offset.reset`). Default 'latest'. */
   autoOffsetReset?: AutoOffsetReset;
@@ -44,7 +47,10 @@ export interface ConsumerConfig extends Pick<ClusterOptions, 'tls' | 'authentica
   checkCrcs?: boolean;
   /** Java: `metadata.max.age.ms`. Default 300000. */
   metadataMaxAgeMs?: number;
-  /** Commit delivered positions in the background and before rebalances and close (Java: `enable.auto.commit`). Default true. */
+  /**
+   * Commit delivered positions in the background and before rebalances and close, for
+   * subscriptions (Java: `enable.auto.commit`). Default true.
+   */
   enableAutoCommit?: boolean;
   /** Java: `auto.commit.interval.ms`. Default 5000. */
   autoCommitIntervalMs?: number;

@@ -152,8 +152,8 @@ function checkTopicPartition(tp: TopicPartition, option: string): void {
 type JoinOutcome = { assignment: Assignment | null; view: string } | { error: unknown };
 
 /**
- * A Kafka consumer over partitions assigned by hand. Async-iterable over batches; see `poll`
- * and `run`.
+ * A Kafka consumer (Java: `KafkaConsumer`): over partitions assigned by hand (`assign`) or by
+ * its group (`subscribe`). Async-iterable over batches; see `poll` and `run`.
  */
 export class Consumer implements AsyncIterable<ConsumerBatch> {
   readonly config: ResolvedConsumerConfig;
@@ -180,6 +180,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   private joined: JoinOutcome | null = null;
   private lastCommitAt = Date.now();
   private pollWatchdog: NodeJS.Timeout | null = null;
+  /** The close under way, shared by every `close()` call. */
+  private closing: Promise<void> | null = null;
   /** Commits started by commitAsync and not settled yet: close() lets them finish. */
   private readonly asyncCommits = new Set<Promise<void>>();
 
@@ -206,14 +208,18 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     await this.connected;
   }
 
-  /** Reads exactly these partitions from now on (Java: `assign`). Positions of kept partitions stay. */
+  /**
+   * Reads exactly these partitions from now on (Java: `assign`). Positions of kept partitions
+   * stay; new ones start from the group's committed offset when a `groupId` is set, else (or
+   * without one) by `autoOffsetReset`, unless the application seeks first.
+   */
   assign(partitions: readonly TopicPartition[]): void {
     this.assertOpen();
     const next = new Map<string, Cursor>();
+    if (!Array.isArray(partitions))
+      throw new ConfigError('partitions', 'expected an array of { topic, partition }');
     for (const tp of partitions) {
-      if (typeof tp?.topic !== 'string' || !Number.isInteger(tp.partition) || tp.partition < 0) {
-        throw new ConfigError('partitions', 'expected { topic: string, partition: non-negative integer }');
-      }
+      checkTopicPartition(tp, 'partitions');
       const k = key(tp.topic, tp.partition);
       const existing = this.cursors.get(k) ?? next.get(k);
       next.set(k, existing ?? new Cursor(tp.topic, tp.partition));
@@ -295,6 +301,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
    */
   async commit(offsets: readonly CommitOffset[]): Promise<void>;
   async commit(offsets?: readonly CommitOffset[]): Promise<void> {
+    this.assertOpen();
     if (offsets === undefined) {
       await this.commitPositions(this.order);
       this.lastCommitAt = Date.now();
@@ -328,6 +335,9 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   async committed(
     partitions: readonly TopicPartition[],
   ): Promise<(TopicPartition & { offset: bigint | null })[]> {
+    this.assertOpen();
+    if (!Array.isArray(partitions))
+      throw new ConfigError('partitions', 'expected an array of { topic, partition }');
     for (const tp of partitions) checkTopicPartition(tp, 'partitions');
     const found = await this.group('committed()').committed(partitions);
     return partitions.map(({ topic, partition }) => {
@@ -673,10 +683,16 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   }
 
   /** Stops fetching and closes the connections. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.closing ??= this.doClose();
+    return this.closing;
+  }
+
+  private async doClose(): Promise<void> {
     if (this.closed) return;
     // Async commits first (bounded), as Java's close: sent after the leave they would be
-    // refused, and an older one landing after the final commit would move the offsets back.
+    // refused. One still retrying after that is abandoned (fenced), so that it cannot land
+    // after the final commit and move the offsets back.
     if (this.asyncCommits.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
@@ -687,6 +703,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       ]);
       clearTimeout(timer);
     }
+    this.membership?.fenceCommits();
     if (
       this.membership &&
       this.config.enableAutoCommit &&
@@ -722,6 +739,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   }
 
   private setPosition(c: Cursor, offset: bigint): void {
+    c.committedChecked = true; // a position is known: no committed offset to look up
     this.bufferedBytes -= c.bufferedBytes;
     c.clearBuffer();
     c.aborts.clear();
@@ -736,6 +754,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   private resetTo = new Map<Cursor, 'earliest' | 'latest'>();
 
   private requestReset(c: Cursor, to: 'earliest' | 'latest'): void {
+    c.committedChecked = true; // a position asked for: the group's committed one does not apply
     this.bufferedBytes -= c.bufferedBytes;
     c.clearBuffer();
     c.epoch++;
@@ -875,10 +894,14 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     const fromGroup = this.config.groupId !== null && this.subscription === null;
     let lookUp: Cursor[] | null = null;
     for (const c of this.order) {
-      if (c.position === null && fromGroup && !c.committedChecked && c.retryAt <= Date.now()) {
-        c.committedChecked = true;
-        c.resetting = true;
-        (lookUp ??= []).push(c);
+      if (c.position === null && fromGroup && !c.committedChecked) {
+        // Not to autoOffsetReset while the lookup is due, even after a failed one: that could
+        // jump past what the group committed. A failed lookup is tried again after a backoff.
+        if (c.retryAt <= Date.now()) {
+          c.committedChecked = true;
+          c.resetting = true;
+          (lookUp ??= []).push(c);
+        }
         continue;
       }
       if (c.position === null && !this.resetTo.has(c) && !c.resetting) {
@@ -930,8 +953,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   }
 
   private kickTimer: NodeJS.Timeout | null = null;
-  /** Where the next fetch request starts in `order` (see fetchLoop). */
-  private fetchRotation = 0;
+  /** Fetch requests sent to each broker: where its next request starts (see fetchLoop). */
+  private readonly fetchTurns = new Map<number, number>();
 
   /** Kicks again after `ms` (a partition's retry backoff ends then). */
   private kickAfter(ms: number): void {
@@ -1071,19 +1094,20 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   /** One broker's fetch loop: runs while that broker leads fetchable partitions. */
   private async fetchLoop(node: number): Promise<void> {
     while (!this.closed) {
-      const parts: { c: Cursor; offset: bigint; epoch: number }[] = [];
-      // A broker fills a response in request order, and only the first partition with data is
-      // sure to get a whole batch however large: start each fetch one partition further on, so
-      // no partition always comes last (Java rotates its fetch order too).
-      const n = this.order.length;
-      const start = n > 0 ? this.fetchRotation++ % n : 0;
-      for (let k = 0; k < n; k++) {
-        const c = this.order[(start + k) % n];
+      const fetchable: { c: Cursor; offset: bigint; epoch: number }[] = [];
+      for (const c of this.order) {
         if (this.cluster.leaderFor(c.topic, c.partition) === node && this.fetchable(c)) {
-          parts.push({ c, offset: c.fetchOffset as bigint, epoch: c.epoch });
+          fetchable.push({ c, offset: c.fetchOffset as bigint, epoch: c.epoch });
         }
       }
-      if (parts.length === 0) return;
+      if (fetchable.length === 0) return;
+      // A broker fills a response in request order, and only the first partition with data is
+      // sure to get a whole batch however large: each request to this broker starts one
+      // partition further on, so none always comes last (Java rotates its fetch order too).
+      const turn = this.fetchTurns.get(node) ?? 0;
+      this.fetchTurns.set(node, turn + 1);
+      const start = turn % fetchable.length;
+      const parts = [...fetchable.slice(start), ...fetchable.slice(0, start)];
       for (const p of parts) p.c.inFlight = true;
       try {
         await this.fetchOnce(node, parts);

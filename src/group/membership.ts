@@ -320,6 +320,16 @@ export class GroupMembership {
     this.heartbeatTimer = null;
   }
 
+  private commitFence = 0;
+
+  /**
+   * Commits started before this are abandoned at their next attempt (a close's final commit
+   * must not be overtaken by an older one still retrying, which would move offsets back).
+   */
+  fenceCommits(): void {
+    this.commitFence++;
+  }
+
   /** Commits offsets (the next offset to read, as Java) under the current generation. */
   async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
@@ -359,8 +369,15 @@ export class GroupMembership {
     // generation -1, which an empty group would accept (see above).
     const generation = this.generation;
     const memberId = this.memberId;
+    const fence = this.commitFence;
     for (let attempt = 0; ; attempt++) {
       const node = await this.coordinatorNode();
+      if (this.commitFence !== fence) {
+        throw new KafkawireError(
+          'commit abandoned: the consumer is closing, and commits its final offsets instead',
+          false,
+        );
+      }
       if (this.lost || this.memberId !== memberId) {
         throw new KafkaError(
           ErrorCode.UNKNOWN_MEMBER_ID,

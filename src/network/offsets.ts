@@ -8,7 +8,7 @@
  */
 import { ListOffsets, type ListOffsetsResponse, ListOffsetsTimestamp } from '../protocol/apis/index.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { KafkaError } from '../protocol/errors.js';
+import { ConfigError, KafkaError } from '../protocol/errors.js';
 import type { Cluster } from './cluster.js';
 import { type BackoffOptions, backoffMs, shouldRetry } from './retry.js';
 
@@ -41,7 +41,7 @@ function wireTimestamp(q: OffsetQuery): bigint {
   if (q === 'earliest') return ListOffsetsTimestamp.earliest;
   if (q === 'latest') return ListOffsetsTimestamp.latest;
   if (!Number.isSafeInteger(q.timestamp) || q.timestamp < 0) {
-    throw new RangeError(`timestamp must be a non-negative integer of milliseconds, got ${q.timestamp}`);
+    throw new ConfigError('timestamp', `must be a non-negative integer of milliseconds, got ${q.timestamp}`);
   }
   return BigInt(q.timestamp);
 }
@@ -64,7 +64,8 @@ export async function lookupOffsets(
     const j = first.get(k);
     if (j === undefined) first.set(k, i);
     else if (timestamps[j] !== timestamps[i]) {
-      throw new RangeError(
+      throw new ConfigError(
+        'partitions',
         `${lookups[i].topic}-${lookups[i].partition} is looked up twice, with different queries`,
       );
     }
@@ -72,6 +73,8 @@ export async function lookupOffsets(
   let remaining = [...first.values()];
   const topics = [...new Set(lookups.map((l) => l.topic))];
   let lastError: unknown = null;
+  /** Lookups whose topic or partition the last metadata refresh did not know. */
+  let unknown = new Set<number>();
   for (let attempt = 0; remaining.length > 0; attempt++) {
     if (attempt > 0) {
       if (Date.now() >= deadline) throw lastError;
@@ -90,18 +93,28 @@ export async function lookupOffsets(
     }
     const byLeader = new Map<number, number[]>();
     const retry: number[] = [];
+    const unknownBefore = unknown;
+    const unknownNow = new Set<number>();
+    unknown = unknownNow;
     for (const i of remaining) {
       const { topic, partition } = lookups[i];
       const leader = cluster.leaderFor(topic, partition);
       if (leader === undefined) {
         const t = cluster.metadata.topics.get(topic);
-        const gone =
-          t !== undefined &&
-          (t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ||
-            (t.errorCode === ErrorCode.NONE && partition >= t.partitions.length));
-        // Metadata just refreshed says it does not exist: no use waiting for it.
-        if (gone) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { topic, partition });
-        lastError = new KafkaError(t?.errorCode || ErrorCode.LEADER_NOT_AVAILABLE, { topic, partition });
+        const code = t?.errorCode || ErrorCode.LEADER_NOT_AVAILABLE;
+        const err = new KafkaError(
+          t?.errorCode === ErrorCode.NONE && partition >= t.partitions.length
+            ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+            : code,
+          { topic, partition },
+        );
+        // Refused for good (authorization, an invalid name): no use waiting.
+        if (!err.retriable) throw err;
+        // Metadata refreshed twice in a row says it does not exist: no use waiting either (a
+        // topic created a moment ago may be missing from the first answer, not the second).
+        if (err.code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION && unknownBefore.has(i)) throw err;
+        if (err.code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) unknownNow.add(i);
+        lastError = err;
         retry.push(i);
         continue;
       }

@@ -345,7 +345,8 @@ export class Sender {
   private onResponse(node: number, batches: ProducerBatch[], res: ProduceResponse | null): void {
     this.requestDone(node, batches);
     if (res === null) {
-      for (const b of batches) this.complete(b, -1n, -1n); // acks=0: nothing comes back
+      // acks=0: nothing comes back.
+      for (const b of batches) if (this.acc.incomplete.has(b)) this.complete(b, -1n, -1n);
       return;
     }
     const results = new Map<string, ProduceResponse['responses'][number]['partitionResponses'][number]>();

@@ -264,6 +264,16 @@ describe('Consumer with manual assignment against the real broker', () => {
     } finally {
       await second.close();
     }
+    // A position the application asks for wins over the committed one.
+    const third = new Consumer({ bootstrapServers: brokers(), groupId, autoOffsetReset: 'latest' });
+    try {
+      third.assign([{ topic, partition: 0 }]);
+      third.seekToBeginning([{ topic, partition: 0 }]);
+      const { got } = await consumeCount(third, 10);
+      expect(got.get(0)).toEqual(Array.from({ length: 10 }, (_, i) => `p0-${i}`));
+    } finally {
+      await third.close();
+    }
   });
 
   it('finds offsets by timestamp, and the first and end offsets of partitions', async () => {

@@ -168,18 +168,10 @@ export function utf8Length(s: string): number {
   return n;
 }
 
-/** Bytes of a record's body: everything after its length varint (Java `DefaultRecord.sizeOfBodyInBytes`). */
-export function sizeOfRecordBody(
-  offsetDelta: number,
-  timestampDelta: number,
-  key: Uint8Array | null,
-  value: Uint8Array | null,
-  headers: readonly RecordHeaderInput[] | null | undefined,
-): number {
-  return sizeOfBodyWithPayload(offsetDelta, timestampDelta, sizeOfRecordPayload(key, value, headers));
-}
-
-/** `sizeOfRecordBody` from the size `sizeOfRecordPayload` gave: attributes, deltas, payload. */
+/**
+ * Bytes of a record's body, everything after its length varint (Java
+ * `DefaultRecord.sizeOfBodyInBytes`), from the size `sizeOfRecordPayload` gave.
+ */
 export function sizeOfBodyWithPayload(offsetDelta: number, timestampDelta: number, payload: number): number {
   return 1 + sizeOfVarlong(timestampDelta) + sizeOfVarint(offsetDelta) + payload;
 }

@@ -99,7 +99,8 @@ function readInt64AsNumber(buf: Buffer, at: number): number {
 /**
  * Decodes the RecordBatches in `buf` (the `records` field of a fetch response partition).
  * Throws ProtocolError for a corrupt batch (CRC mismatch, bad sizes, bad compressed data, an
- * unsupported magic); stops quietly at a partial batch at the end.
+ * unsupported magic), except that with `deferRecords` a batch with a bad CRC ends decoding and
+ * is reported in `error`; stops quietly at a partial batch at the end.
  */
 export function decodeRecordBatches(
   buf: Buffer,
@@ -180,9 +181,9 @@ export function decodeRecordBatches(
 }
 
 /**
- * A batch returned by `decodeRecordBatches` with `deferRecords`: its header is read, its CRC
- * and records are not yet. `decodeDeferred` does the rest; the consumer calls it as it hands
- * records out, so records are short-lived objects rather than a buffer of them kept for long.
+ * A batch returned by `decodeRecordBatches` with `deferRecords`: its header is read and its
+ * CRC checked, its records are not decoded yet. `decodeDeferred` does that; the consumer calls it
+ * as it hands records out, so records are short-lived objects rather than a buffer kept long.
  */
 export interface DeferredBatch {
   readonly batch: RecordBatch;
@@ -191,7 +192,7 @@ export interface DeferredBatch {
   readonly end: number;
   readonly maxDecompressed: number;
   readonly fromOffset: bigint | undefined;
-  /** Set by `decodeDeferred`: a second call returns the records decoded by the first. */
+  /** Set once `decodeDeferred` succeeded: a second call returns the same records. */
   decoded: boolean;
 }
 
@@ -202,8 +203,9 @@ export interface DeferredBatch {
  */
 export function decodeDeferred(d: DeferredBatch): RecordBatch {
   if (!d.decoded) {
-    d.decoded = true;
+    d.batch.records.length = 0; // a failed earlier call may have left some
     decodeBatchRecords(d.batch, d.buf, d.start, d.end, false, d.maxDecompressed, d.fromOffset);
+    d.decoded = true;
   }
   return d.batch;
 }
