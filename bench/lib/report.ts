@@ -165,23 +165,22 @@ export function markdown(report: Report): string {
     ),
   );
 
-  out.push('', '## Throughput, MB/s of values', '');
-  out.push(
+  /** One row per throughput case, one cell per client: the median of `pick` [min–max]. */
+  const perClientTable = (pick: (r: Run) => number | undefined, digits: number, rounds: number) =>
     table(
       header('case', false),
       throughputCases.map((c) => [
         c.title,
         ...clients.map(
           (cl) =>
-            cell(
-              stat(runs, c.id, cl.name, (r) => r.mbPerSec),
-              (x) => x.toFixed(1),
-              meta.rounds,
-            ) ?? missing(runs, c.id, cl.name),
+            cell(stat(runs, c.id, cl.name, pick), (x) => x.toFixed(digits), rounds) ??
+            missing(runs, c.id, cl.name),
         ),
       ]),
-    ),
-  );
+    );
+
+  out.push('', '## Throughput, MB/s of values', '');
+  out.push(perClientTable((r) => r.mbPerSec, 1, meta.rounds));
 
   out.push('', '## CPU seconds per million records: client process (broker)', '');
   out.push(
@@ -206,22 +205,7 @@ export function markdown(report: Report): string {
   );
 
   out.push('', '## Peak RSS of the client process, MiB', '');
-  out.push(
-    table(
-      header('case', false),
-      throughputCases.map((c) => [
-        c.title,
-        ...clients.map(
-          (cl) =>
-            cell(
-              stat(runs, c.id, cl.name, (r) => r.maxRssMiB),
-              (x) => x.toFixed(0),
-              1,
-            ) ?? missing(runs, c.id, cl.name),
-        ),
-      ]),
-    ),
-  );
+  out.push(perClientTable((r) => r.maxRssMiB, 0, 1));
 
   if (latencyCases.length > 0) {
     out.push('', '## Latency, ms: p50 / p99 / p99.9', '');

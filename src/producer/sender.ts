@@ -546,7 +546,7 @@ export class Sender {
       q.lastAckedSequence = addSequence(b.baseSequence, b.recordCount - 1);
       if (b.producerEpoch === this.producerEpoch) q.sequenceEstablished = true;
     }
-    if (q.retrying && !q.batches.some((x) => x.attempts > 0)) q.retrying = false;
+    endRetryingWhenDone(q);
     const appendTime = logAppendTime >= 0n ? Number(logAppendTime) : -1;
     const known = baseOffset >= 0n;
     let offset = baseOffset;
@@ -568,7 +568,7 @@ export class Sender {
     for (let i = 0; i < b.recordCount; i++) b.sinks[i].reject(b.sinkIndexes[i], err);
     this.acc.release(b);
     const q = b.queue;
-    if (q.retrying && !q.batches.some((x) => x.attempts > 0)) q.retrying = false;
+    endRetryingWhenDone(q);
   }
 
   private expiredError(b: ProducerBatch, now: number, cause?: Error): TimeoutError {
@@ -593,6 +593,11 @@ export class Sender {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
+}
+
+/** A partition stops retrying (more batches may fly again) once no retried batch is queued. */
+function endRetryingWhenDone(q: PartitionQueue): void {
+  if (q.retrying && !q.batches.some((x) => x.attempts > 0)) q.retrying = false;
 }
 
 const SEQUENCE_SPAN = 2 ** 31;
