@@ -7,13 +7,19 @@ import type { Assignor } from '../group/assignors/assignor.js';
 import { RangeAssignor } from '../group/assignors/range.js';
 import type { ClusterOptions } from '../network/cluster.js';
 import { boolOption, enumOption, intOption, rejectUnknownOptions, stringOption } from '../network/config.js';
+import {
+  type ResolvedSecurity,
+  resolveSecurity,
+  SECURITY_OPTIONS,
+  type SecurityConfig,
+} from '../network/security.js';
 import { ConfigError } from '../protocol/errors.js';
 
 export type AutoOffsetReset = 'earliest' | 'latest' | 'none';
 export type IsolationLevelName = 'read_uncommitted' | 'read_committed';
 
 /** Options of a Consumer. Names are the camelCase of the Java consumer's configs. */
-export interface ConsumerConfig extends Pick<ClusterOptions, 'tls' | 'authenticate' | 'connectTimeoutMs'> {
+export interface ConsumerConfig extends SecurityConfig, Pick<ClusterOptions, 'connectTimeoutMs'> {
   /** Java: `bootstrap.servers`. */
   bootstrapServers: string | string[];
   /** Java: `client.id`. Default `kafkawire-consumer`. */
@@ -90,6 +96,7 @@ export interface ResolvedConsumerConfig {
   maxPollIntervalMs: number;
   groupInstanceId: string | null;
   partitionAssignmentStrategy: readonly Assignor[];
+  security: ResolvedSecurity;
 }
 
 const KNOWN = [
@@ -108,8 +115,7 @@ const KNOWN = [
   'retryBackoffMaxMs',
   'checkCrcs',
   'metadataMaxAgeMs',
-  'tls',
-  'authenticate',
+  ...SECURITY_OPTIONS,
   'connectTimeoutMs',
   'enableAutoCommit',
   'autoCommitIntervalMs',
@@ -126,9 +132,6 @@ export function resolveConsumerConfig(c: ConsumerConfig): ResolvedConsumerConfig
   if (c === null || typeof c !== 'object') throw new ConfigError('config', 'expected an object');
   rejectUnknownOptions(c, KNOWN, 'consumer');
   if (c.bootstrapServers === undefined) throw new ConfigError('bootstrapServers', 'is required');
-  if (c.authenticate !== undefined && typeof c.authenticate !== 'function') {
-    throw new ConfigError('authenticate', 'expected a function');
-  }
   const groupId = stringOption('groupId', c.groupId, null);
   if (groupId === '') throw new ConfigError('groupId', 'must not be empty');
   const isolation = enumOption('isolationLevel', c.isolationLevel, 'read_uncommitted', [
@@ -189,5 +192,6 @@ export function resolveConsumerConfig(c: ConsumerConfig): ResolvedConsumerConfig
       c.connectTimeoutMs === undefined
         ? undefined
         : intOption('connectTimeoutMs', c.connectTimeoutMs, 10_000, 1, INT32_MAX),
+    security: resolveSecurity(c),
   };
 }

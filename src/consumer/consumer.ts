@@ -194,8 +194,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       requestTimeoutMs: c.requestTimeoutMs + c.fetchMaxWaitMs,
       metadataMaxAgeMs: c.metadataMaxAgeMs,
       connectTimeoutMs: c.connectTimeoutMs,
-      tls: config.tls,
-      authenticate: config.authenticate,
+      tls: c.security.tls,
+      authenticate: c.security.authenticate,
     });
   }
 

@@ -4,6 +4,12 @@
  */
 import type { ClusterOptions } from '../network/cluster.js';
 import { boolOption, enumOption, intOption, rejectUnknownOptions, stringOption } from '../network/config.js';
+import {
+  type ResolvedSecurity,
+  resolveSecurity,
+  SECURITY_OPTIONS,
+  type SecurityConfig,
+} from '../network/security.js';
 import { Compression } from '../protocol/codecs/index.js';
 import { ConfigError } from '../protocol/errors.js';
 import type { Partitioner } from './partitioner.js';
@@ -15,7 +21,8 @@ export type CompressionType = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 
 /** Options of a Producer. Names are the camelCase of the Java producer's configs. */
 export interface ProducerConfig<K = Buffer | string | null, V = Buffer | string | null>
-  extends Pick<ClusterOptions, 'tls' | 'authenticate' | 'connectTimeoutMs'> {
+  extends SecurityConfig,
+    Pick<ClusterOptions, 'connectTimeoutMs'> {
   /** `host:port` list (Java: `bootstrap.servers`). */
   bootstrapServers: string | string[];
   /** Java: `client.id`. Default `kafkawire-producer`. */
@@ -77,6 +84,7 @@ export interface ResolvedProducerConfig {
   maxInFlightRequestsPerConnection: number;
   metadataMaxAgeMs: number;
   connectTimeoutMs?: number;
+  security: ResolvedSecurity;
 }
 
 const KNOWN = [
@@ -100,8 +108,7 @@ const KNOWN = [
   'partitioner',
   'keySerializer',
   'valueSerializer',
-  'tls',
-  'authenticate',
+  ...SECURITY_OPTIONS,
   'connectTimeoutMs',
 ] as const;
 
@@ -150,6 +157,7 @@ export function resolveProducerConfig(c: ProducerConfig<never, never>): Resolved
       c.connectTimeoutMs === undefined
         ? undefined
         : intOption('connectTimeoutMs', c.connectTimeoutMs, 10_000, 1, INT32_MAX),
+    security: resolveSecurity(c),
   };
   if (r.enableIdempotence) {
     // The Java producer's own checks (KIP-679): idempotence needs acks=all, retries and at most 5 in flight.
@@ -182,9 +190,6 @@ export function resolveProducerConfig(c: ProducerConfig<never, never>): Resolved
     throw new ConfigError('batchSize', `exceeds bufferMemory (${r.bufferMemory})`);
   if (c.partitioner !== undefined && typeof c.partitioner !== 'function') {
     throw new ConfigError('partitioner', 'expected a function');
-  }
-  if (c.authenticate !== undefined && typeof c.authenticate !== 'function') {
-    throw new ConfigError('authenticate', 'expected a function');
   }
   for (const name of ['keySerializer', 'valueSerializer'] as const) {
     if (c[name] !== undefined && typeof c[name] !== 'function')

@@ -191,8 +191,8 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       requestTimeoutMs: c.requestTimeoutMs + 5_000,
       metadataMaxAgeMs: c.metadataMaxAgeMs,
       connectTimeoutMs: c.connectTimeoutMs,
-      tls: config.tls,
-      authenticate: config.authenticate,
+      tls: c.security.tls,
+      authenticate: c.security.authenticate,
     });
     this.cluster.on('metadata', (md: MetadataSnapshot) => this.emit('metadata', md));
     this.pool = new BufferPool(c.bufferMemory, c.batchSize);
