@@ -11,6 +11,7 @@
  * - SASL credentials live in the authenticator's closure, not in any object a user might print.
  */
 import type * as tls from 'node:tls';
+import { createSecureContext } from 'node:tls';
 import { ConfigError } from '../protocol/errors.js';
 import type { AuthResult, AuthSession } from './connection.js';
 import { saslAuthenticate } from './sasl/authenticate.js';
@@ -149,10 +150,18 @@ function resolveSsl(ssl: SslConfig): tls.ConnectionOptions {
     }
   }
   for (const name of ['ca', 'cert', 'key'] as const) {
-    if (ssl[name] !== undefined && !isPem(ssl[name])) {
+    const v = ssl[name];
+    if (v === undefined) continue;
+    if (!isPemInput(v)) {
       throw new ConfigError(
         `ssl.${name}`,
         'expected PEM text or bytes (a string, a Buffer, or an array of them)',
+      );
+    }
+    if (![v].flat().every((x) => x.includes('-----BEGIN '))) {
+      throw new ConfigError(
+        `ssl.${name}`,
+        'expected PEM ("-----BEGIN ..."); a JKS or PKCS#12 keystore is not PEM: convert it (keytool -exportcert -rfc, openssl pkcs12 -nodes)',
       );
     }
   }
@@ -184,33 +193,47 @@ function resolveSsl(ssl: SslConfig): tls.ConnectionOptions {
   try {
     return tlsOptionsFor(ssl);
   } catch (err) {
-    throw pemError(err);
+    throw pemError(ssl, err);
   }
 }
 
-function isPem(v: unknown): v is PemInput {
+function isPemInput(v: unknown): v is PemInput {
   const one = (x: unknown) => typeof x === 'string' || Buffer.isBuffer(x);
   return one(v) || (Array.isArray(v) && v.length > 0 && v.every(one));
 }
 
-/** A ConfigError for what OpenSSL said about our PEM input, naming the likely option. */
-function pemError(err: unknown): ConfigError {
-  const e = err as NodeJS.ErrnoException;
-  const text = `${e.code ?? ''} ${e.message ?? ''}`;
-  if (/bad decrypt|BAD_DECRYPT|bad password|interrupted or cancelled/i.test(text)) {
-    return new ConfigError('ssl.passphrase', `cannot decrypt ssl.key with it (${e.code ?? e.message})`);
+/**
+ * A ConfigError for PEM input OpenSSL refused, naming the option at fault: found by parsing
+ * each part alone (only on this failure path).
+ */
+function pemError(ssl: SslConfig, err: unknown): ConfigError {
+  const reason = (e: unknown) => {
+    const x = e as NodeJS.ErrnoException;
+    return x.code ? `${x.code}: ${x.message}` : String(x.message ?? e);
+  };
+  const text = reason(err);
+  if (/bad decrypt|bad password|interrupted or cancelled/i.test(text)) {
+    return new ConfigError(
+      'ssl.passphrase',
+      `cannot decrypt ssl.key with it${ssl.passphrase === undefined ? ' (none given)' : ''}`,
+    );
   }
-  if (/key values mismatch|KEY_VALUES_MISMATCH/i.test(text)) {
+  if (/key values mismatch/i.test(text))
     return new ConfigError('ssl.key', 'does not match the certificate in ssl.cert');
+  const parts: [string, tls.SecureContextOptions][] = [
+    ['ssl.ca', { ca: ssl.ca as tls.SecureContextOptions['ca'] }],
+    ['ssl.cert', { cert: ssl.cert as tls.SecureContextOptions['cert'] }],
+    ['ssl.key', { key: ssl.key as tls.SecureContextOptions['key'], passphrase: ssl.passphrase }],
+  ];
+  for (const [option, part] of parts) {
+    if (Object.values(part)[0] === undefined) continue;
+    try {
+      createSecureContext(part);
+    } catch (e) {
+      return new ConfigError(option, `cannot be read as PEM (${reason(e)})`);
+    }
   }
-  const option =
-    /CERT|certificate|x509/i.test(text) && !/PRIVATE KEY|private key|DECODER/i.test(text)
-      ? 'ssl.cert'
-      : 'ssl.key';
-  return new ConfigError(
-    option === 'ssl.cert' ? 'ssl.ca/ssl.cert' : 'ssl.key',
-    `cannot be read as PEM (${e.code ?? ''} ${e.message ?? ''})`.trim(),
-  );
+  return new ConfigError('ssl', `TLS options refused (${text})`);
 }
 
 const PASSWORD_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
