@@ -153,6 +153,8 @@ export class Connection extends EventEmitter {
   private readonly writer = new Writer(4096);
   private brokerVersions: Map<number, VersionRange> | null = null;
   private reauthTimer: NodeJS.Timeout | null = null;
+  /** A response arrived after start-up: a close before that hints at a security mismatch. */
+  private servedAfterStart = false;
 
   constructor(options: ConnectionOptions) {
     super();
@@ -203,13 +205,14 @@ export class Connection extends EventEmitter {
   }
 
   /**
-   * Closes the connection when a start-up or re-authentication step fails. An authentication
-   * failure the socket saw first (a TLS alert) is the error reported, not the ConnectionError
-   * it caused for the request in flight.
+   * Closes the connection when a start-up or re-authentication step fails. A non-retriable
+   * failure the socket saw first (a TLS alert, TLS bytes on a plaintext connection) is the error
+   * reported, not the ConnectionError it caused for the request in flight.
    */
   private guard(step: Promise<void>): Promise<void> {
     return step.catch((err: unknown) => {
-      const e = this.closeError instanceof AuthenticationError ? this.closeError : toError(err);
+      const e =
+        this.closeError instanceof KafkawireError && !this.closeError.retriable ? this.closeError : toError(err);
       this.destroy(e);
       throw e;
     });
@@ -322,6 +325,10 @@ export class Connection extends EventEmitter {
 
   /** Why the broker may have closed: during start-up, the usual cause is a security mismatch. */
   private closedByBrokerMessage(): string {
+    if (this.state === 'ready' && !this.servedAfterStart && !this.options.authenticate && this.pending > 0) {
+      // A SASL listener answers ApiVersions, then drops a client that does not authenticate.
+      return 'Connection closed by broker on the first request after ApiVersions (if this listener requires SASL, set securityProtocol SASL_PLAINTEXT or SASL_SSL and sasl)';
+    }
     if (this.state !== 'connecting') return 'Connection closed by broker';
     if (!this.brokerVersions) {
       return this.options.tls
@@ -448,7 +455,9 @@ export class Connection extends EventEmitter {
         if (size < 4 || size > this.maxResponseSize) {
           this.destroy(
             new ProtocolError(
-              `Response size ${size} from ${this.address} is outside 4..${this.maxResponseSize} (maxResponseSize)`,
+              isTlsRecordHeader(size)
+                ? `${this.address} answered with TLS: this listener needs securityProtocol SSL or SASL_SSL`
+                : `Response size ${size} from ${this.address} is outside 4..${this.maxResponseSize} (maxResponseSize)`,
             ),
           );
           return;
@@ -508,6 +517,7 @@ export class Connection extends EventEmitter {
   }
 
   private onFrame(frame: Buffer): void {
+    if (!this.servedAfterStart && this.state === 'ready') this.servedAfterStart = true;
     const req = this.inFlight[this.head];
     const correlationId = frame.readInt32BE(0);
     if (!req || req.correlationId !== correlationId) {
@@ -620,6 +630,15 @@ export class Connection extends EventEmitter {
     }
     this.destroy();
   }
+}
+
+/**
+ * True when a "size prefix" is the start of a TLS record (content type 20-23, version 3.x): a
+ * TLS listener's alert read as a Kafka frame.
+ */
+function isTlsRecordHeader(size: number): boolean {
+  const type = size >>> 24;
+  return type >= 20 && type <= 23 && ((size >>> 16) & 0xff) === 3;
 }
 
 function softwareInfo() {

@@ -386,6 +386,14 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
         try {
           await this.connect();
         } catch (err) {
+          if (err instanceof KafkawireError && !err.retriable) {
+            // One failed attempt answers every send waiting for it: a wrong password or
+            // certificate would fail each of their own attempts the same way (a reconnect per
+            // queued send was a storm of failed authentications; test "no retry storm" in
+            // test/integration/security/authentication.suite.ts).
+            while (this.waiting.length > 0) this.rejectWaiting(this.waiting.peek() as Pending, err);
+            break;
+          }
           this.rejectWaiting(head, err);
           continue;
         }

@@ -151,13 +151,13 @@ async function makeCertificates(dir: string): Promise<void> {
       ...ext,
     );
   await Promise.all([
-    leaf('broker', '/CN=localhost/O=kafkawire', [
+    leaf('broker', '/O=kafkawire/CN=localhost', [
       '-addext',
       'subjectAltName=IP:127.0.0.1,DNS:localhost',
       '-addext',
       'extendedKeyUsage=serverAuth,clientAuth',
     ]),
-    leaf('client', '/CN=mtls-client/O=kafkawire', ['-addext', 'extendedKeyUsage=clientAuth']),
+    leaf('client', '/O=kafkawire/CN=mtls-client', ['-addext', 'extendedKeyUsage=clientAuth']),
   ]);
   // The broker's PEM keystore: its key (PKCS#8, unencrypted) then its certificate chain.
   const [brokerKey, brokerCert] = await Promise.all([
@@ -240,7 +240,7 @@ export async function startSecureBroker(
         'ssl.truststore.type': 'PEM',
         'ssl.truststore.location': join(certs, 'ca.pem'),
         'listener.name.ssl.ssl.client.auth': 'required',
-        'ssl.principal.mapping.rules': 'RULE:^CN=([^,]+),.*$/$1/,DEFAULT',
+        'ssl.principal.mapping.rules': 'RULE:^(?:.*,)?CN=([^,]+).*$/$1/,DEFAULT',
         'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
         'super.users': `User:${USERS.admin.username};User:ANONYMOUS`,
         'allow.everyone.if.no.acl.found': 'false',

@@ -1,0 +1,10 @@
+/**
+ * Security against a secured real broker (test/harness/secure-broker.ts), started once for all
+ * of these suites: authentication (every SASL mechanism, mutual TLS, each failure mode),
+ * re-authentication with traffic flowing, authorization and ACLs, and the CLI.
+ */
+import { useSecureBroker } from '../harness/secure-broker.js';
+import { authenticationSuite } from './security/authentication.suite.js';
+
+const broker = useSecureBroker();
+authenticationSuite(broker);
