@@ -31,7 +31,7 @@ import { lookupOffsets, type OffsetFound, type OffsetLookup } from '../network/o
 import { backoffMs, shouldRetry } from '../network/retry.js';
 import { Fetch, type FetchRequest, ListOffsets, ListOffsetsTimestamp } from '../protocol/apis/index.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { ConfigError, KafkaError, KafkawireError, ProtocolError } from '../protocol/errors.js';
+import { ConfigError, KafkaError, KafkawireError, kafkaError, ProtocolError } from '../protocol/errors.js';
 import type { DecodedRecord } from '../protocol/records/layout.js';
 import { type DeferredBatch, decodeDeferred, decodeRecordBatches } from '../protocol/records/record-batch.js';
 import { AbortFilter } from './abort-filter.js';
@@ -1071,7 +1071,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         if (r && r.errorCode === ErrorCode.NONE) {
           this.setPosition(c, r.offset);
         } else {
-          const err = new KafkaError(r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, {
+          const err = kafkaError(r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, {
             topic: c.topic,
             partition: c.partition,
           });
@@ -1275,7 +1275,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       if (c.hasBuffered) this.wakeWaiters();
       return;
     }
-    const err = new KafkaError(code, { topic: c.topic, partition: c.partition, broker: `node ${node}` });
+    const err = kafkaError(code, { topic: c.topic, partition: c.partition, broker: `node ${node}` });
     if (code === ErrorCode.OFFSET_OUT_OF_RANGE && c.hasBuffered) {
       // A fetch ahead of records still to hand out: those are good. Deliver them first; the
       // fetch is asked again later, and out of range then (nothing buffered), the policy applies.

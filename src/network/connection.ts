@@ -32,7 +32,6 @@ import { type ApiDescriptor, responseHeaderIsFlexible, writeRequestHeader } from
 import { ApiVersions, type ApiVersionsResponse } from '../protocol/apis/18-api-versions.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import {
-  AuthenticationError,
   ConnectionError,
   KafkaError,
   KafkawireError,
@@ -212,7 +211,9 @@ export class Connection extends EventEmitter {
   private guard(step: Promise<void>): Promise<void> {
     return step.catch((err: unknown) => {
       const e =
-        this.closeError instanceof KafkawireError && !this.closeError.retriable ? this.closeError : toError(err);
+        this.closeError instanceof KafkawireError && !this.closeError.retriable
+          ? this.closeError
+          : toError(err);
       this.destroy(e);
       throw e;
     });

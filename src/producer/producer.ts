@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events';
 import { Cluster, type MetadataSnapshot, type TopicInfo } from '../network/cluster.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { ConfigError, KafkaError, KafkawireError, TimeoutError } from '../protocol/errors.js';
+import { ConfigError, KafkaError, KafkawireError, kafkaError, TimeoutError } from '../protocol/errors.js';
 import {
   RECORD_BATCH_OVERHEAD,
   type RecordHeaderInput,
@@ -441,7 +441,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       if (t && t.errorCode === ErrorCode.NONE && t.partitions.length > 0) return;
       lastCode = t?.errorCode ?? -1;
       if (t && lastCode !== ErrorCode.NONE && !new KafkaError(lastCode).retriable) {
-        throw new KafkaError(lastCode, { topic: name });
+        throw kafkaError(lastCode, { topic: name });
       }
       const wait = Math.min(this.config.retryBackoffMaxMs, this.config.retryBackoffMs * 2 ** attempt);
       if (Date.now() + wait >= deadline) {

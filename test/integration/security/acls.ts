@@ -1,6 +1,7 @@
 /** Granting ACLs as the super user and waiting until the authorizer shows them. */
-import { Admin } from '../../../src/index.js';
+
 import type { AclBinding } from '../../../src/admin/acls.js';
+import { Admin } from '../../../src/index.js';
 import type { SecureBroker } from '../../harness/secure-broker.js';
 import { saslClient } from './clients.js';
 

@@ -6,9 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { Admin, Consumer, Producer } from '../../../src/index.js';
 import type { SecurityConfig } from '../../../src/network/security.js';
-import { AuthenticationError, type KafkawireError, SslAuthenticationError } from '../../../src/protocol/errors.js';
-import { type SecureBroker, unsecuredJwt } from '../../harness/secure-broker.js';
+import {
+  AuthenticationError,
+  type KafkawireError,
+  SslAuthenticationError,
+} from '../../../src/protocol/errors.js';
 import { uniqueTopic } from '../../harness/kafka.js';
+import { type SecureBroker, unsecuredJwt } from '../../harness/secure-broker.js';
+import { grant } from './acls.js';
 import {
   countingProxy,
   createSecureTopic,
@@ -19,14 +24,15 @@ import {
   recordOutputs,
   saslClient,
 } from './clients.js';
-import { grant } from './acls.js';
 
 const MECHANISMS: Mechanism[] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'];
 const COUNT = 300;
 const expected = Array.from({ length: COUNT }, (_, i) => `v${i}`).sort();
 
 /** The error an Admin's connect fails with, and how long that took. */
-async function connectError(config: { bootstrapServers: string } & SecurityConfig): Promise<{ err: Error; ms: number }> {
+async function connectError(
+  config: { bootstrapServers: string } & SecurityConfig,
+): Promise<{ err: Error; ms: number }> {
   const admin = new Admin({ ...config, connectTimeoutMs: 10_000 });
   const started = Date.now();
   try {
@@ -52,7 +58,11 @@ export function authenticationSuite(broker: () => SecureBroker): void {
     it('produces and consumes in a group over SASL_PLAINTEXT', async () => {
       const b = broker();
       const topic = await createSecureTopic(b, 'sasl-plaintext');
-      const got = await produceAndConsumeInGroup(saslClient(b, 'SCRAM-SHA-256', 'admin', 'SASL_PLAINTEXT'), topic, COUNT);
+      const got = await produceAndConsumeInGroup(
+        saslClient(b, 'SCRAM-SHA-256', 'admin', 'SASL_PLAINTEXT'),
+        topic,
+        COUNT,
+      );
       expect(got.sort()).toEqual(expected);
     });
 
@@ -79,7 +89,9 @@ export function authenticationSuite(broker: () => SecureBroker): void {
         expect(err, mechanism).toBeInstanceOf(AuthenticationError);
         expect((err as AuthenticationError).retriable).toBe(false);
         expect((err as AuthenticationError).code).toBe(58);
-        expect(err.message).toMatch(new RegExp(`^${mechanism} authentication failed: .*\\[broker ${b.saslSsl}\\]$`));
+        expect(err.message).toMatch(
+          new RegExp(`^${mechanism} authentication failed: .*\\[broker ${b.saslSsl}\\]$`),
+        );
         expect(ms, 'well within connectTimeoutMs').toBeLessThan(5_000);
         expect(errorText(err)).not.toContain(wrong);
       }
@@ -101,7 +113,9 @@ export function authenticationSuite(broker: () => SecureBroker): void {
         const { err, ms } = await connectError({ ...saslClient(b, 'PLAIN'), ssl });
         expect(err).toBeInstanceOf(SslAuthenticationError);
         expect((err as SslAuthenticationError).reason).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
-        expect(err.message).toMatch(new RegExp(`TLS handshake with ${b.saslSsl} failed: its certificate is not signed by a trusted CA`));
+        expect(err.message).toMatch(
+          new RegExp(`TLS handshake with ${b.saslSsl} failed: its certificate is not signed by a trusted CA`),
+        );
         expect((err as SslAuthenticationError).retriable).toBe(false);
         expect(ms).toBeLessThan(5_000);
       }
@@ -109,7 +123,10 @@ export function authenticationSuite(broker: () => SecureBroker): void {
 
     it('refuses a certificate for another host name unless host name verification is off', async () => {
       const b = broker();
-      const { err } = await connectError({ ...saslClient(b, 'PLAIN'), ssl: { ca: b.ca, servername: 'kafka.invalid' } });
+      const { err } = await connectError({
+        ...saslClient(b, 'PLAIN'),
+        ssl: { ca: b.ca, servername: 'kafka.invalid' },
+      });
       expect(err).toBeInstanceOf(SslAuthenticationError);
       expect((err as SslAuthenticationError).reason).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
       expect(err.message).toMatch(/does not match the host name/);
@@ -137,7 +154,10 @@ export function authenticationSuite(broker: () => SecureBroker): void {
       const stale = unsecuredJwt('alice', Date.now() - 60_000, Date.now() - 120_000);
       const byBroker = await connectError({
         ...saslClient(b, 'OAUTHBEARER'),
-        sasl: { mechanism: 'OAUTHBEARER', oauthBearerProvider: () => ({ value: stale, lifetimeMs: Date.now() + 60_000 }) },
+        sasl: {
+          mechanism: 'OAUTHBEARER',
+          oauthBearerProvider: () => ({ value: stale, lifetimeMs: Date.now() + 60_000 }),
+        },
       });
       expect(byBroker.err).toBeInstanceOf(AuthenticationError);
       expect((byBroker.err as AuthenticationError).code).toBe(58);
@@ -155,16 +175,23 @@ export function authenticationSuite(broker: () => SecureBroker): void {
       const b = broker();
       const { err } = await connectError({
         ...saslClient(b, 'PLAIN'),
-        sasl: { mechanism: 'GSSAPI', authenticator: () => ({ initial: () => Buffer.alloc(0), next: () => null }) },
+        sasl: {
+          mechanism: 'GSSAPI',
+          authenticator: () => ({ initial: () => Buffer.alloc(0), next: () => null }),
+        },
       });
       expect(err).toBeInstanceOf(AuthenticationError);
-      expect(err.message).toMatch(/GSSAPI is not enabled on this listener; it enables (?=.*PLAIN)(?=.*SCRAM-SHA-256)(?=.*SCRAM-SHA-512)(?=.*OAUTHBEARER)/);
+      expect(err.message).toMatch(
+        /GSSAPI is not enabled on this listener; it enables (?=.*PLAIN)(?=.*SCRAM-SHA-256)(?=.*SCRAM-SHA-512)(?=.*OAUTHBEARER)/,
+      );
     });
 
     it('fails a plaintext client on a TLS or SASL listener quickly, saying what to set', async () => {
       const b = broker();
       const tls = await connectError({ bootstrapServers: b.saslSsl });
-      expect(tls.err.message).toMatch(/answered with TLS: this listener needs securityProtocol SSL or SASL_SSL/);
+      expect(tls.err.message).toMatch(
+        /answered with TLS: this listener needs securityProtocol SSL or SASL_SSL/,
+      );
       expect((tls.err as KafkawireError).retriable).toBe(false);
       expect(tls.ms).toBeLessThan(5_000);
       const sasl = await connectError({ bootstrapServers: b.saslPlaintext });
@@ -187,7 +214,9 @@ export function authenticationSuite(broker: () => SecureBroker): void {
           Array.from({ length: 200 }, (_, i) => producer.send({ topic: 'any-topic', value: `${i}` })),
         );
         expect(Date.now() - started).toBeLessThan(5_000);
-        expect(results.every((r) => r.status === 'rejected' && r.reason instanceof AuthenticationError)).toBe(true);
+        expect(results.every((r) => r.status === 'rejected' && r.reason instanceof AuthenticationError)).toBe(
+          true,
+        );
         expect(proxy.connections(), 'connection attempts for 200 sends').toBeLessThanOrEqual(2);
         await new Promise((r) => setTimeout(r, 1_000));
         expect(proxy.connections(), 'nothing retries in the background').toBeLessThanOrEqual(2);
@@ -226,19 +255,31 @@ export function authenticationSuite(broker: () => SecureBroker): void {
         // Successful runs (events are published), then failures (errors are made).
         await produceAndConsumeInGroup(saslClient(b, 'SCRAM-SHA-256'), topic, 10);
         await produceAndConsumeInGroup(
-          { ...saslClient(b, 'OAUTHBEARER'), sasl: { mechanism: 'OAUTHBEARER', oauthBearerProvider: () => ({ value: token }) } },
+          {
+            ...saslClient(b, 'OAUTHBEARER'),
+            sasl: { mechanism: 'OAUTHBEARER', oauthBearerProvider: () => ({ value: token }) },
+          },
           topic,
           10,
         );
         for (const config of [
-          { ...saslClient(b, 'PLAIN'), sasl: { mechanism: 'PLAIN' as const, username: 'admin', password: 'Wr0ng-Pa55word-abc' } },
-          { ...saslClient(b, 'SCRAM-SHA-512'), sasl: { mechanism: 'SCRAM-SHA-512' as const, username: 'admin', password: 'Wr0ng-Pa55word-abc' } },
-          { ...mtlsClient(b), ssl: { ...mtlsClient(b).ssl as object, ca: b.otherCa } },
+          {
+            ...saslClient(b, 'PLAIN'),
+            sasl: { mechanism: 'PLAIN' as const, username: 'admin', password: 'Wr0ng-Pa55word-abc' },
+          },
+          {
+            ...saslClient(b, 'SCRAM-SHA-512'),
+            sasl: { mechanism: 'SCRAM-SHA-512' as const, username: 'admin', password: 'Wr0ng-Pa55word-abc' },
+          },
+          { ...mtlsClient(b), ssl: { ...(mtlsClient(b).ssl as object), ca: b.otherCa } },
           {
             ...saslClient(b, 'OAUTHBEARER'),
             sasl: {
               mechanism: 'OAUTHBEARER' as const,
-              oauthBearerProvider: () => ({ value: unsecuredJwt('admin', Date.now() - 5_000), lifetimeMs: Date.now() + 60_000 }),
+              oauthBearerProvider: () => ({
+                value: unsecuredJwt('admin', Date.now() - 5_000),
+                lifetimeMs: Date.now() + 60_000,
+              }),
             },
           },
         ]) {

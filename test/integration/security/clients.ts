@@ -6,8 +6,8 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Admin, Consumer, Producer } from '../../../src/index.js';
 import type { SecurityConfig } from '../../../src/network/security.js';
-import { unsecuredJwt, type SecureBroker } from '../../harness/secure-broker.js';
 import { uniqueTopic } from '../../harness/kafka.js';
+import { type SecureBroker, unsecuredJwt } from '../../harness/secure-broker.js';
 
 export type Mechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512' | 'OAUTHBEARER';
 
@@ -53,7 +53,8 @@ export async function createSecureTopic(b: SecureBroker, prefix: string, partiti
     // Until every partition has a leader, producers would only wait.
     for (let i = 0; i < 100; i++) {
       const [d] = await admin.describeTopics([topic]);
-      if (!d.error && d.partitions.length === partitions && d.partitions.every((p) => p.leader >= 0)) return topic;
+      if (!d.error && d.partitions.length === partitions && d.partitions.every((p) => p.leader >= 0))
+        return topic;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`topic ${topic} has no leader`);
@@ -121,16 +122,25 @@ export function recordOutputs(): { text(): string; stop(): void } {
 /** An error with its whole cause chain and every own property, as text. */
 export function errorText(err: unknown): string {
   const parts: string[] = [];
-  for (let e = err as { cause?: unknown } | undefined, depth = 0; e && depth < 10; e = e.cause as never, depth++) {
+  for (
+    let e = err as { cause?: unknown } | undefined, depth = 0;
+    e && depth < 10;
+    e = e.cause as never, depth++
+  ) {
     parts.push(String(e), JSON.stringify(e, Object.getOwnPropertyNames(e)));
   }
   return parts.join('\n');
 }
 
 /** A TCP proxy to `target` that counts the connections made through it. */
-export async function countingProxy(target: string): Promise<{ bootstrap: string; connections(): number; close(): Promise<void> }> {
+export async function countingProxy(
+  target: string,
+): Promise<{ bootstrap: string; connections(): number; close(): Promise<void> }> {
   const { createServer, connect } = await import('node:net');
-  const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
+  const [host, port] = [
+    target.slice(0, target.lastIndexOf(':')),
+    Number(target.slice(target.lastIndexOf(':') + 1)),
+  ];
   let count = 0;
   const sockets = new Set<import('node:net').Socket>();
   const server = createServer((client) => {
