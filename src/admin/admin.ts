@@ -146,7 +146,7 @@ export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number } | { offse
 const INT32_MAX = 2147483647;
 
 /** Every option of AdminConfig, for the unknown-option check. */
-const ADMIN_OPTIONS = [
+export const ADMIN_OPTIONS = [
   'bootstrapServers',
   'clientId',
   'requestTimeoutMs',

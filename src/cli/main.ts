@@ -11,8 +11,18 @@
  * client left with timers or sockets cannot keep it alive after the command is done.
  */
 import { CLIENT_SOFTWARE_VERSION } from '../version.js';
-import { GLOBAL_OPTIONS, parseCommand, splitAtCommand, UsageError, wantsHelp, wantsJson } from './args.js';
+import { acls, aclsHelp } from './acls.js';
+import {
+  GLOBAL_OPTIONS,
+  parseCommand,
+  scanClientFlags,
+  splitAtCommand,
+  UsageError,
+  wantsHelp,
+  wantsJson,
+} from './args.js';
 import { bench, benchHelp } from './bench.js';
+import { CLIENT_OPTIONS_HELP, resolveClientOptions, setClientOptions } from './client-options.js';
 import { cluster, clusterHelp } from './cluster.js';
 import { consume, consumeHelp } from './consume.js';
 import type { Context } from './context.js';
@@ -31,6 +41,7 @@ Commands:
   topics     list, describe, create, delete topics, add partitions
   groups     list, describe, lag and reset consumer groups
   cluster    brokers, controller, cluster id and API versions
+  acls       list, create and delete ACLs
   bench      produce / consume throughput and latency
 
 Global options:
@@ -39,6 +50,7 @@ Global options:
   -h, --help            help of kafkawire or of a command
   -V, --version         print the version
 
+${CLIENT_OPTIONS_HELP}
 Exit codes: 0 success, 1 runtime failure, 2 usage error, 130 interrupted (produce, bench).
 Run 'kafkawire COMMAND --help' for a command's options.
 `;
@@ -49,6 +61,7 @@ const COMMANDS: Record<string, { run: (args: string[], ctx: Context) => Promise<
   topics: { run: topics, help: topicsHelp },
   groups: { run: groups, help: groupsHelp },
   cluster: { run: cluster, help: clusterHelp },
+  acls: { run: acls, help: aclsHelp },
   bench: { run: bench, help: benchHelp },
 };
 
@@ -75,7 +88,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         await stdout.write(USAGE);
         return 0;
       }
-      throw new UsageError('missing command: produce, consume, topics, groups, cluster or bench');
+      throw new UsageError('missing command: produce, consume, topics, groups, cluster, acls or bench');
     }
     if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`unknown command '${name}'`);
     const command = COMMANDS[name];
@@ -83,6 +96,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       await stdout.write(command.help);
       return 0;
     }
+    const client = await resolveClientOptions(scanClientFlags(argv));
+    for (const key of client.ignored) {
+      process.stderr.write(
+        `kafkawire: warning: ignoring ${key} from --command-config (not a kafkawire client option)\n`,
+      );
+    }
+    setClientOptions(client);
     return await command.run(after, { json, brokersFlag: global.brokers, stdout });
   } catch (err) {
     printError(err, json);

@@ -13,6 +13,7 @@ import type { Readable } from 'node:stream';
 import type { ProducerConfig } from '../producer/config.js';
 import { Producer, type ProducerRecord } from '../producer/producer.js';
 import { enumFlag, intFlag, pairsFlag, parseCommand, positionals, required, separatorFlag } from './args.js';
+import { producerConfig } from './client-options.js';
 import {
   brokersOf,
   CLIENT_ID,
@@ -106,7 +107,7 @@ export async function produce(args: string[], ctx: Context): Promise<number> {
       compressionType,
     };
     if (lingerMs !== undefined) config.lingerMs = lingerMs;
-    producer = new Producer(config);
+    producer = new Producer(producerConfig(config));
     await producer.connect();
     started = performance.now();
 

@@ -99,7 +99,8 @@ export interface ResolvedConsumerConfig {
   security: ResolvedSecurity;
 }
 
-const KNOWN = [
+/** Every option a Consumer takes (the CLI maps Java names onto these). */
+export const CONSUMER_OPTIONS = [
   'bootstrapServers',
   'clientId',
   'groupId',
@@ -130,7 +131,7 @@ const INT32_MAX = 2147483647;
 
 export function resolveConsumerConfig(c: ConsumerConfig): ResolvedConsumerConfig {
   if (c === null || typeof c !== 'object') throw new ConfigError('config', 'expected an object');
-  rejectUnknownOptions(c, KNOWN, 'consumer');
+  rejectUnknownOptions(c, CONSUMER_OPTIONS, 'consumer');
   if (c.bootstrapServers === undefined) throw new ConfigError('bootstrapServers', 'is required');
   const groupId = stringOption('groupId', c.groupId, null);
   if (groupId === '') throw new ConfigError('groupId', 'must not be empty');

@@ -87,7 +87,8 @@ export interface ResolvedProducerConfig {
   security: ResolvedSecurity;
 }
 
-const KNOWN = [
+/** Every option a Producer takes (the CLI maps Java names onto these). */
+export const PRODUCER_OPTIONS = [
   'bootstrapServers',
   'clientId',
   'acks',
@@ -116,7 +117,7 @@ const INT32_MAX = 2147483647;
 
 export function resolveProducerConfig(c: ProducerConfig<never, never>): ResolvedProducerConfig {
   if (c === null || typeof c !== 'object') throw new ConfigError('config', 'expected an object');
-  rejectUnknownOptions(c, KNOWN, 'producer');
+  rejectUnknownOptions(c, PRODUCER_OPTIONS, 'producer');
   if (c.bootstrapServers === undefined) throw new ConfigError('bootstrapServers', 'is required');
   const acksRaw = enumOption('acks', c.acks, 'all', [0, 1, -1, 'all'] as const);
   const acks = acksRaw === 'all' ? -1 : acksRaw;

@@ -6,9 +6,11 @@
 import { useSecureBroker } from '../harness/secure-broker.js';
 import { authenticationSuite } from './security/authentication.suite.js';
 import { authorizationSuite } from './security/authorization.suite.js';
+import { cliSuite } from './security/cli.suite.js';
 import { reauthenticationSuite } from './security/reauthentication.suite.js';
 
 const broker = useSecureBroker();
 authenticationSuite(broker);
 reauthenticationSuite(broker);
 authorizationSuite(broker);
+cliSuite(broker);
