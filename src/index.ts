@@ -4,6 +4,16 @@
  */
 
 export type {
+  AclBinding,
+  AclBindingFilter,
+  AclCreateResult,
+  AclDeleteResult,
+  AclOperationName,
+  AclPatternTypeName,
+  AclPermissionName,
+  AclResourceTypeName,
+} from './admin/acls.js';
+export type {
   AdminConfig,
   ConfigEntry,
   ConfigOp,
@@ -40,8 +50,19 @@ export type {
   TopicInfo,
 } from './network/cluster.js';
 export { Cluster, parseBootstrap } from './network/cluster.js';
-export type { AuthSession, ConnectionOptions, SendOptions } from './network/connection.js';
+export type { AuthResult, AuthSession, ConnectionOptions, SendOptions } from './network/connection.js';
 export { Connection } from './network/connection.js';
+export type { SaslAuthenticator, SaslContext, SaslExchange } from './network/sasl/mechanism.js';
+export type { OAuthBearerProvider, OAuthBearerToken } from './network/sasl/oauthbearer.js';
+export type {
+  SaslConfig,
+  SaslCustomConfig,
+  SaslOAuthBearerConfig,
+  SaslPasswordConfig,
+  SecurityConfig,
+  SecurityProtocol,
+} from './network/security.js';
+export type { PemInput, SslConfig } from './network/tls.js';
 export type { VersionRange } from './network/versions.js';
 export { pickVersion } from './network/versions.js';
 export type { RecordMetadata } from './producer/accumulator.js';
@@ -61,14 +82,17 @@ export { ApiVersions, Metadata } from './protocol/apis/index.js';
 export { Compression } from './protocol/codecs/index.js';
 export type { ErrorCodeInfo } from './protocol/error-codes.js';
 export { ErrorCode, errorCodeInfo } from './protocol/error-codes.js';
-export type { ErrorContext } from './protocol/errors.js';
+export type { AuthorizationResource, ErrorContext } from './protocol/errors.js';
 export {
+  AuthenticationError,
+  AuthorizationError,
   BufferFullError,
   ConfigError,
   ConnectionError,
   KafkaError,
   KafkawireError,
   ProtocolError,
+  SslAuthenticationError,
   TimeoutError,
   UnsupportedVersionError,
 } from './protocol/errors.js';
