@@ -61,7 +61,12 @@ interface KCodec {
   decompress(buffer: Buffer): Promise<Buffer>;
 }
 interface KafkaJsModule {
-  Kafka: new (c: { clientId: string; brokers: string[]; logLevel: number }) => KafkaJs;
+  Kafka: new (c: {
+    clientId: string;
+    brokers: string[];
+    logLevel: number;
+    ssl?: { ca: string[] };
+  }) => KafkaJs;
   CompressionTypes: { None: number; GZIP: number; LZ4: number; ZSTD: number };
   CompressionCodecs: Record<number, () => KCodec>;
   logLevel: { NOTHING: number; ERROR: number };
@@ -85,11 +90,13 @@ async function load(): Promise<KafkaJsModule> {
   return loaded;
 }
 
-function kafka(k: KafkaJsModule, bootstrap: string): KafkaJs {
+function kafka(k: KafkaJsModule, bootstrap: string, tls: { ca: string } | undefined): KafkaJs {
   return new k.Kafka({
     clientId: 'bench-kafkajs',
     brokers: bootstrap.split(','),
     logLevel: k.logLevel.ERROR,
+    // TLS cases: its `ssl` option goes to tls.connect().
+    ...(tls ? { ssl: { ca: [tls.ca] } } : {}),
   });
 }
 
@@ -108,9 +115,9 @@ const client: Client = {
     return packageVersion(PACKAGE);
   },
 
-  async produce({ c, bootstrap, topic, meter }) {
+  async produce({ c, bootstrap, tls, topic, meter }) {
     const k = await load();
-    const producer = kafka(k, bootstrap).producer({
+    const producer = kafka(k, bootstrap, tls).producer({
       idempotent: c.idempotence,
       maxInFlightRequests: 5,
       allowAutoTopicCreation: false,
@@ -146,9 +153,9 @@ const client: Client = {
     });
   },
 
-  async consume({ c, bootstrap, topic, groupId, meter }) {
+  async consume({ c, bootstrap, tls, topic, groupId, meter }) {
     const k = await load();
-    const consumer = kafka(k, bootstrap).consumer({ groupId });
+    const consumer = kafka(k, bootstrap, tls).consumer({ groupId });
     let received = 0;
     let done: () => void = () => {};
     const all = new Promise<void>((resolve) => {
@@ -176,9 +183,9 @@ const client: Client = {
     return meter.result(received);
   },
 
-  async e2e({ c, bootstrap, topic, groupId, meter }) {
+  async e2e({ c, bootstrap, tls, topic, groupId, meter }) {
     const k = await load();
-    const client = kafka(k, bootstrap);
+    const client = kafka(k, bootstrap, tls);
     const producer = client.producer({ maxInFlightRequests: 5, allowAutoTopicCreation: false });
     const consumer = client.consumer({ groupId });
     const collector = new E2eCollector(c.records);
@@ -214,9 +221,9 @@ const client: Client = {
     });
   },
 
-  async latency({ c, bootstrap, topic, meter }) {
+  async latency({ c, bootstrap, tls, topic, meter }) {
     const k = await load();
-    const producer = kafka(k, bootstrap).producer({
+    const producer = kafka(k, bootstrap, tls).producer({
       idempotent: c.idempotence,
       maxInFlightRequests: 5,
       allowAutoTopicCreation: false,

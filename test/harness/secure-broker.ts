@@ -22,17 +22,15 @@
  * `KAFKAWIRE_SECURE_BROKER=<dir>` the tests use one already running, started by
  * `tsx test/harness/secure-broker.ts start --dir <dir>` (it writes `<dir>/secure-broker.json`).
  */
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll } from 'vitest';
+import { CLIENT_KEY_PASSPHRASE, makeCertificates } from './certificates.js';
 import { type KafkaCluster, startKafka } from './launcher.js';
 
-const run = promisify(execFile);
 const HOST = '127.0.0.1';
 
 /** A user with a password, for PLAIN and SCRAM. */
@@ -74,111 +72,12 @@ const USERS = {
   bob: { username: 'bob', password: 'bob-Pa55-s3cret' },
 };
 const REAUTH_MS = { saslSsl: 15_000, saslPlaintext: 4_000 };
-const PASSPHRASE = 'client-key-Pa55phrase';
 const MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'];
 
 /** An unsecured JWS (`alg: none`) the broker's default OAUTHBEARER validator accepts. */
 export function unsecuredJwt(sub: string, expiresAtMs: number, issuedAtMs = Date.now()): string {
   const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   return `${part({ alg: 'none' })}.${part({ sub, iat: Math.floor(issuedAtMs / 1000), exp: Math.floor(expiresAtMs / 1000) })}.`;
-}
-
-async function openssl(dir: string, ...args: string[]): Promise<void> {
-  await run('openssl', args, { cwd: dir });
-}
-
-/** The CA, the broker's and the client's certificates, and an unrelated CA, in `dir`. */
-async function makeCertificates(dir: string): Promise<void> {
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  const ca = [
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  ];
-  await Promise.all([
-    openssl(
-      dir,
-      'req',
-      '-x509',
-      ...ec,
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.pem',
-      '-days',
-      '3',
-      '-subj',
-      '/CN=kafkawire test CA',
-      ...ca,
-    ),
-    openssl(
-      dir,
-      'req',
-      '-x509',
-      ...ec,
-      '-keyout',
-      'other-ca.key',
-      '-out',
-      'other-ca.pem',
-      '-days',
-      '3',
-      '-subj',
-      '/CN=some other CA',
-      ...ca,
-    ),
-  ]);
-  const leaf = (name: string, subject: string, ext: string[]) =>
-    openssl(
-      dir,
-      'req',
-      '-x509',
-      ...ec,
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.pem`,
-      '-days',
-      '3',
-      '-subj',
-      subject,
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-addext',
-      'basicConstraints=CA:FALSE',
-      ...ext,
-    );
-  await Promise.all([
-    leaf('broker', '/O=kafkawire/CN=localhost', [
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-addext',
-      'extendedKeyUsage=serverAuth,clientAuth',
-    ]),
-    leaf('client', '/O=kafkawire/CN=mtls-client', ['-addext', 'extendedKeyUsage=clientAuth']),
-  ]);
-  // The broker's PEM keystore: its key (PKCS#8, unencrypted) then its certificate chain.
-  const [brokerKey, brokerCert] = await Promise.all([
-    readFile(join(dir, 'broker.key'), 'utf8'),
-    readFile(join(dir, 'broker.pem'), 'utf8'),
-  ]);
-  await writeFile(join(dir, 'broker-keystore.pem'), `${brokerKey}${brokerCert}`);
-  // The client's key encrypted with a passphrase (PKCS#8, AES-256), as mTLS setups often ship it.
-  await openssl(
-    dir,
-    'pkcs8',
-    '-topk8',
-    '-in',
-    'client.key',
-    '-out',
-    'client-encrypted.key',
-    '-v2',
-    'aes-256-cbc',
-    '-passout',
-    `pass:${PASSPHRASE}`,
-  );
 }
 
 function jaas(listener: string): Record<string, string> {
@@ -274,7 +173,7 @@ export async function startSecureBroker(
     clientCertPath: join(certs, 'client.pem'),
     clientKey,
     clientKeyPath: join(certs, 'client-encrypted.key'),
-    clientKeyPassphrase: PASSPHRASE,
+    clientKeyPassphrase: CLIENT_KEY_PASSPHRASE,
     users: USERS,
     reauthMs: REAUTH_MS,
   };
