@@ -217,10 +217,11 @@ export async function javaConsume(
       String(c.records),
       '--timeout',
       '60000',
-      '--command-property',
-      'auto.offset.reset=earliest',
-      'client.id=bench-java',
-      ...tlsProps(tls),
+      // jopt-simple: one property per --command-property (values after the first would be ignored).
+      ...['auto.offset.reset=earliest', 'client.id=bench-java', ...tlsProps(tls)].flatMap((p) => [
+        '--command-property',
+        p,
+      ]),
     ],
     timeoutMs,
   );
