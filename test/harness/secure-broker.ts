@@ -71,7 +71,7 @@ const USERS = {
   alice: { username: 'alice', password: 'alice-Pa55-s3cret' },
   bob: { username: 'bob', password: 'bob-Pa55-s3cret' },
 };
-const REAUTH_MS = { saslSsl: 15_000, saslPlaintext: 4_000 };
+const REAUTH_MS = { saslSsl: 15_000, saslPlaintext: 3_000 };
 const MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'];
 
 /** An unsecured JWS (`alg: none`) the broker's default OAUTHBEARER validator accepts. */
