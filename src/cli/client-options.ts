@@ -14,10 +14,10 @@
  * - Secrets are refused on the command line (`ps` shows argv to every user); they come from
  *   the file, the environment or the prompt, and no message quotes them.
  * - main.ts resolves the options once per run, before the command starts (`setClientOptions`);
+ *   the file formats are parsed in properties.ts, the password prompt is prompt.ts;
  *   the helpers below hand them to each client the command opens.
  */
-import { closeSync, openSync, readFileSync } from 'node:fs';
-import { ReadStream } from 'node:tty';
+import { readFileSync } from 'node:fs';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { ADMIN_OPTIONS, type AdminConfig } from '../admin/admin.js';
 import { CONSUMER_OPTIONS, type ConsumerConfig } from '../consumer/config.js';
@@ -27,7 +27,11 @@ import { RoundRobinAssignor } from '../group/assignors/round-robin.js';
 import { type SaslConfig, SECURITY_PROTOCOLS, type SecurityProtocol } from '../network/security.js';
 import type { SslConfig } from '../network/tls.js';
 import { PRODUCER_OPTIONS, type ProducerConfig } from '../producer/config.js';
+import { promptPassword } from './prompt.js';
+import { parseJaas, parseProperties } from './properties.js';
 import { UsageError } from './usage-error.js';
+
+export { parseJaas, parseProperties };
 
 /** The flags, accepted by every command before or after its name. */
 export const CLIENT_OPTION_FLAGS = {
@@ -138,57 +142,6 @@ const ALL_OPTIONS = new Set<string>([...PRODUCER_OPTIONS, ...CONSUMER_OPTIONS, .
 export function camelName(key: string): string {
   if (RENAMED[key]) return RENAMED[key];
   return key.replace(/[.-]([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
-}
-
-/**
- * Java's .properties format: `key=value`, `key: value` or `key value`; `#` and `!` comments;
- * a trailing backslash continues the line; `\t \n \r \f \uXXXX` and escaped separators.
- */
-export function parseProperties(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const lines = text.split(/\r\n|\r|\n/);
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i].replace(/^[ \t\f]+/, '');
-    if (line === '' || line[0] === '#' || line[0] === '!') continue;
-    // An odd number of trailing backslashes continues the logical line.
-    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length) {
-      line = line.slice(0, -1) + lines[++i].replace(/^[ \t\f]+/, '');
-    }
-    let k = 0;
-    while (k < line.length && !'=: \t\f'.includes(line[k])) k += line[k] === '\\' ? 2 : 1;
-    const key = unescapeProperty(line.slice(0, k));
-    let v = k;
-    while (v < line.length && ' \t\f'.includes(line[v])) v++;
-    if (v < line.length && '=:'.includes(line[v])) v++;
-    while (v < line.length && ' \t\f'.includes(line[v])) v++;
-    out.set(key, unescapeProperty(line.slice(v)));
-  }
-  return out;
-}
-
-function unescapeProperty(s: string): string {
-  return s.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_m, c: string) => {
-    if (c.length === 5) return String.fromCharCode(Number.parseInt(c.slice(1), 16));
-    return ({ t: '\t', n: '\n', r: '\r', f: '\f' } as Record<string, string>)[c] ?? c;
-  });
-}
-
-/**
- * A JAAS line as Kafka reads `sasl.jaas.config`:
- * `<LoginModule class> required|optional|... key="value" key=value ... ;`
- */
-export function parseJaas(text: string): { module: string; options: Map<string, string> } {
-  const m = /^\s*([\w.$]+)\s+(required|requisite|sufficient|optional)\s*([\s\S]*?)\s*;?\s*$/.exec(text);
-  if (!m) throw new UsageError('sasl.jaas.config: expected "<LoginModule> required key=\\"value\\" ...;"');
-  const options = new Map<string, string>();
-  const re = /([\w.-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s;"]+))/g;
-  let rest = m[3];
-  for (let a = re.exec(rest); a; a = re.exec(rest)) {
-    options.set(a[1], a[2] !== undefined ? a[2].replace(/\\(.)/g, '$1') : a[3]);
-  }
-  rest = rest.replace(re, '').trim();
-  if (rest !== '') throw new UsageError('sasl.jaas.config: cannot read the options after the login module');
-  return { module: m[1], options };
 }
 
 /** Where the values come from, for messages. */
@@ -525,51 +478,6 @@ function unsecuredToken(sub: string, seconds: number) {
     value: `${part({ alg: 'none' })}.${part({ sub, iat: Math.floor(now / 1000), exp: Math.floor(lifetimeMs / 1000) })}.`,
     lifetimeMs,
   };
-}
-
-/**
- * Reads a password from the terminal without echo (/dev/tty, so it works while stdin carries
- * records). Null when there is no terminal.
- */
-async function promptPassword(question: string): Promise<string | null> {
-  let fd: number;
-  try {
-    fd = openSync('/dev/tty', 'r+');
-  } catch {
-    return null;
-  }
-  const input = new ReadStream(fd);
-  try {
-    input.setRawMode(true);
-    process.stderr.write(question);
-    return await new Promise<string>((resolve, reject) => {
-      let typed = '';
-      input.on('data', (chunk: Buffer) => {
-        for (const ch of chunk.toString('utf8')) {
-          if (ch === '\r' || ch === '\n') {
-            process.stderr.write('\n');
-            resolve(typed);
-            return;
-          }
-          if (ch === '\u0003') {
-            process.stderr.write('\n');
-            reject(new UsageError('password prompt interrupted'));
-            return;
-          }
-          if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
-          else typed += ch;
-        }
-      });
-    });
-  } finally {
-    input.setRawMode(false);
-    input.destroy();
-    try {
-      closeSync(fd);
-    } catch {
-      // Already closed by the stream.
-    }
-  }
 }
 
 let current: ClientOptions = { options: {}, ignored: [] };
