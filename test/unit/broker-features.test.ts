@@ -8,6 +8,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Connection } from '../../src/network/connection.js';
 import {
   BrokerFeature,
   type BrokerFeatures,
@@ -23,7 +24,12 @@ import {
 } from '../../src/network/features.js';
 import { ApiKey } from '../../src/protocol/api-keys.js';
 import type { ApiVersionsResponse } from '../../src/protocol/apis/18-api-versions.js';
-import { UnsupportedFeatureError, UnsupportedVersionError } from '../../src/protocol/errors.js';
+import {
+  KafkawireError,
+  UnsupportedFeatureError,
+  UnsupportedVersionError,
+} from '../../src/protocol/errors.js';
+import { FakeBroker } from '../helpers/fake-broker.js';
 
 type Tuple = [string, number, number];
 interface Recorded {
@@ -205,6 +211,38 @@ describe('featureOrFallback', () => {
   it('still falls back when nobody listens', () => {
     expect(featureOrFallback(v39, BrokerFeature.transactionV2, 'the earlier flow')).toBe(false);
   });
+});
+
+describe('Connection.features', () => {
+  it.each([2, 4])(
+    'has the APIs and no feature levels from a broker answering ApiVersions v%i without them',
+    async (max) => {
+      // An old broker (v0–v2 has no tagged fields) or one that sends none: every level is 0.
+      const broker = await new FakeBroker({
+        apiVersionsMax: max,
+        apis: [
+          { apiKey: ApiKey.ApiVersions, min: 0, max },
+          { apiKey: ApiKey.ConsumerGroupHeartbeat, min: 0, max: 1 },
+        ],
+      }).start();
+      const conn = new Connection({ host: '127.0.0.1', port: broker.port });
+      try {
+        expect(() => conn.features).toThrow(KafkawireError);
+        await conn.connect();
+        expect(conn.features.apis.get(ApiKey.ConsumerGroupHeartbeat)).toEqual({ min: 0, max: 1 });
+        expect(conn.features.finalized.size).toBe(0);
+        expect(conn.features.finalizedEpoch).toBe(-1n);
+        expect(conn.features.broker).toBe(`127.0.0.1:${broker.port}`);
+        expect(() => requireFeature(conn, BrokerFeature.consumerGroupProtocol)).toThrow(
+          'needs group.version >= 1 (the broker does not know this feature)',
+        );
+        expect(() => requireApi(conn, ApiKey.ConsumerGroupHeartbeat, 'KIP-848 heartbeats', 1)).not.toThrow();
+      } finally {
+        conn.destroy();
+        await broker.stop();
+      }
+    },
+  );
 });
 
 function catchError(fn: () => void): Error {
