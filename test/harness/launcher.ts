@@ -378,6 +378,20 @@ export function libsVersion(libs: string): string {
   throw new Error(`no kafka-clients-<version>.jar in ${libs}`);
 }
 
+/**
+ * Node i (1-based) listens on ports[2i-2] (client) and ports[2i-1] (controller): puts `first`,
+ * first+1, ... in the client slots, and swaps any other port picked that equals one of them (the
+ * kernel may hand out a port just checked free) for a fresh free one.
+ */
+async function useFixedClientPorts(ports: number[], first: number, count: number): Promise<void> {
+  const fixed = Array.from({ length: count }, (_, i) => first + i);
+  for (let i = 0; i < count; i++) ports[2 * i] = fixed[i]!;
+  for (let i = 0; i < ports.length; i++) {
+    if (i % 2 === 0 && i < 2 * count) continue;
+    while (fixed.includes(ports[i]!)) ports[i] = (await freePorts(1))[0]!;
+  }
+}
+
 /** Rejects naming the port when something on 127.0.0.1 already listens on it. */
 async function ensurePortFree(port: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -647,17 +661,13 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   if (fixed !== undefined && !(Number.isInteger(fixed) && fixed > 0 && fixed + count - 1 <= 65535)) {
     throw new Error(`port must be an integer from 1 to ${65536 - count}, not ${fixed}`);
   }
-  const clientPorts = fixed === undefined ? undefined : Array.from({ length: count }, (_, i) => fixed + i);
-  if (clientPorts) for (const p of clientPorts) await ensurePortFree(p);
+  if (fixed !== undefined) for (let i = 0; i < count; i++) await ensurePortFree(fixed + i);
   const ownsDir = options.dir === undefined;
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'kafkawire-kafka-')));
   installExitHooks();
-  const [libs, free] = await Promise.all([kafkaLibs(options.version), freePorts(2 * count)]);
+  const [libs, ports] = await Promise.all([kafkaLibs(options.version), freePorts(2 * count)]);
   const version = libsVersion(libs);
-  // Node i (1-based) listens on ports[2i-2] (client) and ports[2i-1] (controller). With fixed
-  // client ports, controllers take free ports that are none of them (one may have been just freed).
-  const controllerPorts = free.filter((p) => !clientPorts?.includes(p));
-  const ports = clientPorts ? clientPorts.flatMap((p, i) => [p, controllerPorts[i]!]) : free;
+  if (fixed !== undefined) await useFixedClientPorts(ports, fixed, count);
   // A cluster id is a Kafka Uuid: 16 random bytes, base64url without padding (22 chars). Like
   // Kafka's Uuid.randomUuid, never one starting with '-': kafka-storage would read it as a flag.
   let clusterId = randomBytes(16).toString('base64url');
