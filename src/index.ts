@@ -42,6 +42,22 @@ export type {
 export { Cluster, parseBootstrap } from './network/cluster.js';
 export type { AuthSession, ConnectionOptions, SendOptions } from './network/connection.js';
 export { Connection } from './network/connection.js';
+export type {
+  BrokerFeatures,
+  FeatureFallbackMessage,
+  FeatureRequirement,
+  FeatureSource,
+  RequiredApi,
+} from './network/features.js';
+export {
+  BrokerFeature,
+  FEATURE_FALLBACK_CHANNEL,
+  featureLevel,
+  featureOrFallback,
+  offersFeature,
+  requireApi,
+  requireFeature,
+} from './network/features.js';
 export type { VersionRange } from './network/versions.js';
 export { pickVersion } from './network/versions.js';
 export type { RecordMetadata } from './producer/accumulator.js';
@@ -70,6 +86,7 @@ export {
   KafkawireError,
   ProtocolError,
   TimeoutError,
+  UnsupportedFeatureError,
   UnsupportedVersionError,
 } from './protocol/errors.js';
 export { Reader } from './protocol/reader.js';
