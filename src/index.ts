@@ -64,8 +64,11 @@ export { ErrorCode, errorCodeInfo } from './protocol/error-codes.js';
 export type { ErrorContext } from './protocol/errors.js';
 export {
   BufferFullError,
+  CodecUnavailableError,
   ConfigError,
   ConnectionError,
+  HandlerError,
+  IllegalStateError,
   KafkaError,
   KafkawireError,
   ProtocolError,

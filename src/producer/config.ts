@@ -4,7 +4,7 @@
  */
 import type { ClusterOptions } from '../network/cluster.js';
 import { boolOption, enumOption, intOption, rejectUnknownOptions, stringOption } from '../network/config.js';
-import { Compression } from '../protocol/codecs/index.js';
+import { Compression, zstdAvailable } from '../protocol/codecs/index.js';
 import { ConfigError } from '../protocol/errors.js';
 import type { Partitioner } from './partitioner.js';
 
@@ -121,6 +121,12 @@ export function resolveProducerConfig(c: ProducerConfig<never, never>): Resolved
     'lz4',
     'zstd',
   ] as const);
+  // Refused here rather than failing every batch later, from a timer (see codecs/zlib.ts).
+  if (compressionType === 'zstd' && !zstdAvailable())
+    throw new ConfigError(
+      'compressionType',
+      `zstd needs Node 22.15+ or 23.8+ (node:zlib), this is ${process.version}`,
+    );
   const r: ResolvedProducerConfig = {
     bootstrapServers: c.bootstrapServers,
     clientId: stringOption('clientId', c.clientId, 'kafkawire-producer') ?? 'kafkawire-producer',
