@@ -180,6 +180,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       requestTimeoutMs: c.requestTimeoutMs + c.fetchMaxWaitMs,
       metadataMaxAgeMs: c.metadataMaxAgeMs,
       connectTimeoutMs: c.connectTimeoutMs,
+      reconnectBackoffMs: c.reconnectBackoffMs,
+      reconnectBackoffMaxMs: c.reconnectBackoffMaxMs,
       tls: config.tls,
       authenticate: config.authenticate,
     });
