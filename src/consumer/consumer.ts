@@ -10,16 +10,20 @@
  * - A partition's records reach the application in offset order, each once per position: a
  *   cursor delivers from `position` and moves it past what it delivered; a seek bumps the
  *   cursor's epoch so a fetch answered for an older position is dropped.
- * - At most one fetch per broker is in flight, each partition in at most one of them, and a
+ * - At most one fetch per broker is in flight, each partition in at most one of them. A
  *   partition is fetched only while the bytes of its undecoded batches are under
- *   `maxPartitionFetchBytes` and the consumer's total is under `fetchMaxBytes`: memory stays
- *   bounded however slow the application is (at most about twice those, plus one decoded batch
- *   per partition), while fetches run ahead of it. A batch's CRC is checked as it arrives, its
- *   records are decoded as poll hands them out.
+ *   `maxPartitionFetchBytes`, and a fetch asks for at most what is left of `fetchMaxBytes` after
+ *   the bytes buffered and those the other fetches in flight may bring: memory stays bounded
+ *   however slow the application is — about `fetchMaxBytes` in all (plus the first batch of a
+ *   response, which a broker sends whole however large, KIP-74), at most about twice
+ *   `maxPartitionFetchBytes` per partition, and one decoded batch per partition — while fetches
+ *   run ahead of it. A batch's CRC is checked as it arrives, its records are decoded as poll
+ *   hands them out.
  * - Errors that retrying can fix (a moved leader, a dead connection) are retried inside; the
  *   others surface from the next poll as typed errors, naming topic and partition.
- * - Group rebalances run inside poll, listeners included. Eager protocol: everything is revoked,
- *   then the join is awaited. Cooperative protocol (KIP-429): the join runs in the background
+ * - Group rebalances run inside poll, listeners included; the join itself runs in the background
+ *   and a poll waits for the group only until its deadline. Eager protocol: everything is
+ *   revoked, then the join runs. Cooperative protocol (KIP-429): the join runs in the background
  *   while polls keep delivering the owned partitions; once it completes, only the difference
  *   moves (revoked partitions are dropped, kept ones keep position and buffer), and a member that
  *   revoked anything rejoins at once so the follow-up rebalance can hand those partitions on.
@@ -40,7 +44,7 @@ import {
   ProtocolError,
 } from '../protocol/errors.js';
 import type { DecodedRecord } from '../protocol/records/layout.js';
-import { type DeferredBatch, decodeDeferred, decodeRecordBatches } from '../protocol/records/record-batch.js';
+import { decodeRecordBatches } from '../protocol/records/record-batch.js';
 import { type ConsumerConfig, type ResolvedConsumerConfig, resolveConsumerConfig } from './config.js';
 import { Cursor, key } from './cursor.js';
 import {
@@ -51,6 +55,7 @@ import {
   runHandlers,
   type Taken,
 } from './delivery.js';
+import { FetchMemory } from './fetch-memory.js';
 
 export type { ConsumerBatch, RunOptions } from './delivery.js';
 
@@ -137,7 +142,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
   private order: Cursor[] = [];
   private nextCursor = 0;
   private readonly loops = new Set<number>();
-  private bufferedBytes = 0;
+  /** Memory pinned by the batches fetched ahead, and by the fetches in flight (fetch-memory.ts). */
+  private readonly memory: FetchMemory;
   private waiters: (() => void)[] = [];
   private closed = false;
   /** Set once the first metadata came back: fetching may start. */
@@ -179,6 +185,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     super();
     this.config = resolveConsumerConfig(config);
     const c = this.config;
+    this.memory = new FetchMemory(c.fetchMaxBytes);
     this.cluster = new Cluster({
       bootstrapServers: c.bootstrapServers,
       clientId: c.clientId,
@@ -263,7 +270,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     }
     for (const [k, c] of this.cursors) {
       if (next.has(k)) continue;
-      this.bufferedBytes -= c.bufferedBytes;
+      c.clearBuffer(this.memory);
       c.detached = true;
     }
     this.cursors.clear();
@@ -973,8 +980,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
    */
   private setPosition(c: Cursor, offset: bigint, finished = true): void {
     c.committedChecked = true; // a position is known: no committed offset to look up
-    this.bufferedBytes -= c.bufferedBytes;
-    c.clearBuffer();
+    c.clearBuffer(this.memory);
     c.aborts.clear();
     c.epoch++;
     c.position = offset;
@@ -989,8 +995,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
 
   private requestReset(c: Cursor, to: 'earliest' | 'latest'): void {
     c.committedChecked = true; // a position asked for: the group's committed one does not apply
-    this.bufferedBytes -= c.bufferedBytes;
-    c.clearBuffer();
+    c.clearBuffer(this.memory);
     c.epoch++;
     c.position = null;
     c.consumed = null;
@@ -1034,6 +1039,9 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
         budget -= end - from;
         c.bufferedIndex = end;
       }
+      // Its last batch fully handed out: release its memory now, or a partition with nothing
+      // more fetched would hold it (and the fetch budget) until its next record.
+      if (failure === null) c.handedOut(this.memory);
       if (records.length > 0) {
         c.position = records[records.length - 1].offset + 1n;
         // poll(): handed out is processed. run() and the iterator say when (delivery.ts).
@@ -1089,33 +1097,9 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     return err instanceof Error ? err : new Error(String(err));
   }
 
-  /**
-   * Decodes the cursor's next pending batch into `buffered` and releases its bytes; false when
-   * none is left. Throws the batch's ProtocolError when it is corrupt.
-   */
+  /** See Cursor.decodeNext: the next batch decoded, the last one's memory released. */
   private decodeNext(c: Cursor): boolean {
-    while (c.pendingIndex < c.pending.length) {
-      const d = c.pending[c.pendingIndex] as DeferredBatch;
-      c.pending[c.pendingIndex++] = null; // the cursor no longer keeps its bytes alive
-      if (c.pendingIndex >= 1024 && c.pendingIndex * 2 >= c.pending.length) {
-        // Fetches go on while the application catches up: drop the used slots now and then.
-        c.pending = c.pending.slice(c.pendingIndex);
-        c.pendingIndex = 0;
-      }
-      const bytes = d.batch.sizeInBytes;
-      c.bufferedBytes -= bytes;
-      this.bufferedBytes -= bytes;
-      const records = decodeDeferred(d).records;
-      if (records.length === 0) continue;
-      c.buffered = records;
-      c.bufferedIndex = 0;
-      return true;
-    }
-    c.pending = [];
-    c.pendingIndex = 0;
-    c.buffered = [];
-    c.bufferedIndex = 0;
-    return false;
+    return c.decodeNext(this.memory);
   }
 
   private waitForData(deadline: number, signal?: AbortSignal): Promise<void> {
@@ -1201,7 +1185,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       c.retryAt <= Date.now() &&
       !this.missingTopics.has(c.topic) &&
       c.bufferedBytes < this.config.maxPartitionFetchBytes &&
-      this.bufferedBytes < this.config.fetchMaxBytes
+      this.memory.room > 0
     );
   }
 
@@ -1364,18 +1348,30 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       const start = turn % fetchable.length;
       const parts = [...fetchable.slice(start), ...fetchable.slice(0, start)];
       for (const p of parts) p.c.inFlight = true;
+      // What is left of fetchMaxBytes, reserved until the answer is kept: fetch loops of several
+      // brokers share the one budget, counted as the memory kept batches pin (fetch-memory.ts).
+      // Each used to ask for the whole of fetchMaxBytes while the batches' own bytes were under
+      // it: 8-11 MiB alive under a 2 MiB fetchMaxBytes in the test, and more with more brokers
+      // (the README said about fetchMaxBytes). Regression test: consumer-memory.test.ts.
+      const maxBytes = this.memory.room;
+      this.memory.reserved += maxBytes;
+      let failed: boolean;
       try {
-        await this.fetchOnce(node, parts);
+        failed = await this.fetchOnce(node, parts, maxBytes);
       } finally {
+        this.memory.reserved -= maxBytes;
         for (const p of parts) if (p.c.epoch === p.epoch) p.c.inFlight = false;
       }
+      if (failed) await new Promise((r) => setTimeout(r, this.config.retryBackoffMs));
     }
   }
 
+  /** One Fetch of `parts` from `node`, at most `maxBytes`; true when it failed as a whole. */
   private async fetchOnce(
     node: number,
     parts: { c: Cursor; offset: bigint; epoch: number }[],
-  ): Promise<void> {
+    maxBytes: number,
+  ): Promise<boolean> {
     const byTopic = new Map<
       string,
       { partition: number; fetchOffset: bigint; partitionMaxBytes: number }[]
@@ -1398,7 +1394,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       request = {
         maxWaitMs: this.config.fetchMaxWaitMs,
         minBytes: this.config.fetchMinBytes,
-        maxBytes: this.config.fetchMaxBytes,
+        maxBytes,
         isolationLevel: this.config.isolationLevel,
         topics: [...byTopic].map(([topic, partitions]) =>
           version >= 13 ? { topicId: md.topics.get(topic)?.topicId, partitions } : { topic, partitions },
@@ -1421,6 +1417,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       }
       for (const part of parts)
         this.onPartition(part, results.get(key(part.c.topic, part.c.partition)), node);
+      return false;
     } catch (err) {
       this.cluster.reportError(err);
       const decision = shouldRetry(err);
@@ -1434,7 +1431,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       }
       if (decision.refreshMetadata) this.refreshSoon();
       this.wakeWaiters();
-      await new Promise((r) => setTimeout(r, this.config.retryBackoffMs));
+      return true;
     }
   }
 
@@ -1489,22 +1486,15 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       }
       const { batches, deferred, error } = decoded;
       let next = offset;
-      let bytes = 0;
       for (let i = 0; i < batches.length; i++) {
         const b = batches[i];
         if (b.lastOffset < next) continue;
         next = b.lastOffset + 1n;
         if (this.config.isolationLevel === 1 ? c.aborts.skips(b) : b.isControl) continue;
         const d = deferred?.[i];
-        if (!d) continue;
-        bytes += b.sizeInBytes;
-        c.pending.push(d);
+        if (d) c.keep(d, this.memory);
       }
-      if (next !== offset) {
-        c.fetchOffset = next;
-        c.bufferedBytes += bytes;
-        this.bufferedBytes += bytes;
-      }
+      if (next !== offset) c.fetchOffset = next;
       if (error) {
         // A corrupt batch (its CRC): the good ones before it are handed out first, then every
         // poll fails on it (the next fetch starts there) until the application seeks past it.

@@ -15,8 +15,15 @@
  *   gives the partition back makes a new cursor.
  */
 import type { DecodedRecord } from '../protocol/records/layout.js';
-import type { DeferredBatch } from '../protocol/records/record-batch.js';
+import { type DeferredBatch, decodeDeferred } from '../protocol/records/record-batch.js';
 import { AbortFilter } from './abort-filter.js';
+import type { FetchMemory, Lease } from './fetch-memory.js';
+
+/** A fetched batch not decoded yet, and the memory it keeps alive. */
+interface PendingBatch {
+  deferred: DeferredBatch;
+  lease: Lease;
+}
 
 export class Cursor {
   readonly topic: string;
@@ -32,11 +39,13 @@ export class Cursor {
    * hands records out, so records live from one poll to the next instead of sitting decoded in
    * a buffer (long-lived objects are what makes the garbage collector expensive).
    */
-  pending: (DeferredBatch | null)[] = [];
+  pending: (PendingBatch | null)[] = [];
   pendingIndex = 0;
   /** Records of the batch being handed out. */
   buffered: DecodedRecord[] = [];
   bufferedIndex = 0;
+  /** The memory the records being handed out point into, held until the next batch. */
+  private lease: Lease | null = null;
   /** Bytes of the pending batches (a batch's bytes are released as it is decoded). */
   bufferedBytes = 0;
   highWatermark = -1n;
@@ -66,12 +75,64 @@ export class Cursor {
     return this.bufferedIndex < this.buffered.length || this.pendingIndex < this.pending.length;
   }
 
-  clearBuffer(): void {
+  /** Keeps a fetched batch for `take` to decode, its memory counted in `memory`. */
+  keep(deferred: DeferredBatch, memory: FetchMemory): void {
+    this.pending.push({ deferred, lease: memory.retain(deferred.buf) });
+    this.bufferedBytes += deferred.batch.sizeInBytes;
+  }
+
+  /**
+   * Decodes the next pending batch into `buffered`, releasing the one before; false when none is
+   * left. Throws the batch's ProtocolError when it is corrupt (its memory released all the same).
+   */
+  decodeNext(memory: FetchMemory): boolean {
+    this.releaseCurrent(memory);
+    while (this.pendingIndex < this.pending.length) {
+      const p = this.pending[this.pendingIndex] as PendingBatch;
+      this.pending[this.pendingIndex++] = null; // the cursor no longer keeps its bytes alive
+      if (this.pendingIndex >= 1024 && this.pendingIndex * 2 >= this.pending.length) {
+        // Fetches go on while the application catches up: drop the used slots now and then.
+        this.pending = this.pending.slice(this.pendingIndex);
+        this.pendingIndex = 0;
+      }
+      this.bufferedBytes -= p.deferred.batch.sizeInBytes;
+      this.lease = p.lease;
+      const records = decodeDeferred(p.deferred).records;
+      if (records.length === 0) {
+        this.releaseCurrent(memory);
+        continue;
+      }
+      this.buffered = records;
+      this.bufferedIndex = 0;
+      return true;
+    }
     this.pending = [];
     this.pendingIndex = 0;
+    return false;
+  }
+
+  /** Drops everything fetched ahead (a seek, a reset, unassigned) and releases its memory. */
+  clearBuffer(memory: FetchMemory): void {
+    this.releaseCurrent(memory);
+    for (let i = this.pendingIndex; i < this.pending.length; i++) {
+      const p = this.pending[i];
+      if (p) memory.release(p.lease);
+    }
+    this.pending = [];
+    this.pendingIndex = 0;
+    this.bufferedBytes = 0;
+  }
+
+  /** Done with the batch being handed out once all of it went: its memory need not wait for the next. */
+  handedOut(memory: FetchMemory): void {
+    if (this.lease && this.bufferedIndex >= this.buffered.length) this.releaseCurrent(memory);
+  }
+
+  private releaseCurrent(memory: FetchMemory): void {
+    if (this.lease) memory.release(this.lease);
+    this.lease = null;
     this.buffered = [];
     this.bufferedIndex = 0;
-    this.bufferedBytes = 0;
   }
 }
 
