@@ -45,6 +45,7 @@ import {
 } from '../protocol/errors.js';
 import type { DecodedRecord } from '../protocol/records/layout.js';
 import { decodeRecordBatches } from '../protocol/records/record-batch.js';
+import { Bootstrap } from './bootstrap.js';
 import { type ConsumerConfig, type ResolvedConsumerConfig, resolveConsumerConfig } from './config.js';
 import { Cursor, key } from './cursor.js';
 import {
@@ -53,9 +54,11 @@ import {
   deliverBatches,
   type RunOptions,
   runHandlers,
+  settledBy,
   type Taken,
 } from './delivery.js';
 import { FetchMemory } from './fetch-memory.js';
+import { MissingTopics } from './missing-topics.js';
 
 export type { ConsumerBatch, RunOptions } from './delivery.js';
 
@@ -146,12 +149,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
   private readonly memory: FetchMemory;
   private waiters: (() => void)[] = [];
   private closed = false;
-  /** Set once the first metadata came back: fetching may start. */
-  private connected = false;
-  /** The connection attempt under way (bootstrap and first metadata), shared by every caller. */
-  private connecting: Promise<void> | null = null;
-  /** How the last attempt failed, until a poll or connect() reports it (once). */
-  private connectFailure: { error: unknown } | null = null;
+  /** The first connection, one shared attempt at a time (bootstrap.ts). */
+  private readonly bootstrap: Bootstrap;
   private resetting = false;
   private refreshing: Promise<unknown> | null = null;
   private membership: GroupMembership | null = null;
@@ -177,9 +176,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
   /** What a group step that outlived its poll failed with: the next poll reports it. */
   private groupFailure: { error: unknown } | null = null;
   /** Subscribed or assigned topics the cluster's metadata says do not exist (see ConsumerEvents). */
-  private readonly missingTopics = new Set<string>();
-  private missingChecks = 0;
-  private missingTimer: NodeJS.Timeout | null = null;
+  private readonly missingTopics: MissingTopics;
 
   constructor(config: ConsumerConfig) {
     super();
@@ -197,59 +194,14 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       tls: config.tls,
       authenticate: config.authenticate,
     });
+    this.bootstrap = new Bootstrap(this.cluster, () => this.kick());
+    this.missingTopics = new MissingTopics(c, () => void this.cluster.refresh().catch(() => {}));
     this.cluster.on('metadata', (md: MetadataSnapshot) => this.onMetadata(md));
   }
 
   /** Connects to the cluster. Optional: poll connects too. Rejects with the attempt's error. */
-  async connect(): Promise<void> {
-    const attempt = this.startConnect();
-    await attempt;
-    const failure = this.connectFailure;
-    if (failure) {
-      this.connectFailure = null; // reported here, not again by the next poll
-      throw failure.error;
-    }
-  }
-
-  /**
-   * The shared attempt (one at a time, however many callers): the cluster's reconnect backoff
-   * spaces the attempts to an address that keeps failing, and each failure is kept for the next
-   * poll to report once.
-   */
-  private startConnect(): Promise<void> {
-    if (this.connected) return Promise.resolve();
-    this.connecting ??= this.cluster.connect().then(
-      () => {
-        this.connecting = null;
-        this.connected = true;
-        this.kick();
-      },
-      (error: unknown) => {
-        this.connecting = null;
-        this.connectFailure = { error };
-      },
-    );
-    return this.connecting;
-  }
-
-  /**
-   * Until connected, a poll waits for the shared attempt up to its deadline, and reports a
-   * failed attempt once. It used to await a fresh attempt and throw at once: against a closed
-   * port, a reset or a non-Kafka server a `for(;;) { try { await poll() } catch {} }` loop made
-   * ~17,000 polls/s at 89 % CPU (40,924 connections to an HTTP server in 5 s), and once the
-   * network's reconnect backoff spaced the attempts, a poll still outlasted its timeoutMs by the
-   * backoff, or by connectTimeoutMs against a peer that never answers. Regression tests:
-   * consumer-unreachable.test.ts.
-   */
-  private async connectedBy(deadline: number, signal: AbortSignal | undefined): Promise<boolean> {
-    if (this.connected) return true;
-    if (!this.connectFailure) await settledBy(this.startConnect(), deadline, signal);
-    const failure = this.connectFailure;
-    if (failure) {
-      this.connectFailure = null;
-      throw failure.error;
-    }
-    return this.connected;
+  connect(): Promise<void> {
+    return this.bootstrap.connect();
   }
 
   /**
@@ -663,44 +615,18 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     this.pollWatchdog.unref();
   }
 
-  /**
-   * Notices wanted topics the cluster does not have (see ConsumerEvents): their partitions are
-   * not fetched, and metadata is asked again after a growing backoff. Both states used to be
-   * silent: a subscription to a topic that does not exist polled empty forever, and the
-   * partitions of a deleted topic had metadata asked for again every retryBackoffMs, for good.
-   * Regression tests: consumer-delivery.test.ts, "topicNotFound".
-   */
+  /** Wanted topics the cluster does not have: reported, not fetched (missing-topics.ts). */
   private onMetadata(md: MetadataSnapshot): void {
+    if (this.closed) return;
     const wanted = new Set<string>(this.pattern ? [] : (this.subscription ?? []));
     for (const c of this.order) wanted.add(c.topic);
-    let back = false;
-    for (const topic of wanted) {
-      const info = md.topics.get(topic);
-      if (!info) continue; // not asked for by this request
-      const missing =
-        info.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ||
-        info.errorCode === ErrorCode.UNKNOWN_TOPIC_ID;
-      if (missing && !this.missingTopics.has(topic)) {
-        this.missingTopics.add(topic);
-        const partitions = this.order
-          .filter((c) => c.topic === topic)
-          .map((c) => ({ topic, partition: c.partition }));
-        // Not from inside the metadata update: a listener that throws must not fail the refresh.
-        process.nextTick(() => this.emit('topicNotFound', { topic, partitions }));
-      } else if (!missing && this.missingTopics.delete(topic)) back = true;
-    }
-    for (const t of this.missingTopics) if (!wanted.has(t)) this.missingTopics.delete(t);
-    if (this.missingTopics.size === 0) this.missingChecks = 0;
-    else if (!this.missingTimer && !this.closed) {
-      const wait = backoffMs(this.missingChecks++, {
-        retryBackoffMs: this.config.retryBackoffMs,
-        retryBackoffMaxMs: Math.max(this.config.retryBackoffMs, this.config.metadataMaxAgeMs),
-      });
-      this.missingTimer = setTimeout(() => {
-        this.missingTimer = null;
-        if (!this.closed) void this.cluster.refresh().catch(() => {});
-      }, wait);
-      this.missingTimer.unref();
+    const { missing, back } = this.missingTopics.update(md, wanted);
+    for (const topic of missing) {
+      const partitions = this.order
+        .filter((c) => c.topic === topic)
+        .map((c) => ({ topic, partition: c.partition }));
+      // Not from inside the metadata update: a listener that throws must not fail the refresh.
+      process.nextTick(() => this.emit('topicNotFound', { topic, partitions }));
     }
     if (back) this.kick();
   }
@@ -803,7 +729,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     signal: AbortSignal | undefined,
     tracked: boolean,
   ): Promise<Taken[]> {
-    if (!(await this.connectedBy(deadline, signal))) return [];
+    if (!(await this.bootstrap.connectedBy(deadline, signal))) return [];
     for (;;) {
       await this.groupStepUntil(deadline, signal);
       this.kick();
@@ -924,7 +850,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     await m?.leave();
     this.closed = true;
     if (this.kickTimer) clearTimeout(this.kickTimer);
-    if (this.missingTimer) clearTimeout(this.missingTimer);
+    this.missingTopics.close();
     this.wakeWaiters();
     // Left in flight now: fetches and offset lookups whose answers nobody reads any more.
     // Closing used to wait up to 1 s for them (cluster.close(1000)): every close sat out the
@@ -1123,7 +1049,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
 
   /** Starts what needs starting: offset resets, and a fetch loop per leader with work. */
   private kick(): void {
-    if (this.closed || !this.connected) return;
+    if (this.closed || !this.bootstrap.connected) return;
     // Assigned by hand with a groupId: start where the group committed, as Java does (after
     // subscribe, the join looks committed offsets up itself).
     const fromGroup = this.config.groupId !== null && this.subscription === null;
@@ -1541,18 +1467,4 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     }
     this.wakeWaiters();
   }
-}
-
-/** Resolves once `p` settles, `deadline` passes or `signal` aborts, whichever comes first. */
-function settledBy(p: Promise<unknown>, deadline: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
-    signal?.addEventListener('abort', done, { once: true });
-    p.then(done, done);
-  });
 }

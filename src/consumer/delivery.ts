@@ -124,3 +124,21 @@ export async function runHandlers(host: DeliveryHost, options: RunOptions): Prom
     host.rewind();
   }
 }
+
+/** Resolves once `p` settles, `deadline` passes or `signal` aborts, whichever comes first. */
+export function settledBy(
+  p: Promise<unknown>,
+  deadline: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
+    signal?.addEventListener('abort', done, { once: true });
+    p.then(done, done);
+  });
+}
