@@ -20,13 +20,14 @@ export { Admin } from './admin/admin.js';
 export type { AutoOffsetReset, ConsumerConfig, IsolationLevelName } from './consumer/config.js';
 export type {
   CommitOffset,
-  ConsumerBatch,
+  ConsumerEvents,
   PollOptions,
   RebalanceListener,
-  RunOptions,
+  TopicNotFound,
   TopicPartition,
 } from './consumer/consumer.js';
 export { Consumer } from './consumer/consumer.js';
+export type { ConsumerBatch, RunOptions } from './consumer/delivery.js';
 export type { Assignor, GroupAssignment, MemberSubscription } from './group/assignors/assignor.js';
 export { CooperativeStickyAssignor } from './group/assignors/cooperative-sticky.js';
 export { RangeAssignor } from './group/assignors/range.js';
@@ -80,8 +81,11 @@ export { ErrorCode, errorCodeInfo } from './protocol/error-codes.js';
 export type { ErrorContext } from './protocol/errors.js';
 export {
   BufferFullError,
+  CodecUnavailableError,
   ConfigError,
   ConnectionError,
+  HandlerError,
+  IllegalStateError,
   KafkaError,
   KafkawireError,
   ProtocolError,

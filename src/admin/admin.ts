@@ -8,6 +8,7 @@
  * (an `error` field) instead of failing the whole call; single-item helpers throw.
  */
 import { Cluster, type ClusterOptions } from '../network/cluster.js';
+import { reconnectOptions } from '../network/config.js';
 import { findGroupCoordinator } from '../network/coordinator.js';
 import { lookupOffsets } from '../network/offsets.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
@@ -32,7 +33,11 @@ import { decodeAssignment } from '../protocol/consumer-protocol.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { ConfigError, KafkaError, KafkawireError } from '../protocol/errors.js';
 
-export interface AdminConfig extends Pick<ClusterOptions, 'tls' | 'authenticate' | 'connectTimeoutMs'> {
+export interface AdminConfig
+  extends Pick<
+    ClusterOptions,
+    'tls' | 'authenticate' | 'connectTimeoutMs' | 'reconnectBackoffMs' | 'reconnectBackoffMaxMs'
+  > {
   bootstrapServers: string | string[];
   clientId?: string;
   /** Java: `request.timeout.ms` (also the broker-side timeout of topic operations). Default 30000. */
@@ -150,6 +155,7 @@ export class Admin {
       clientId: config.clientId ?? 'kafkawire-admin',
       requestTimeoutMs: this.timeoutMs + 5_000,
       connectTimeoutMs: config.connectTimeoutMs,
+      ...reconnectOptions(config),
       tls: config.tls,
       authenticate: config.authenticate,
     });

@@ -9,6 +9,7 @@
 import {
   ConfigError,
   ConnectionError,
+  IllegalStateError,
   KafkaError,
   KafkawireError,
   TimeoutError,
@@ -28,7 +29,10 @@ export function toJson(value: unknown, indent?: number): string {
   return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), indent);
 }
 
-/** Exit code of a failure: 2 for the command line, 1 for everything that happened at run time. */
+/**
+ * Exit code of a failure: 2 for the command line, 1 for everything that happened at run time,
+ * a call in the wrong state (IllegalStateError) included: those used to be ConfigErrors, exit 2.
+ */
 export function exitCodeOf(err: unknown): number {
   return err instanceof UsageError || err instanceof ConfigError ? 2 : 1;
 }
@@ -72,6 +76,7 @@ function kindOf(err: unknown): string {
   if (err instanceof KafkaError) return 'broker';
   if (err instanceof ConnectionError) return 'connection';
   if (err instanceof TimeoutError) return 'timeout';
+  if (err instanceof IllegalStateError) return 'state';
   if (err instanceof KafkawireError) return 'client';
   return 'internal';
 }

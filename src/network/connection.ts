@@ -17,6 +17,8 @@
  *
  * Start-up runs in three steps, so TLS and SASL slot in without touching callers:
  * open the socket (net or tls) → ApiVersions negotiation → `authenticate` hook → ready.
+ * Before them it may wait `connectDelayMs` (the cluster's reconnect backoff for this address);
+ * every caller of `connect()` shares that one wait and that one attempt.
  */
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
@@ -59,6 +61,11 @@ export interface ConnectionOptions {
   authenticate?: (session: AuthSession) => Promise<void>;
   /** Node id of the broker, when known from metadata (-1 for a bootstrap address). */
   nodeId?: number;
+  /**
+   * Wait this long before opening the socket: the reconnect backoff the cluster computed for
+   * this address after failed attempts. Not part of `connectTimeoutMs`. Default 0.
+   */
+  connectDelayMs?: number;
 }
 
 export interface SendOptions {
@@ -92,7 +99,8 @@ const DEFAULT_MAX_RESPONSE_SIZE = 100 * 1024 * 1024;
 type State = 'new' | 'connecting' | 'ready' | 'closed';
 
 /**
- * A connection to one broker. Emits `'close'` (with the error that ended it, if any) once.
+ * A connection to one broker. Emits `'ready'` once start-up is done, and `'close'` (with the
+ * error that ended it, if any) once.
  */
 export class Connection extends EventEmitter {
   readonly host: string;
@@ -109,6 +117,8 @@ export class Connection extends EventEmitter {
   private connecting: Promise<void> | null = null;
   private closeError: Error | null = null;
   private nextCorrelationId = 0;
+  /** The reconnect-backoff wait under way, if any: destroy() cuts it short. */
+  private delay: { timer: NodeJS.Timeout; done: () => void } | null = null;
 
   // In-flight FIFO: an array with a head index, no Array.shift per response.
   private inFlight: InFlight[] = [];
@@ -190,6 +200,15 @@ export class Connection extends EventEmitter {
 
   private async start(): Promise<void> {
     this.state = 'connecting';
+    const delayMs = this.options.connectDelayMs ?? 0;
+    if (delayMs > 0) {
+      await new Promise<void>((resolve) => {
+        this.delay = { timer: setTimeout(resolve, delayMs), done: resolve };
+      });
+      this.delay = null;
+      if (this.closed)
+        throw new ConnectionError('Connection is closed', this.address, { cause: this.closeError });
+    }
     const deadline = Date.now() + this.connectTimeoutMs;
     await this.openSocket();
     await this.negotiateVersions(deadline - Date.now());
@@ -199,7 +218,10 @@ export class Connection extends EventEmitter {
         send: (api, request, options = {}) => this.sendNow(api, request, options),
       });
     }
+    if (this.closed)
+      throw new ConnectionError('Connection is closed', this.address, { cause: this.closeError });
     this.state = 'ready';
+    this.emit('ready');
   }
 
   private openSocket(): Promise<void> {
@@ -492,6 +514,10 @@ export class Connection extends EventEmitter {
     this.closeError = error ?? null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.delay) {
+      clearTimeout(this.delay.timer);
+      this.delay.done();
+    }
     this.socket?.destroy();
     const failWith =
       error instanceof ConnectionError

@@ -3,8 +3,16 @@
  * checks that turn a wrong value into one ConfigError naming the option at construction.
  */
 import type { ClusterOptions } from '../network/cluster.js';
-import { boolOption, enumOption, intOption, rejectUnknownOptions, stringOption } from '../network/config.js';
-import { Compression } from '../protocol/codecs/index.js';
+import {
+  boolOption,
+  enumOption,
+  intOption,
+  RECONNECT_OPTIONS,
+  reconnectOptions,
+  rejectUnknownOptions,
+  stringOption,
+} from '../network/config.js';
+import { Compression, zstdAvailable } from '../protocol/codecs/index.js';
 import { ConfigError } from '../protocol/errors.js';
 import type { Partitioner } from './partitioner.js';
 
@@ -15,7 +23,10 @@ export type CompressionType = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 
 /** Options of a Producer. Names are the camelCase of the Java producer's configs. */
 export interface ProducerConfig<K = Buffer | string | null, V = Buffer | string | null>
-  extends Pick<ClusterOptions, 'tls' | 'authenticate' | 'connectTimeoutMs'> {
+  extends Pick<
+    ClusterOptions,
+    'tls' | 'authenticate' | 'connectTimeoutMs' | 'reconnectBackoffMs' | 'reconnectBackoffMaxMs'
+  > {
   /** `host:port` list (Java: `bootstrap.servers`). */
   bootstrapServers: string | string[];
   /** Java: `client.id`. Default `kafkawire-producer`. */
@@ -77,6 +88,8 @@ export interface ResolvedProducerConfig {
   maxInFlightRequestsPerConnection: number;
   metadataMaxAgeMs: number;
   connectTimeoutMs?: number;
+  reconnectBackoffMs: number;
+  reconnectBackoffMaxMs: number;
 }
 
 const KNOWN = [
@@ -103,6 +116,7 @@ const KNOWN = [
   'tls',
   'authenticate',
   'connectTimeoutMs',
+  ...RECONNECT_OPTIONS,
 ] as const;
 
 const INT32_MAX = 2147483647;
@@ -121,6 +135,12 @@ export function resolveProducerConfig(c: ProducerConfig<never, never>): Resolved
     'lz4',
     'zstd',
   ] as const);
+  // Refused here rather than failing every batch later, from a timer (see codecs/zlib.ts).
+  if (compressionType === 'zstd' && !zstdAvailable())
+    throw new ConfigError(
+      'compressionType',
+      `zstd needs Node 22.15+ or 23.8+ (node:zlib), this is ${process.version}`,
+    );
   const r: ResolvedProducerConfig = {
     bootstrapServers: c.bootstrapServers,
     clientId: stringOption('clientId', c.clientId, 'kafkawire-producer') ?? 'kafkawire-producer',
@@ -150,6 +170,7 @@ export function resolveProducerConfig(c: ProducerConfig<never, never>): Resolved
       c.connectTimeoutMs === undefined
         ? undefined
         : intOption('connectTimeoutMs', c.connectTimeoutMs, 10_000, 1, INT32_MAX),
+    ...reconnectOptions(c),
   };
   if (r.enableIdempotence) {
     // The Java producer's own checks (KIP-679): idempotence needs acks=all, retries and at most 5 in flight.

@@ -56,11 +56,12 @@ interface Broker {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  // The project targets Node 22 and 24; npm scripts run the Node 24 from node_modules/.bin.
-  const major = Number(process.versions.node.split('.')[0]);
-  if (major < 22) {
+  // The project targets Node 22.15+ and 24 (zstd in node:zlib); npm scripts run the Node 24
+  // from node_modules/.bin.
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 22 || (major === 22 && minor < 15) || (major === 23 && minor < 8)) {
     throw new Error(
-      `Tests need Node 22 or newer, this is ${process.version}: run them with \`npm test\` (which uses node_modules/.bin/node, Node 24)`,
+      `Tests need Node 22.15+ or 23.8+, this is ${process.version}: run them with \`npm test\` (which uses node_modules/.bin/node, Node 24)`,
     );
   }
   const started = Date.now();

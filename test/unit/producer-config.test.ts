@@ -56,6 +56,8 @@ describe('Producer config', () => {
       maxInFlightRequestsPerConnection: 5,
       metadataMaxAgeMs: 300_000,
       connectTimeoutMs: undefined,
+      reconnectBackoffMs: 50,
+      reconnectBackoffMaxMs: 1000,
     });
   });
 
@@ -128,6 +130,8 @@ describe('Producer config', () => {
       ['maxInFlightRequestsPerConnection', 1, INT32_MAX, { enableIdempotence: false }],
       ['metadataMaxAgeMs', 0, INT32_MAX, {}],
       ['connectTimeoutMs', 1, INT32_MAX, {}],
+      ['reconnectBackoffMs', 0, INT32_MAX, { reconnectBackoffMaxMs: INT32_MAX }],
+      ['reconnectBackoffMaxMs', 0, INT32_MAX, { reconnectBackoffMs: 0 }],
     ];
 
     describe.each(table)('%s', (name, min, max, companions, highestAccepted) => {
