@@ -13,7 +13,8 @@
 #      (skipLibCheck off, so the shipped declarations are checked too), then run; it also checks
 #      that internals stay out of the main entry and sends one raw request through
 #      `kafkawire/protocol`;
-#   3. the installed binary: `npx kafkawire --help`, then topics create, produce and consume in a
+#   3. a KafkaJS-style program through `kafkawire/kafkajs`;
+#   4. the installed binary: `npx kafkawire --help`, then topics create, produce and consume in a
 #      group, and the consumed lines compared with the produced ones.
 # Any failure exits non-zero; the temp folder and the broker (if started here) go away on exit.
 set -euo pipefail
@@ -58,7 +59,7 @@ step "npm pack"
 tarball="$(cd "$root" && npm pack --silent --pack-destination "$work" | tail -1)"
 tar tzf "$work/$tarball" >"$work/contents"
 for f in package/LICENSE package/dist/index.js package/dist/index.d.ts package/dist/protocol-entry.js \
-  package/dist/cli/main.js package/src/index.ts; do
+  package/dist/kafkajs/index.js package/dist/kafkajs/index.d.ts package/dist/cli/main.js package/src/index.ts; do
   grep -qx "$f" "$work/contents" || { echo "pack-test: $f is missing from $tarball" >&2; exit 1; }
 done
 # Every source map must point at a file that is in the tarball.
@@ -139,6 +140,7 @@ import {
   type ProducerRecord,
   type RecordMetadata,
 } from 'kafkawire';
+import { type EachMessagePayload, Kafka, type KafkaMessage } from 'kafkawire/kafkajs';
 import { Connection, ErrorCode, Metadata } from 'kafkawire/protocol';
 
 const [topic, groupId] = process.argv.slice(2) as [string, string];
@@ -196,8 +198,48 @@ await conn.close();
 if (md.topics[0]?.errorCode !== ErrorCode.NONE || md.topics[0]?.partitions.length !== 3) {
   throw new Error(`raw Metadata answer: ${JSON.stringify(md.topics[0], (_k, v) => (typeof v === 'bigint' ? `${v}` : v))}`);
 }
+// The KafkaJS entry's declarations type-check too (its program runs below, in JavaScript).
+const onMessage = async ({ message }: EachMessagePayload): Promise<void> => {
+  const m: KafkaMessage = message;
+  void m.offset.length;
+};
+void new Kafka({ clientId: 'pack-test', brokers: [bootstrapServers] }).consumer({ groupId }).on('consumer.crash', () => {});
+void onMessage;
 console.log(`ts: produced ${count}, consumed ${count} in group ${groupId}, lag 0; raw Metadata ok`);
 TS
+
+cat >"$app/kafkajs-app.mjs" <<'JS'
+// A KafkaJS program; only the import line differs from KafkaJS's documented API.
+import { Kafka, logLevel } from 'kafkawire/kafkajs';
+
+const [topic, groupId] = process.argv.slice(2);
+const kafka = new Kafka({ clientId: 'pack-test', brokers: process.env.KAFKA_BROKERS.split(','), logLevel: logLevel.WARN });
+const admin = kafka.admin();
+await admin.connect();
+await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
+await admin.disconnect();
+
+const producer = kafka.producer();
+await producer.connect();
+await producer.send({ topic, messages: Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })) });
+await producer.disconnect();
+
+const consumer = kafka.consumer({ groupId });
+await consumer.connect();
+await consumer.subscribe({ topics: [topic], fromBeginning: true });
+let n = 0;
+await new Promise((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Error(`consumed ${n} of 50 in 60 s`)), 60_000);
+  consumer.run({
+    eachMessage: async ({ message }) => {
+      if (typeof message.offset !== 'string') throw new Error('offsets are strings in KafkaJS');
+      if (++n === 50) { clearTimeout(timer); resolve(); }
+    },
+  }).catch(reject);
+});
+await consumer.disconnect();
+console.log(`kafkajs: produced 50, consumed 50 in group ${groupId}`);
+JS
 
 cat >"$app/tsconfig.json" <<'JSON'
 {
@@ -221,6 +263,8 @@ node app.mjs "pack-js-$suffix" "pack-js-$suffix-group"
 step "TypeScript program: tsc --strict against the installed types, then run"
 npx --no-install tsc -p tsconfig.json
 node build/app.js "pack-ts-$suffix" "pack-ts-$suffix-group"
+step "KafkaJS program through kafkawire/kafkajs"
+node kafkajs-app.mjs "pack-kafkajs-$suffix" "pack-kafkajs-$suffix-group"
 
 step "the installed binary"
 npx --no-install kafkawire --help >"$work/help.txt"
@@ -232,4 +276,4 @@ npx --no-install kafkawire produce -t "$cli_topic" -k : -f "$work/in.txt"
 npx --no-install kafkawire consume -t "$cli_topic" -g "$cli_topic-group" -c 4 --format kv -k : | sort >"$work/out.txt"
 diff <(sort "$work/in.txt") "$work/out.txt" || { echo "pack-test: the CLI round trip differs" >&2; exit 1; }
 npx --no-install kafkawire groups lag "$cli_topic-group" | grep -q '^Total lag: 0$'
-step "OK: JavaScript, TypeScript and CLI against $KAFKA_BROKERS from the installed package"
+step "OK: JavaScript, TypeScript, KafkaJS and CLI against $KAFKA_BROKERS from the installed package"

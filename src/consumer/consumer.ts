@@ -588,6 +588,26 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     return this.order.map((c) => ({ topic: c.topic, partition: c.partition }));
   }
 
+  /**
+   * The group this consumer commits to, as it stands (Java: `groupMetadata()`): the generation
+   * and member id of the last join (-1 and '' before one). Null without a `groupId`.
+   */
+  groupMetadata(): {
+    groupId: string;
+    generationId: number;
+    memberId: string;
+    groupInstanceId: string | null;
+  } | null {
+    const groupId = this.config.groupId;
+    if (groupId === null) return null;
+    return {
+      groupId,
+      generationId: this.membership?.generation ?? -1,
+      memberId: this.membership?.memberId ?? '',
+      groupInstanceId: this.config.groupInstanceId,
+    };
+  }
+
   /** Next offset the application will get from a partition (null before it is known). */
   position(tp: TopicPartition): bigint | null {
     return this.cursor(tp).position;
