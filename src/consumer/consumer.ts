@@ -622,12 +622,13 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     this.kick();
   }
 
-  /** Reads from the earliest (or latest) offset next (Java: `seekToBeginning` / `seekToEnd`). */
+  /** Reads from the earliest offset still in the log next (Java: `seekToBeginning`). */
   seekToBeginning(tps: readonly TopicPartition[] = this.assignment()): void {
     for (const tp of tps) this.requestReset(this.cursor(tp), 'earliest');
     this.kick();
   }
 
+  /** Reads from the latest offset next: only records produced from now on (Java: `seekToEnd`). */
   seekToEnd(tps: readonly TopicPartition[] = this.assignment()): void {
     for (const tp of tps) this.requestReset(this.cursor(tp), 'latest');
     this.kick();
@@ -638,11 +639,13 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     for (const tp of tps) this.cursor(tp).paused = true;
   }
 
+  /** Hands out and fetches records of these partitions again, from where they stopped. */
   resume(tps: readonly TopicPartition[]): void {
     for (const tp of tps) this.cursor(tp).paused = false;
     this.kick();
   }
 
+  /** The partitions paused now. */
   paused(): TopicPartition[] {
     return this.order.filter((c) => c.paused).map((c) => ({ topic: c.topic, partition: c.partition }));
   }
