@@ -40,6 +40,7 @@ export type { ApiDescriptor, RequestOf, ResponseOf } from './protocol/api.js';
 export type { ApiKeyName } from './protocol/api-keys.js';
 export { ApiKey, apiName } from './protocol/api-keys.js';
 export * from './protocol/apis/index.js';
+export type { CompressionLevel } from './protocol/codecs/index.js';
 export { CodecUnavailableError, Compression, compress, decompress } from './protocol/codecs/index.js';
 export { crc32c } from './protocol/crc32c.js';
 export type { ErrorCodeInfo, ErrorCodeName } from './protocol/error-codes.js';
@@ -71,4 +72,5 @@ export {
   type RecordInput,
   TimestampType,
 } from './protocol/records/record-batch.js';
+export type { TaggedField } from './protocol/writer.js';
 export { Writer } from './protocol/writer.js';

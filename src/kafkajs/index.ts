@@ -58,7 +58,7 @@ export type {
   PartitionMetadata,
 } from './partitioners.js';
 export { PartitionAssigners, Partitioners } from './partitioners.js';
-export type { KafkaJSProducer as Producer, ProducerConfig } from './producer.js';
+export type { KafkaJSCodec, KafkaJSProducer as Producer, ProducerConfig } from './producer.js';
 export { CompressionCodecs, KafkaJSProducer } from './producer.js';
 export type {
   Batch,

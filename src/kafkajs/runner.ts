@@ -27,6 +27,7 @@ import {
 import { consumerEvents, type Instrumentation } from './events.js';
 import type { Logger } from './logger.js';
 import { KafkaJSBatch, parseOffset } from './messages.js';
+import { byTopic, checkTopics, flatten, type PartitionAt, retryWait, sleep } from './runner-helpers.js';
 import type {
   ConsumerRunConfig,
   Offsets,
@@ -38,12 +39,8 @@ import type {
 type Key = string;
 const keyOf = (topic: string, partition: number): Key => `${topic}\0${partition}`;
 
-interface Resolved {
-  topic: string;
-  partition: number;
-  /** The offset to commit: the next message to read. */
-  offset: bigint;
-}
+/** A partition's offset to commit: the next message to read. */
+type Resolved = PartitionAt;
 
 /** Errors KafkaJS never retries: bugs in the handler. */
 const UNRECOVERABLE = new Set(['RangeError', 'ReferenceError', 'SyntaxError', 'TypeError']);
@@ -541,58 +538,4 @@ export class Runner {
     this.resolved.delete(k);
     this.committed.delete(k);
   }
-}
-
-function checkTopics(list: readonly { topic: string; partitions?: number[] }[]) {
-  if (!Array.isArray(list)) throw new KafkaJSNonRetriableError('Expected an array of { topic, partitions? }');
-  for (const t of list) {
-    if (typeof t?.topic !== 'string') throw new KafkaJSNonRetriableError(`Invalid topic ${String(t?.topic)}`);
-    if (t.partitions !== undefined && !Array.isArray(t.partitions)) {
-      throw new KafkaJSNonRetriableError(`Invalid partitions for topic "${t.topic}"`);
-    }
-  }
-  return list;
-}
-
-function byTopic(
-  list: readonly Resolved[],
-): { topic: string; partitions: { partition: number; offset: string }[] }[] {
-  const out = new Map<string, { partition: number; offset: string }[]>();
-  for (const r of list) {
-    const entry = { partition: r.partition, offset: r.offset.toString() };
-    const l = out.get(r.topic);
-    if (l) l.push(entry);
-    else out.set(r.topic, [entry]);
-  }
-  return [...out].map(([topic, partitions]) => ({ topic, partitions }));
-}
-
-function flatten(offsets: Offsets): TopicPartitionOffsetAndMetadata[] {
-  const out: TopicPartitionOffsetAndMetadata[] = [];
-  for (const t of offsets.topics ?? []) {
-    for (const p of t.partitions) out.push({ topic: t.topic, partition: p.partition, offset: p.offset });
-  }
-  return out;
-}
-
-/** KafkaJS's wait before retry n (0-based): initialRetryTime × multiplier^n, ±factor, capped. */
-export function retryWait(retry: RetryOptions, n: number): number {
-  const initial = retry.initialRetryTime ?? 300;
-  const factor = retry.factor ?? 0.2;
-  const base = Math.min(initial * (retry.multiplier ?? 2) ** n, retry.maxRetryTime ?? 30_000);
-  const delta = factor * base;
-  return Math.ceil(base - delta + Math.random() * 2 * delta);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

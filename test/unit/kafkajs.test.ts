@@ -15,7 +15,7 @@ import {
 import { createLogger } from '../../src/kafkajs/logger.js';
 import { KafkaJSBatch, parseOffset, toKafkaMessage } from '../../src/kafkajs/messages.js';
 import { legacyMurmur2, type PartitionMetadata } from '../../src/kafkajs/partitioners.js';
-import { retryWait } from '../../src/kafkajs/runner.js';
+import { retryWait } from '../../src/kafkajs/runner-helpers.js';
 import { partitionForKey } from '../../src/producer/murmur2.js';
 import { ErrorCode } from '../../src/protocol/error-codes.js';
 import { ConfigError, ConnectionError, KafkaError, TimeoutError } from '../../src/protocol/errors.js';
