@@ -17,6 +17,7 @@
  * - Resolved offsets of revoked partitions are committed (with autoCommit) before the
  *   partitions go, and forgotten after: a member never commits for a partition it lost.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Consumer, ConsumerBatch, RebalanceListener, TopicPartition } from '../consumer/consumer.js';
 import {
   KafkaJSError,
@@ -41,6 +42,9 @@ const keyOf = (topic: string, partition: number): Key => `${topic}\0${partition}
 
 /** A partition's offset to commit: the next message to read. */
 type Resolved = PartitionAt;
+
+/** The Runner whose handlers are running, for a stop() called from inside one of them. */
+const handling = new AsyncLocalStorage<Runner>();
 
 /** Errors KafkaJS never retries: bugs in the handler. */
 const UNRECOVERABLE = new Set(['RangeError', 'ReferenceError', 'SyntaxError', 'TypeError']);
@@ -78,6 +82,7 @@ export class Runner {
   private started: (() => void) | null = null;
   private readonly startedPromise: Promise<void>;
   private rebalanceStartedAt = Date.now();
+  private closing: Promise<void> | null = null;
 
   constructor(o: RunnerOptions) {
     this.o = o;
@@ -151,21 +156,32 @@ export class Runner {
     return this.running;
   }
 
-  /** Stops the loop after the message or batch being handled, commits (autoCommit) and closes. */
+  /**
+   * Stops the loop after the message or batch being handled, commits (autoCommit) and closes.
+   * Called from inside a handler it returns at once (waiting would wait for itself), and the
+   * consumer stops as soon as that handler returns.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.abort.abort();
+    if (handling.getStore() === this) {
+      void this.done.then(() => this.close()).catch(() => {});
+      return;
+    }
     await this.done;
     await this.close();
   }
 
   /** Commits what was resolved (autoCommit) and closes the kafkawire consumer; for stop and crash. */
-  async close(): Promise<void> {
-    this.running = false;
-    this.abort.abort();
-    if (this.autoCommit) await this.commitResolved().catch((err) => this.commitFailed(err));
-    await this.commitChain;
-    await this.native.close();
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.running = false;
+      this.abort.abort();
+      if (this.autoCommit) await this.commitResolved().catch((err) => this.commitFailed(err));
+      await this.commitChain;
+      await this.native.close();
+    })();
+    return this.closing;
   }
 
   private get autoCommit(): boolean {
@@ -195,7 +211,7 @@ export class Runner {
           numberOfBatches: batches.length,
           duration: Date.now() - fetchStart,
         });
-        failure = await this.processAll(batches);
+        failure = await handling.run(this, () => this.processAll(batches));
         if (this.autoCommit) await this.commitResolved().catch((err) => this.commitFailed(err));
       }
       if (failure === null) {

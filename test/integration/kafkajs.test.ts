@@ -422,6 +422,30 @@ describe('producer and consumer, as KafkaJS documents them', () => {
     expect(handled).toHaveLength(40);
   });
 
+  it('a handler can await consumer.stop() (or disconnect) without waiting for itself', async () => {
+    const topic = await topicWith(1);
+    const producer = await connectedProducer();
+    await producer.send({ topic, messages: Array.from({ length: 10 }, (_, i) => ({ value: `m${i}` })) });
+    const groupId = `${topic}-g`;
+    const consumer = newConsumer(groupId);
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    const handled: string[] = [];
+    let stopped = false;
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        handled.push(message.value!.toString());
+        if (handled.length === 4) {
+          await consumer.disconnect();
+          stopped = true;
+        }
+      },
+    });
+    await waitFor(() => stopped, 'the handler to get past its disconnect()');
+    await waitFor(async () => (await committed(groupId, topic))[0] === '4', 'the commit of what was handled');
+    expect(handled).toEqual(['m0', 'm1', 'm2', 'm3']);
+  });
+
   it('sendBatch writes several topics with compression and per-send acks', async () => {
     const a = await topicWith(1);
     const b = await topicWith(1);
