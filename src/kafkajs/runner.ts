@@ -83,6 +83,7 @@ export class Runner {
   private readonly startedPromise: Promise<void>;
   private rebalanceStartedAt = Date.now();
   private closing: Promise<void> | null = null;
+  private commitQueued = false;
 
   constructor(o: RunnerOptions) {
     this.o = o;
@@ -212,7 +213,9 @@ export class Runner {
           duration: Date.now() - fetchStart,
         });
         failure = await handling.run(this, () => this.processAll(batches));
-        if (this.autoCommit) await this.commitResolved().catch((err) => this.commitFailed(err));
+        // The commit after each poll's batches goes out while the next poll runs: it names
+        // only handled offsets whenever it lands, and commits stay one at a time.
+        if (this.autoCommit) this.commitSoon();
       }
       if (failure === null) {
         if (batches.length > 0) this.failures = 0;
@@ -402,8 +405,18 @@ export class Runner {
     if (interval || threshold || unconditioned) await this.commitResolved();
   }
 
+  /** Queues a commit of the resolved offsets, unless one is queued already and not started. */
+  private commitSoon(): void {
+    if (this.commitQueued) return;
+    this.commitQueued = true;
+    void this.serial(async () => {
+      this.commitQueued = false;
+      await this.commitResolved(undefined, false);
+    }).catch((err) => this.commitFailed(err));
+  }
+
   /** Commits the resolved offsets that moved since their last commit (of `only` partitions, if given). */
-  private commitResolved(only?: readonly TopicPartition[]): Promise<void> {
+  private commitResolved(only?: readonly TopicPartition[], queued = true): Promise<void> {
     const keys = only ? new Set(only.map((tp) => keyOf(tp.topic, tp.partition))) : null;
     const run = async () => {
       const list: Resolved[] = [];
@@ -418,7 +431,7 @@ export class Runner {
       this.lastCommitAt = Date.now();
       this.emitCommit(list);
     };
-    return this.serial(run);
+    return queued ? this.serial(run) : run();
   }
 
   /** `consumer.commitOffsets`: exactly these offsets, whatever was resolved. */
