@@ -42,6 +42,8 @@ export { RangeAssignor } from './group/assignors/range.js';
 export { RoundRobinAssignor } from './group/assignors/round-robin.js';
 export type { BrokerInfo, MetadataSnapshot, PartitionInfo, TopicInfo } from './network/cluster.js';
 export type { AuthSession } from './network/connection.js';
+export type { FeatureFallbackMessage } from './network/features.js';
+export { FEATURE_FALLBACK_CHANNEL } from './network/features.js';
 export type { RecordMetadata } from './producer/accumulator.js';
 export type { CompressionType, ProducerConfig, Serializer } from './producer/config.js';
 export type { Partitioner, PartitionerArgs } from './producer/partitioner.js';
@@ -58,6 +60,7 @@ export {
   KafkawireError,
   ProtocolError,
   TimeoutError,
+  UnsupportedFeatureError,
   UnsupportedVersionError,
 } from './protocol/errors.js';
 export type { DecodedRecord, RecordHeader } from './protocol/records/layout.js';

@@ -11,6 +11,8 @@
  * - {@link RecordBatchBuilder} and {@link decodeRecordBatches}: RecordBatch v2, byte for byte
  *   what Kafka's Java client writes.
  * - {@link ErrorCode} and {@link errorCodeInfo}: every Kafka error code, with its retriable flag.
+ * - {@link requireFeature}, {@link featureOrFallback}: what a broker offers beyond API versions
+ *   (KIP-584 feature levels), from a Connection's ApiVersions answer.
  *
  * @example Send a raw Metadata request and check the answer
  * ```ts
@@ -34,6 +36,22 @@
 
 export type { AuthSession, ConnectionOptions, SendOptions } from './network/connection.js';
 export { Connection } from './network/connection.js';
+export type {
+  BrokerFeatures,
+  FeatureFallbackMessage,
+  FeatureRequirement,
+  FeatureSource,
+  RequiredApi,
+} from './network/features.js';
+export {
+  BrokerFeature,
+  FEATURE_FALLBACK_CHANNEL,
+  featureLevel,
+  featureOrFallback,
+  offersFeature,
+  requireApi,
+  requireFeature,
+} from './network/features.js';
 export type { VersionRange } from './network/versions.js';
 export { pickVersion } from './network/versions.js';
 export type { ApiDescriptor, RequestOf, ResponseOf } from './protocol/api.js';
@@ -54,6 +72,7 @@ export {
   KafkawireError,
   ProtocolError,
   TimeoutError,
+  UnsupportedFeatureError,
   UnsupportedVersionError,
 } from './protocol/errors.js';
 export { Reader } from './protocol/reader.js';

@@ -35,6 +35,7 @@ import {
 import { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
 import { CLIENT_SOFTWARE_NAME, CLIENT_SOFTWARE_VERSION } from '../version.js';
+import { type BrokerFeatures, brokerFeaturesOf } from './features.js';
 import { pickVersion, type VersionRange } from './versions.js';
 
 export interface ConnectionOptions {
@@ -122,6 +123,7 @@ export class Connection extends EventEmitter {
 
   private readonly writer = new Writer(4096);
   private brokerVersions: Map<number, VersionRange> | null = null;
+  private brokerFeatures: BrokerFeatures | null = null;
 
   constructor(options: ConnectionOptions) {
     super();
@@ -157,6 +159,15 @@ export class Connection extends EventEmitter {
   get apiVersions(): ReadonlyMap<number, VersionRange> {
     if (!this.brokerVersions) throw new KafkawireError('Connection not ready: no API versions yet', true);
     return this.brokerVersions;
+  }
+
+  /**
+   * What the broker offers (APIs, supported and finalized feature levels), from its ApiVersions
+   * answer (after connect); check a feature with requireFeature / featureOrFallback (features.ts).
+   */
+  get features(): BrokerFeatures {
+    if (!this.brokerFeatures) throw new KafkawireError('Connection not ready: no API versions yet', true);
+    return this.brokerFeatures;
   }
 
   /** Opens the socket, negotiates versions and authenticates. Idempotent. */
@@ -241,9 +252,8 @@ export class Connection extends EventEmitter {
         continue;
       }
       if (res.errorCode !== ErrorCode.NONE) throw new KafkaError(res.errorCode, { broker: this.address });
-      this.brokerVersions = new Map(
-        res.apiKeys.map((k) => [k.apiKey, { min: k.minVersion, max: k.maxVersion }] as const),
-      );
+      this.brokerFeatures = brokerFeaturesOf(res, this.address);
+      this.brokerVersions = new Map(this.brokerFeatures.apis);
       this.emit('versions', res);
       return;
     }

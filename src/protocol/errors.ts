@@ -102,6 +102,26 @@ export class UnsupportedVersionError extends KafkawireError {
   }
 }
 
+/**
+ * A feature the application asked for needs something the broker does not offer: an API (e.g.
+ * ConsumerGroupHeartbeat for `groupProtocol: 'consumer'`) or a finalized feature level (e.g.
+ * `transaction.version` 2). An {@link UnsupportedVersionError}, so code catching that catches this.
+ */
+export class UnsupportedFeatureError extends UnsupportedVersionError {
+  /** What was asked for, e.g. "groupProtocol 'consumer' (KIP-848)". */
+  readonly feature: string;
+  /** What the broker lacks, e.g. "the ConsumerGroupHeartbeat API (key 68)" or "transaction.version >= 2". */
+  readonly missing: string;
+  /** The broker asked, "host:port". */
+  readonly broker: string;
+  constructor(feature: string, missing: string, broker: string, hint?: string) {
+    super(`${feature} needs ${missing}, which broker ${broker} does not offer${hint ? `: ${hint}` : ''}`);
+    this.feature = feature;
+    this.missing = missing;
+    this.broker = broker;
+  }
+}
+
 function describeContext(c: ErrorContext): string {
   const parts: string[] = [];
   if (c.topic !== undefined) parts.push(`topic ${c.topic}`);
