@@ -1,7 +1,14 @@
 /**
  * kafkawire: an Apache Kafka client for Node.js, written from the wire protocol up.
- * This file is the public API and nothing else.
+ *
+ * The client API: {@link Producer}, {@link Consumer}, {@link Admin}, their options and result
+ * types, the error classes, serializers and partition assignors. The wire-level building blocks
+ * (Reader, Writer, Connection, API codecs) are in `kafkawire/protocol`; a KafkaJS-shaped API on
+ * the same engine is in `kafkawire/kafkajs`.
+ *
+ * @module kafkawire
  */
+// This file is the public API and nothing else: a plain export list (easy to merge).
 
 export type {
   AdminConfig,
@@ -9,8 +16,10 @@ export type {
   ConfigOp,
   ConfigResource,
   GroupDescription,
+  GroupMemberDescription,
   NewTopic,
   OffsetSpec,
+  PartitionDescription,
   PartitionLag,
   PartitionOffset,
   TopicDescription,
@@ -32,52 +41,17 @@ export type { Assignor, GroupAssignment, MemberSubscription } from './group/assi
 export { CooperativeStickyAssignor } from './group/assignors/cooperative-sticky.js';
 export { RangeAssignor } from './group/assignors/range.js';
 export { RoundRobinAssignor } from './group/assignors/round-robin.js';
-export type {
-  BrokerAddress,
-  BrokerInfo,
-  ClusterOptions,
-  MetadataSnapshot,
-  PartitionInfo,
-  TopicInfo,
-} from './network/cluster.js';
-export { Cluster, parseBootstrap } from './network/cluster.js';
-export type { AuthSession, ConnectionOptions, SendOptions } from './network/connection.js';
-export { Connection } from './network/connection.js';
-export type {
-  BrokerFeatures,
-  FeatureFallbackMessage,
-  FeatureRequirement,
-  FeatureSource,
-  RequiredApi,
-} from './network/features.js';
-export {
-  BrokerFeature,
-  FEATURE_FALLBACK_CHANNEL,
-  featureLevel,
-  featureOrFallback,
-  offersFeature,
-  requireApi,
-  requireFeature,
-} from './network/features.js';
-export type { VersionRange } from './network/versions.js';
-export { pickVersion } from './network/versions.js';
+export type { BrokerInfo, MetadataSnapshot, PartitionInfo, TopicInfo } from './network/cluster.js';
+export type { AuthSession } from './network/connection.js';
+export type { FeatureFallbackMessage } from './network/features.js';
+export { FEATURE_FALLBACK_CHANNEL } from './network/features.js';
 export type { RecordMetadata } from './producer/accumulator.js';
 export type { CompressionType, ProducerConfig, Serializer } from './producer/config.js';
 export type { Partitioner, PartitionerArgs } from './producer/partitioner.js';
 export type { HeaderValue, ProducerRecord } from './producer/producer.js';
 export { jsonSerializer, Producer } from './producer/producer.js';
-export type { ApiDescriptor } from './protocol/api.js';
-export { ApiKey, apiName } from './protocol/api-keys.js';
-export type {
-  ApiVersionsRequest,
-  ApiVersionsResponse,
-  MetadataRequest,
-  MetadataResponse,
-} from './protocol/apis/index.js';
-export { ApiVersions, Metadata } from './protocol/apis/index.js';
-export { Compression } from './protocol/codecs/index.js';
-export type { ErrorCodeInfo } from './protocol/error-codes.js';
-export { ErrorCode, errorCodeInfo } from './protocol/error-codes.js';
+export type { ErrorCodeName } from './protocol/error-codes.js';
+export { ErrorCode } from './protocol/error-codes.js';
 export type { ErrorContext } from './protocol/errors.js';
 export {
   BufferFullError,
@@ -93,7 +67,4 @@ export {
   UnsupportedFeatureError,
   UnsupportedVersionError,
 } from './protocol/errors.js';
-export { Reader } from './protocol/reader.js';
-export type { DecodedRecord, RecordBatch, RecordHeader } from './protocol/records/layout.js';
-export { decodeRecordBatches } from './protocol/records/record-batch.js';
-export { Writer } from './protocol/writer.js';
+export type { DecodedRecord, RecordHeader } from './protocol/records/layout.js';

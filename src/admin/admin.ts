@@ -136,6 +136,21 @@ const CONFIG_OP = {
   subtract: AlterConfigOp.subtract,
 };
 
+/**
+ * The admin client (Java: `Admin`): topics, configs, the cluster, consumer groups and their
+ * offsets, records. Calls over several items (topics, groups) report an error per item
+ * instead of throwing for the first; calls are retried on retriable errors until
+ * `requestTimeoutMs`. AsyncDisposable.
+ *
+ * @example
+ * ```ts
+ * const admin = new Admin({ bootstrapServers: 'localhost:9092' });
+ * const [created] = await admin.createTopics([{ name: 'orders', numPartitions: 6 }]);
+ * if (created.error && created.error.type !== 'TOPIC_ALREADY_EXISTS') throw created.error;
+ * console.log(await admin.groupLag('billing'));
+ * await admin.close();
+ * ```
+ */
 export class Admin {
   private readonly cluster: Cluster;
   private readonly timeoutMs: number;
@@ -161,10 +176,12 @@ export class Admin {
     });
   }
 
+  /** Connects to the cluster. Optional: every call connects. */
   async connect(): Promise<void> {
     await this.cluster.connect();
   }
 
+  /** Closes the connections. */
   async close(): Promise<void> {
     await this.cluster.close();
   }

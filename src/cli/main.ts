@@ -10,10 +10,12 @@
  * Invariant: the process exits only after stdout has been flushed, and through this file, so a
  * client left with timers or sockets cannot keep it alive after the command is done.
  */
+import { closest } from '../network/suggest.js';
 import { CLIENT_SOFTWARE_VERSION } from '../version.js';
 import { GLOBAL_OPTIONS, parseCommand, splitAtCommand, UsageError, wantsHelp, wantsJson } from './args.js';
 import { bench, benchHelp } from './bench.js';
 import { cluster, clusterHelp } from './cluster.js';
+import { configs, configsHelp } from './configs.js';
 import { consume, consumeHelp } from './consume.js';
 import type { Context } from './context.js';
 import { groups, groupsHelp } from './groups.js';
@@ -29,13 +31,15 @@ Commands:
   produce    send lines of stdin or a file as records
   consume    print records of a topic
   topics     list, describe, create, delete topics, add partitions
+  configs    describe and alter the configs of a topic or a broker
   groups     list, describe, lag and reset consumer groups
   cluster    brokers, controller, cluster id and API versions
   bench      produce / consume throughput and latency
 
 Global options:
   -b, --brokers LIST    bootstrap brokers host:port,... (default: $KAFKA_BROKERS; required)
-      --json            machine-readable output, and errors as one JSON object on stderr
+      --json            machine-readable output (JSON lines: one compact object per
+                        line), and errors as one JSON object on stderr
   -h, --help            help of kafkawire or of a command
   -V, --version         print the version
 
@@ -47,6 +51,7 @@ const COMMANDS: Record<string, { run: (args: string[], ctx: Context) => Promise<
   produce: { run: produce, help: produceHelp },
   consume: { run: consume, help: consumeHelp },
   topics: { run: topics, help: topicsHelp },
+  configs: { run: configs, help: configsHelp },
   groups: { run: groups, help: groupsHelp },
   cluster: { run: cluster, help: clusterHelp },
   bench: { run: bench, help: benchHelp },
@@ -75,9 +80,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         await stdout.write(USAGE);
         return 0;
       }
-      throw new UsageError('missing command: produce, consume, topics, groups, cluster or bench');
+      throw new UsageError('missing command: produce, consume, topics, configs, groups, cluster or bench');
     }
-    if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`unknown command '${name}'`);
+    if (!Object.hasOwn(COMMANDS, name)) {
+      const near = closest(name, Object.keys(COMMANDS));
+      throw new UsageError(`unknown command '${name}'${near ? ` (did you mean ${near}?)` : ''}`);
+    }
     const command = COMMANDS[name];
     if (global.help || wantsHelp(after)) {
       await stdout.write(command.help);

@@ -636,6 +636,26 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     return this.order.map((c) => ({ topic: c.topic, partition: c.partition }));
   }
 
+  /**
+   * The group this consumer commits to, as it stands (Java: `groupMetadata()`): the generation
+   * and member id of the last join (-1 and '' before one). Null without a `groupId`.
+   */
+  groupMetadata(): {
+    groupId: string;
+    generationId: number;
+    memberId: string;
+    groupInstanceId: string | null;
+  } | null {
+    const groupId = this.config.groupId;
+    if (groupId === null) return null;
+    return {
+      groupId,
+      generationId: this.membership?.generation ?? -1,
+      memberId: this.membership?.memberId ?? '',
+      groupInstanceId: this.config.groupInstanceId,
+    };
+  }
+
   /** Next offset the application will get from a partition (null before it is known). */
   position(tp: TopicPartition): bigint | null {
     return this.cursor(tp).position;
@@ -650,12 +670,13 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     this.kick();
   }
 
-  /** Reads from the earliest (or latest) offset next (Java: `seekToBeginning` / `seekToEnd`). */
+  /** Reads from the earliest offset still in the log next (Java: `seekToBeginning`). */
   seekToBeginning(tps: readonly TopicPartition[] = this.assignment()): void {
     for (const tp of tps) this.requestReset(this.cursor(tp), 'earliest');
     this.kick();
   }
 
+  /** Reads from the latest offset next: only records produced from now on (Java: `seekToEnd`). */
   seekToEnd(tps: readonly TopicPartition[] = this.assignment()): void {
     for (const tp of tps) this.requestReset(this.cursor(tp), 'latest');
     this.kick();
@@ -666,11 +687,13 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     for (const tp of tps) this.cursor(tp).paused = true;
   }
 
+  /** Hands out and fetches records of these partitions again, from where they stopped. */
   resume(tps: readonly TopicPartition[]): void {
     for (const tp of tps) this.cursor(tp).paused = false;
     this.kick();
   }
 
+  /** The partitions paused now. */
   paused(): TopicPartition[] {
     return this.order.filter((c) => c.paused).map((c) => ({ topic: c.topic, partition: c.partition }));
   }

@@ -4,6 +4,7 @@
  * construction with one clear ConfigError instead of misbehaving later.
  */
 import { ConfigError } from '../protocol/errors.js';
+import { optionHint } from './suggest.js';
 
 /** An integer option within [min, max], or its default when undefined. */
 export function intOption(
@@ -73,13 +74,13 @@ export function reconnectOptions(c: { reconnectBackoffMs?: unknown; reconnectBac
   return { reconnectBackoffMs: first, reconnectBackoffMaxMs: Math.max(first, max) };
 }
 
-/** Rejects options the caller spelled but we do not know (a typo must not pass silently). */
+/**
+ * Rejects options the caller spelled but we do not know (a typo must not pass silently), with
+ * the closest known name or, for a KafkaJS option name, the kafkawire option to use.
+ */
 export function rejectUnknownOptions(config: object, known: readonly string[], what: string): void {
   for (const key of Object.keys(config)) {
-    if (!known.includes(key)) {
-      const near = known.find((k) => k.toLowerCase() === key.toLowerCase().replace(/[._-]/g, ''));
-      throw new ConfigError(key, `unknown ${what} option${near ? ` (did you mean ${near}?)` : ''}`);
-    }
+    if (!known.includes(key)) throw new ConfigError(key, `unknown ${what} option${optionHint(key, known)}`);
   }
 }
 
