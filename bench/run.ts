@@ -38,6 +38,12 @@ const CLIENTS: ClientDef[] = [
   { name: 'kafkawire', label: 'kafkawire', short: 'kafkawire', file: 'clients/kafkawire.ts' },
   { name: 'kafkajs', label: 'KafkaJS', short: 'KafkaJS', file: 'clients/kafkajs.ts' },
   {
+    name: 'kafkawire-kafkajs',
+    label: 'kafkawire/kafkajs',
+    short: 'kw/kafkajs',
+    file: 'clients/kafkawire-kafkajs.ts',
+  },
+  {
     name: 'platformatic',
     label: '@platformatic/kafka',
     short: 'platformatic',

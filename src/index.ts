@@ -1,7 +1,14 @@
 /**
  * kafkawire: an Apache Kafka client for Node.js, written from the wire protocol up.
- * This file is the public API and nothing else.
+ *
+ * The client API: {@link Producer}, {@link Consumer}, {@link Admin}, their options and result
+ * types, the error classes, serializers and partition assignors. The wire-level building blocks
+ * (Reader, Writer, Connection, API codecs) are in `kafkawire/protocol`; a KafkaJS-shaped API on
+ * the same engine is in `kafkawire/kafkajs`.
+ *
+ * @module kafkawire
  */
+// This file is the public API and nothing else: a plain export list (easy to merge).
 
 export type {
   AclBinding,
@@ -19,8 +26,10 @@ export type {
   ConfigOp,
   ConfigResource,
   GroupDescription,
+  GroupMemberDescription,
   NewTopic,
   OffsetSpec,
+  PartitionDescription,
   PartitionLag,
   PartitionOffset,
   TopicDescription,
@@ -30,28 +39,22 @@ export { Admin } from './admin/admin.js';
 export type { AutoOffsetReset, ConsumerConfig, IsolationLevelName } from './consumer/config.js';
 export type {
   CommitOffset,
-  ConsumerBatch,
+  ConsumerEvents,
   PollOptions,
   RebalanceListener,
-  RunOptions,
+  TopicNotFound,
   TopicPartition,
 } from './consumer/consumer.js';
 export { Consumer } from './consumer/consumer.js';
+export type { ConsumerBatch, RunOptions } from './consumer/delivery.js';
 export type { Assignor, GroupAssignment, MemberSubscription } from './group/assignors/assignor.js';
 export { CooperativeStickyAssignor } from './group/assignors/cooperative-sticky.js';
 export { RangeAssignor } from './group/assignors/range.js';
 export { RoundRobinAssignor } from './group/assignors/round-robin.js';
-export type {
-  BrokerAddress,
-  BrokerInfo,
-  ClusterOptions,
-  MetadataSnapshot,
-  PartitionInfo,
-  TopicInfo,
-} from './network/cluster.js';
-export { Cluster, parseBootstrap } from './network/cluster.js';
-export type { AuthResult, AuthSession, ConnectionOptions, SendOptions } from './network/connection.js';
-export { Connection } from './network/connection.js';
+export type { BrokerInfo, MetadataSnapshot, PartitionInfo, TopicInfo } from './network/cluster.js';
+export type { AuthResult, AuthSession } from './network/connection.js';
+export type { FeatureFallbackMessage } from './network/features.js';
+export { FEATURE_FALLBACK_CHANNEL } from './network/features.js';
 export type { SaslAuthenticator, SaslContext, SaslExchange } from './network/sasl/mechanism.js';
 export type { OAuthBearerProvider, OAuthBearerToken } from './network/sasl/oauthbearer.js';
 export type {
@@ -63,40 +66,29 @@ export type {
   SecurityProtocol,
 } from './network/security.js';
 export type { PemInput, SslConfig } from './network/tls.js';
-export type { VersionRange } from './network/versions.js';
-export { pickVersion } from './network/versions.js';
 export type { RecordMetadata } from './producer/accumulator.js';
 export type { CompressionType, ProducerConfig, Serializer } from './producer/config.js';
 export type { Partitioner, PartitionerArgs } from './producer/partitioner.js';
 export type { HeaderValue, ProducerRecord } from './producer/producer.js';
 export { jsonSerializer, Producer } from './producer/producer.js';
-export type { ApiDescriptor } from './protocol/api.js';
-export { ApiKey, apiName } from './protocol/api-keys.js';
-export type {
-  ApiVersionsRequest,
-  ApiVersionsResponse,
-  MetadataRequest,
-  MetadataResponse,
-} from './protocol/apis/index.js';
-export { ApiVersions, Metadata } from './protocol/apis/index.js';
-export { Compression } from './protocol/codecs/index.js';
-export type { ErrorCodeInfo } from './protocol/error-codes.js';
-export { ErrorCode, errorCodeInfo } from './protocol/error-codes.js';
+export type { ErrorCodeName } from './protocol/error-codes.js';
+export { ErrorCode } from './protocol/error-codes.js';
 export type { AuthorizationResource, ErrorContext } from './protocol/errors.js';
 export {
   AuthenticationError,
   AuthorizationError,
   BufferFullError,
+  CodecUnavailableError,
   ConfigError,
   ConnectionError,
+  HandlerError,
+  IllegalStateError,
   KafkaError,
   KafkawireError,
   ProtocolError,
   SslAuthenticationError,
   TimeoutError,
+  UnsupportedFeatureError,
   UnsupportedVersionError,
 } from './protocol/errors.js';
-export { Reader } from './protocol/reader.js';
-export type { DecodedRecord, RecordBatch, RecordHeader } from './protocol/records/layout.js';
-export { decodeRecordBatches } from './protocol/records/record-batch.js';
-export { Writer } from './protocol/writer.js';
+export type { DecodedRecord, RecordHeader } from './protocol/records/layout.js';

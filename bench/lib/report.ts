@@ -274,6 +274,7 @@ export function markdown(report: Report): string {
 const COLORS: Record<string, string> = {
   kafkawire: '#d9480f',
   kafkajs: '#1c7ed6',
+  'kafkawire-kafkajs': '#f08c00',
   platformatic: '#2f9e44',
   confluent: '#7048e8',
   java: '#868e96',

@@ -8,7 +8,13 @@
  * (an `error` field) instead of failing the whole call; single-item helpers throw.
  */
 import { Cluster, type ClusterOptions } from '../network/cluster.js';
-import { intOption, rejectUnknownOptions, stringOption } from '../network/config.js';
+import {
+  intOption,
+  RECONNECT_OPTIONS,
+  reconnectOptions,
+  rejectUnknownOptions,
+  stringOption,
+} from '../network/config.js';
 import { findGroupCoordinator } from '../network/coordinator.js';
 import { lookupOffsets } from '../network/offsets.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
@@ -49,7 +55,9 @@ import {
   describeAcls,
 } from './acls.js';
 
-export interface AdminConfig extends SecurityConfig, Pick<ClusterOptions, 'connectTimeoutMs'> {
+export interface AdminConfig
+  extends SecurityConfig,
+    Pick<ClusterOptions, 'connectTimeoutMs' | 'reconnectBackoffMs' | 'reconnectBackoffMaxMs'> {
   /** Java: `bootstrap.servers`. */
   bootstrapServers: string | string[];
   /** Java: `client.id`. Default `kafkawire-admin`. */
@@ -153,6 +161,7 @@ export const ADMIN_OPTIONS = [
   'retryBackoffMs',
   'retryBackoffMaxMs',
   'connectTimeoutMs',
+  ...RECONNECT_OPTIONS,
   ...SECURITY_OPTIONS,
 ] as const;
 
@@ -163,6 +172,21 @@ const CONFIG_OP = {
   subtract: AlterConfigOp.subtract,
 };
 
+/**
+ * The admin client (Java: `Admin`): topics, configs, the cluster, consumer groups and their
+ * offsets, records. Calls over several items (topics, groups) report an error per item
+ * instead of throwing for the first; calls are retried on retriable errors until
+ * `requestTimeoutMs`. AsyncDisposable.
+ *
+ * @example
+ * ```ts
+ * const admin = new Admin({ bootstrapServers: 'localhost:9092' });
+ * const [created] = await admin.createTopics([{ name: 'orders', numPartitions: 6 }]);
+ * if (created.error && created.error.type !== 'TOPIC_ALREADY_EXISTS') throw created.error;
+ * console.log(await admin.groupLag('billing'));
+ * await admin.close();
+ * ```
+ */
 export class Admin {
   private readonly cluster: Cluster;
   private readonly timeoutMs: number;
@@ -191,15 +215,18 @@ export class Admin {
         config.connectTimeoutMs === undefined
           ? undefined
           : intOption('connectTimeoutMs', config.connectTimeoutMs, 10_000, 1, INT32_MAX),
+      ...reconnectOptions(config),
       tls: security.tls,
       authenticate: security.authenticate,
     });
   }
 
+  /** Connects to the cluster. Optional: every call connects. */
   async connect(): Promise<void> {
     await this.cluster.connect();
   }
 
+  /** Closes the connections. */
   async close(): Promise<void> {
     await this.cluster.close();
   }

@@ -8,6 +8,7 @@
  */
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { parseBootstrap } from '../network/cluster.js';
+import { closest } from '../network/suggest.js';
 import { CLIENT_OPTION_FLAGS } from './client-options.js';
 import { UsageError } from './usage-error.js';
 
@@ -56,7 +57,7 @@ export function parseCommand<T extends ParseArgsOptionsConfig>(
       allowPositionals: true,
     });
   } catch (err) {
-    throw new UsageError(parseErrorMessage(err), command);
+    throw new UsageError(parseErrorMessage(err, { ...GLOBAL_OPTIONS, ...options }), command);
   }
 }
 
@@ -81,6 +82,29 @@ export function scanClientFlags(args: readonly string[]) {
   return out as import('./client-options.js').ClientOptionFlags;
 }
 
+/** Flags of other Kafka tools (kcat, Kafka's console scripts, KafkaJS's options), and ours. */
+const FLAG_HINTS: Readonly<Record<string, string>> = {
+  '--bootstrap-server': '--brokers (or $KAFKA_BROKERS)',
+  '--bootstrap-servers': '--brokers (or $KAFKA_BROKERS)',
+  '--broker-list': '--brokers (or $KAFKA_BROKERS)',
+  '--from-beginning': '--from earliest',
+  '--fromBeginning': '--from earliest',
+  '--max-messages': '--count',
+  '--group-id': '--group',
+  '--groupId': '--group',
+  '-o': '--from (earliest, latest, an offset or @TIMESTAMP_MS)',
+  '-K': '-k (the key separator)',
+};
+
+/** A pointer for an unknown flag: the same flag in kafkawire's words, or the nearest of ours. */
+function unknownFlagHint(flag: string, options: ParseArgsOptionsConfig): string {
+  const hint = FLAG_HINTS[flag];
+  if (hint !== undefined) return ` (kafkawire's is ${hint})`;
+  if (!flag.startsWith('--')) return '';
+  const near = closest(flag.slice(2), Object.keys(options));
+  return near ? ` (did you mean --${near}?)` : '';
+}
+
 /** True when `--help`/`-h` appears before a `--` terminator: help wins over any other mistake. */
 export function wantsHelp(args: readonly string[]): boolean {
   for (const a of args) {
@@ -99,11 +123,15 @@ export function wantsJson(args: readonly string[]): boolean {
   return false;
 }
 
-/** parseArgs messages, first sentence, lower-cased, on one line. */
-function parseErrorMessage(err: unknown): string {
+/** parseArgs messages, first sentence, lower-cased, on one line; a did-you-mean for unknown flags. */
+function parseErrorMessage(err: unknown, options: ParseArgsOptionsConfig): string {
   const e = err as { code?: string; message?: string };
   let msg = String(e.message ?? err).replace(/\s*\n\s*/g, ' ');
-  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') msg = msg.replace(/\. To specify a positional.*$/, '');
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    msg = msg.replace(/\. To specify a positional.*$/, '');
+    const flag = /'(-[^'=]+)/.exec(msg)?.[1];
+    if (flag !== undefined) msg += unknownFlagHint(flag, options);
+  }
   if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') msg = msg.replace(/\. This command.*$/, '');
   return msg.charAt(0).toLowerCase() + msg.slice(1).replace(/\.$/, '');
 }

@@ -21,7 +21,7 @@ import {
 } from './args.js';
 import { consumerConfig, producerConfig } from './client-options.js';
 import { brokersOf, CLIENT_ID, type Context, describeExisting, onInterrupt, withAdmin } from './context.js';
-import { bar, fixed, MB, Progress, perSecond, printError, toJson } from './output.js';
+import { bar, fixed, jsonLine, MB, Progress, perSecond, plural, printError, round } from './output.js';
 import { InFlightWindow } from './window.js';
 
 export const benchHelp = `Usage: kafkawire bench produce|consume -t TOPIC [options]
@@ -172,7 +172,7 @@ async function benchProduce(ctx: Context, o: Setup): Promise<number> {
   await producer?.close().catch(() => {});
   if (failure) {
     printError(failure, ctx.json, {
-      note: window.sent > 0 ? `${acked} of ${window.sent} records sent were acknowledged` : '',
+      note: window.sent > 0 ? `${acked} of ${plural(window.sent, 'record')} sent acknowledged` : '',
       fields: { sent: window.sent, acknowledged: acked },
     });
     return 1;
@@ -193,18 +193,24 @@ async function benchProduce(ctx: Context, o: Setup): Promise<number> {
     acks: o.acks === '-1' ? 'all' : o.acks,
     compression: o.compression,
     lingerMs: o.linger,
-    seconds,
-    recordsPerSecond: perSecond(acked, seconds),
-    mbPerSecond: perSecond(acked * o.size, seconds) / MB,
-    latencyMs: latency,
+    seconds: round(seconds, 3),
+    recordsPerSecond: round(perSecond(acked, seconds)),
+    mbPerSecond: round(perSecond(acked * o.size, seconds) / MB, 2),
+    latencyMs: {
+      avg: round(latency.avg, 2),
+      p50: round(latency.p50, 2),
+      p99: round(latency.p99, 2),
+      p999: round(latency.p999, 2),
+      max: round(latency.max, 2),
+    },
     interrupted,
   };
-  if (ctx.json) await ctx.stdout.write(`${toJson(result, 2)}\n`);
+  if (ctx.json) await ctx.stdout.write(jsonLine(result));
   else {
     const l = latency;
     await ctx.stdout.write(
-      `bench produce: ${acked} records of ${o.size} bytes to ${o.topic} (acks ${result.acks}, compression ${o.compression}, linger ${o.linger} ms)${interrupted ? ', interrupted' : ''}\n` +
-        `  ${acked} records in ${fixed(seconds, 2)} s: ${fixed(result.recordsPerSecond, 0)} records/s, ${fixed(result.mbPerSecond, 2)} MB/s\n` +
+      `bench produce: ${plural(acked, 'record')} of ${plural(o.size, 'byte')} to ${o.topic} (acks ${result.acks}, compression ${o.compression}, linger ${o.linger} ms)${interrupted ? ', interrupted' : ''}\n` +
+        `  ${plural(acked, 'record')} in ${fixed(seconds, 2)} s: ${fixed(result.recordsPerSecond, 0)} records/s, ${fixed(result.mbPerSecond, 2)} MB/s\n` +
         `  latency ms: avg ${fixed(l.avg, 2)}, p50 ${fixed(l.p50, 2)}, p99 ${fixed(l.p99, 2)}, p999 ${fixed(l.p999, 2)}, max ${fixed(l.max, 2)}\n`,
     );
   }
@@ -235,7 +241,7 @@ async function benchConsume(ctx: Context, o: Setup): Promise<number> {
       throw new KafkawireError(`topic ${o.topic} has no records: run 'kafkawire bench produce' first`, false);
     }
     if (o.count !== undefined && o.count > target) {
-      process.stderr.write(`kafkawire: ${o.topic} holds ${target} records, reading those\n`);
+      process.stderr.write(`kafkawire: ${o.topic} holds ${plural(target, 'record')}, reading those\n`);
     }
     if (o.count !== undefined) target = Math.min(target, o.count);
     consumer = new Consumer(
@@ -262,7 +268,10 @@ async function benchConsume(ctx: Context, o: Setup): Promise<number> {
   } catch (err) {
     stopProgress();
     removeInterrupt();
-    printError(err, ctx.json, { note: records > 0 ? `${records} records read` : '', fields: { records } });
+    printError(err, ctx.json, {
+      note: records > 0 ? `${plural(records, 'record')} read` : '',
+      fields: { records },
+    });
     await consumer?.close().catch(() => {});
     return 1;
   }
@@ -276,16 +285,16 @@ async function benchConsume(ctx: Context, o: Setup): Promise<number> {
     topic: o.topic,
     records,
     bytes,
-    seconds,
-    recordsPerSecond: perSecond(records, seconds),
-    mbPerSecond: perSecond(bytes, seconds) / MB,
+    seconds: round(seconds, 3),
+    recordsPerSecond: round(perSecond(records, seconds)),
+    mbPerSecond: round(perSecond(bytes, seconds) / MB, 2),
     interrupted,
   };
-  if (ctx.json) await ctx.stdout.write(`${toJson(result, 2)}\n`);
+  if (ctx.json) await ctx.stdout.write(jsonLine(result));
   else {
     await ctx.stdout.write(
-      `bench consume: ${records} records (${bytes} bytes) from ${o.topic}${interrupted ? ', interrupted' : ''}\n` +
-        `  ${records} records in ${fixed(seconds, 2)} s: ${fixed(result.recordsPerSecond, 0)} records/s, ${fixed(result.mbPerSecond, 2)} MB/s\n`,
+      `bench consume: ${plural(records, 'record')} (${plural(bytes, 'byte')}) from ${o.topic}${interrupted ? ', interrupted' : ''}\n` +
+        `  ${plural(records, 'record')} in ${fixed(seconds, 2)} s: ${fixed(result.recordsPerSecond, 0)} records/s, ${fixed(result.mbPerSecond, 2)} MB/s\n`,
     );
   }
   return interrupted ? 130 : 0;

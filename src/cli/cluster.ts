@@ -8,7 +8,7 @@ import type { ApiDescriptor } from '../protocol/api.js';
 import { IMPLEMENTED_APIS } from '../protocol/apis/index.js';
 import { parseCommand, positionals } from './args.js';
 import { brokersOf, type Context, withAdmin } from './context.js';
-import { table, toJson } from './output.js';
+import { jsonLine, table } from './output.js';
 
 export const clusterHelp = `Usage: kafkawire cluster [options]
 
@@ -46,7 +46,7 @@ export async function cluster(args: string[], ctx: Context): Promise<number> {
     };
   });
   if (ctx.json) {
-    await ctx.stdout.write(`${toJson(report, 2)}\n`);
+    await ctx.stdout.write(jsonLine(report));
     return 0;
   }
   let s = `Cluster id: ${report.clusterId}\nController: ${report.controllerId}\n`;

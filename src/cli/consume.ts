@@ -1,5 +1,6 @@
 /**
- * `kafkawire consume`: records of one topic to stdout, one per line.
+ * `kafkawire consume`: records of one or more topics to stdout, one per line (or as a kcat-style
+ * format string lays them out).
  *
  * Without a group every partition (or the one given) is assigned by hand and read from --from;
  * with a group the consumer subscribes, starts from the group's committed offsets, and commits
@@ -33,14 +34,15 @@ import {
   onInterrupt,
   withAdmin,
 } from './context.js';
-import { Progress, printError } from './output.js';
+import { ENCODINGS, type Encoding, encode, encodeOrNull, template } from './encoding.js';
+import { Progress, plural, printError } from './output.js';
 
-export const consumeHelp = `Usage: kafkawire consume -t TOPIC [options]
+export const consumeHelp = `Usage: kafkawire consume -t TOPIC [-t TOPIC...] [options]
 
-Prints the records of a topic to stdout, one per line.
+Prints the records of topics to stdout, one per line.
 
 Options:
-  -t, --topic TOPIC          topic to read (required; must exist)
+  -t, --topic TOPIC          topic to read (required, repeatable; each must exist)
   -g, --group GROUP          read as a member of GROUP: start from its committed offsets
                              and commit what was printed when stopping
       --from POSITION        where to start: earliest (default), latest, an offset, or
@@ -50,10 +52,17 @@ Options:
   -p, --partition N          read only partition N (not with --group)
   -c, --count N              stop after N records
   -e, --exit-at-end          stop at the end of every partition (as of the start)
-      --format FORMAT        value (default), kv (key SEP value) or json: one object per
-                             line with topic, partition, offset (a string), timestamp, key,
-                             value, headers ([{key, value}])
+  -f, --format FORMAT        value (default), kv (key SEP value), json (one object per
+                             line: topic, partition, offset (a string), timestamp, key,
+                             value, headers [{key, value}]), or a kcat-style format string:
+                             %t topic, %p partition, %o offset, %k key, %s value, %K/%S
+                             key/value bytes, %T timestamp, %h headers (k=v,...), %%; \\n
+                             \\t escapes; no newline is added (as kcat: end it with \\n)
   -k, --key-separator SEP    separator of --format kv (default \\t); implies kv
+      --encoding ENC         keys, values and header values as utf8 (default), base64 or
+                             hex (binary-safe)
+      --null TEXT            how a null key or value is printed (default: nothing);
+                             --format json prints null
   -b, --brokers LIST         host:port,... (default: $KAFKA_BROKERS)
       --json                 errors as JSON objects
 
@@ -61,17 +70,19 @@ Ctrl-C stops cleanly: with --group the printed records are committed; exit code 
 `;
 
 const OPTIONS = {
-  topic: { type: 'string', short: 't' },
+  topic: { type: 'string', short: 't', multiple: true },
   group: { type: 'string', short: 'g' },
   from: { type: 'string' },
   partition: { type: 'string', short: 'p' },
   count: { type: 'string', short: 'c' },
   'exit-at-end': { type: 'boolean', short: 'e' },
-  format: { type: 'string' },
+  format: { type: 'string', short: 'f' },
   'key-separator': { type: 'string', short: 'k' },
+  encoding: { type: 'string' },
+  null: { type: 'string' },
 } as const;
 
-type Format = 'value' | 'kv' | 'json';
+type Line = (batch: ConsumerBatch, r: DecodedRecord) => string;
 
 const tpKey = (topic: string, partition: number) => `${topic}\0${partition}`;
 
@@ -79,13 +90,15 @@ export async function consume(args: string[], ctx: Context): Promise<number> {
   const cmd = 'consume';
   const { values, positionals: pos } = parseCommand(args, OPTIONS, cmd);
   positionals(pos, [], cmd);
-  const topic = required(values.topic, '--topic', cmd);
+  const topicList = [...new Set(values.topic ?? [])];
+  if (topicList.length === 0) required(undefined, '--topic', cmd);
+  if (topicList.some((t) => t === '')) throw new UsageError('--topic must not be empty', cmd);
   const group = values.group;
   if (group === '') throw new UsageError('--group must not be empty', cmd);
   const separator = separatorFlag(values['key-separator'], '--key-separator', cmd);
-  const format: Format =
-    enumFlag(values.format, '--format', cmd, ['value', 'kv', 'json'] as const) ??
-    (separator !== undefined ? 'kv' : 'value');
+  const encoding = enumFlag(values.encoding, '--encoding', cmd, ENCODINGS) ?? 'utf8';
+  const nullText = values.null ?? '';
+  const line = formatter(values.format, separator, encoding, nullText, cmd);
   const from = positionFlag(values.from, '--from', cmd) ?? 'earliest';
   const partition = intFlag(values.partition, '--partition', cmd, 0, 2_147_483_647);
   const count = intFlag(values.count, '--count', cmd, 1);
@@ -99,8 +112,10 @@ export async function consume(args: string[], ctx: Context): Promise<number> {
   if (group !== undefined && partition !== undefined) {
     throw new UsageError('--partition cannot be combined with --group (the group assigns partitions)', cmd);
   }
+  if (partition !== undefined && topicList.length > 1) {
+    throw new UsageError('--partition needs exactly one --topic', cmd);
+  }
   const brokers = brokersOf(ctx, values.brokers);
-  const line = formatter(format, separator ?? '\t');
 
   const stop = new AbortController();
   const removeInterrupt = onInterrupt(() => stop.abort());
@@ -111,13 +126,17 @@ export async function consume(args: string[], ctx: Context): Promise<number> {
     // Partitions, end offsets and start offsets come from an Admin first: a missing topic fails
     // at once, and explicit starting points are known before the first fetch.
     const setup = await withAdmin(brokers, async (admin) => {
-      const d = await describeExisting(admin, topic);
-      checkPartition(d, partition);
-      const tps = (partition === undefined ? d.partitions.map((p) => p.partition) : [partition]).map((p) => ({
-        topic,
-        partition: p,
-      }));
-      const all = d.partitions.map((p) => ({ topic, partition: p.partition }));
+      const tps: TopicPartition[] = [];
+      const all: TopicPartition[] = [];
+      for (const topic of topicList) {
+        const d = await describeExisting(admin, topic);
+        checkPartition(d, partition);
+        for (const p of d.partitions) {
+          all.push({ topic, partition: p.partition });
+          if (partition === undefined || p.partition === partition)
+            tps.push({ topic, partition: p.partition });
+        }
+      }
       const ends = exitAtEnd ? await admin.listOffsets(all, 'latest') : [];
       let starts: PartitionOffset[] = [];
       if (typeof from === 'object' && 'offset' in from)
@@ -141,7 +160,7 @@ export async function consume(args: string[], ctx: Context): Promise<number> {
       }),
     );
     if (group !== undefined) {
-      consumer.subscribe([topic]);
+      consumer.subscribe(topicList);
     } else {
       consumer.assign(setup.tps);
       for (const s of setup.starts) consumer.seek(s, s.offset);
@@ -176,7 +195,7 @@ export async function consume(args: string[], ctx: Context): Promise<number> {
       await ctx.stdout.write(text);
       progress.update(
         () =>
-          `consumed ${printed} records, ${Math.round(printed / ((performance.now() - started) / 1000))}/s`,
+          `consumed ${plural(printed, 'record')}, ${Math.round(printed / ((performance.now() - started) / 1000))}/s`,
       );
       if (cut || (exitAtEnd && atEnd())) break;
     }
@@ -185,7 +204,10 @@ export async function consume(args: string[], ctx: Context): Promise<number> {
     await consumer.close();
   } catch (err) {
     progress.done();
-    printError(err, ctx.json, { note: printed > 0 ? `${printed} records printed` : '', fields: { printed } });
+    printError(err, ctx.json, {
+      note: printed > 0 ? `${plural(printed, 'record')} printed` : '',
+      fields: { printed },
+    });
     await consumer?.close().catch(() => {});
     return 1;
   } finally {
@@ -204,26 +226,33 @@ function rewindUnprinted(consumer: Consumer, batches: ConsumerBatch[], b: number
   }
 }
 
-function text(b: Buffer | null): string {
-  return b === null ? '' : b.toString('utf8');
-}
-
-function nullable(b: Buffer | null): string | null {
-  return b === null ? null : b.toString('utf8');
-}
-
-/** One output line per record, newline included. */
-function formatter(format: Format, separator: string): (batch: ConsumerBatch, r: DecodedRecord) => string {
-  if (format === 'value') return (_b, r) => `${text(r.value)}\n`;
-  if (format === 'kv') return (_b, r) => `${text(r.key)}${separator}${text(r.value)}\n`;
+/** One output line per record (a format string decides its own line ends). */
+function formatter(
+  format: string | undefined,
+  separator: string | undefined,
+  encoding: Encoding,
+  nullText: string,
+  cmd: string,
+): Line {
+  if (format?.includes('%')) {
+    if (separator !== undefined)
+      throw new UsageError('--key-separator does not go with a format string', cmd);
+    return template(format, encoding, nullText);
+  }
+  const chosen =
+    enumFlag(format, '--format', cmd, ['value', 'kv', 'json'] as const) ?? (separator ? 'kv' : 'value');
+  const sep = separator ?? '\t';
+  if (chosen === 'value') return (_b, r) => `${encode(r.value, encoding, nullText)}\n`;
+  if (chosen === 'kv')
+    return (_b, r) => `${encode(r.key, encoding, nullText)}${sep}${encode(r.value, encoding, nullText)}\n`;
   return (b, r) =>
     `${JSON.stringify({
       topic: b.topic,
       partition: b.partition,
       offset: r.offset.toString(),
       timestamp: r.timestamp,
-      key: nullable(r.key),
-      value: nullable(r.value),
-      headers: r.headers.map((h) => ({ key: h.key, value: nullable(h.value) })),
+      key: encodeOrNull(r.key, encoding),
+      value: encodeOrNull(r.value, encoding),
+      headers: r.headers.map((h) => ({ key: h.key, value: encodeOrNull(h.value, encoding) })),
     })}\n`;
 }

@@ -19,15 +19,15 @@ import {
   UsageError,
 } from './args.js';
 import { brokersOf, type Context, checkPartition, describeExisting, withAdmin } from './context.js';
-import { table, toJson } from './output.js';
+import { jsonLine, table } from './output.js';
 
 export const groupsHelp = `Usage: kafkawire groups ACTION [options]
 
 Actions:
   list                        groups of every broker, with state and type
   describe GROUP              state, protocol and members with their partitions
-  lag GROUP [-t TOPIC]        committed offset, log end and lag per partition, and the total
-  reset GROUP -t TOPIC --to POSITION [-p N] [--dry-run]
+  lag GROUP [-t TOPIC...]     committed offset, log end and lag per partition, and the total
+  reset GROUP -t TOPIC [-t TOPIC...] --to POSITION [-p N] [--dry-run]
                               move the committed offsets of an empty group: POSITION is
                               earliest, latest, an offset (clamped to the log), or
                               @TIMESTAMP_MS (the first record at or after it, else the end)
@@ -35,15 +35,16 @@ Actions:
 
 Options:
   -b, --brokers LIST    host:port,... (default: $KAFKA_BROKERS)
-      --json            machine-readable output and errors (offsets and lag as strings)
+      --json            JSON lines: one compact object per group (list) or per result
+                        (offsets and lag as strings); errors as JSON
 `;
 
 const ACTIONS = {
   list: {},
   describe: {},
-  lag: { topic: { type: 'string', short: 't' } },
+  lag: { topic: { type: 'string', short: 't', multiple: true } },
   reset: {
-    topic: { type: 'string', short: 't' },
+    topic: { type: 'string', short: 't', multiple: true },
     to: { type: 'string' },
     partition: { type: 'string', short: 'p' },
     'dry-run': { type: 'boolean' },
@@ -58,22 +59,22 @@ export async function groups(args: string[], ctx: Context): Promise<number> {
   if (!Object.hasOwn(ACTIONS, action)) throw new UsageError(`unknown action '${action}'`, 'groups');
   const cmd = `groups ${action}`;
   const rest = [...before, ...after];
-  const out = (human: string, machine: unknown) =>
-    ctx.stdout.write(ctx.json ? `${toJson(machine, 2)}\n` : human);
+  const out = (human: string, machine: unknown) => ctx.stdout.write(ctx.json ? jsonLine(machine) : human);
 
   switch (action as keyof typeof ACTIONS) {
     case 'list': {
       const { values, positionals: pos } = parseCommand(rest, ACTIONS.list, 'groups');
       positionals(pos, [], cmd);
       const list = await withAdmin(brokersOf(ctx, values.brokers), (admin) => admin.listGroups());
-      await out(
-        list.length === 0
-          ? ''
-          : table([
-              ['GROUP', 'STATE', 'TYPE'],
-              ...list.map((g) => [g.groupId, g.state || '-', g.protocolType || '-']),
-            ]),
-        list,
+      await ctx.stdout.write(
+        ctx.json
+          ? list.map(jsonLine).join('')
+          : list.length === 0
+            ? ''
+            : table([
+                ['GROUP', 'STATE', 'TYPE'],
+                ...list.map((g) => [g.groupId, g.state || '-', g.protocolType || '-']),
+              ]),
       );
       return 0;
     }
@@ -112,10 +113,10 @@ export async function groups(args: string[], ctx: Context): Promise<number> {
     case 'lag': {
       const { values, positionals: pos } = parseCommand(rest, ACTIONS.lag, 'groups');
       const [group] = positionals(pos, ['GROUP'], cmd);
-      const topic = values.topic;
+      const topicList = values.topic === undefined ? undefined : [...new Set(values.topic)];
       const lag = await withAdmin(brokersOf(ctx, values.brokers), async (admin) => {
-        if (topic !== undefined) await describeExisting(admin, topic);
-        const result = await admin.groupLag(group, topic === undefined ? undefined : [topic]);
+        for (const t of topicList ?? []) await describeExisting(admin, t);
+        const result = await admin.groupLag(group, topicList);
         if (result.partitions.length === 0) await describeExistingGroup(admin, group);
         return result;
       });
@@ -141,14 +142,21 @@ export async function groups(args: string[], ctx: Context): Promise<number> {
     case 'reset': {
       const { values, positionals: pos } = parseCommand(rest, ACTIONS.reset, 'groups');
       const [group] = positionals(pos, ['GROUP'], cmd);
-      const topic = required(values.topic, '--topic', cmd);
+      const topicList = [...new Set(values.topic ?? [])];
+      if (topicList.length === 0) required(undefined, '--topic', cmd);
       const to = positionFlag(values.to, '--to', cmd);
       if (to === undefined) throw new UsageError('missing required option --to', cmd);
       const partition = intFlag(values.partition, '--partition', cmd, 0, 2_147_483_647);
       const dryRun = values['dry-run'] === true;
-      const rows = await withAdmin(brokersOf(ctx, values.brokers), (admin) =>
-        resetGroup(admin, group, topic, to, partition, dryRun),
-      );
+      if (partition !== undefined && topicList.length > 1) {
+        throw new UsageError('--partition needs exactly one --topic', cmd);
+      }
+      const rows = await withAdmin(brokersOf(ctx, values.brokers), async (admin) => {
+        const all = [];
+        for (const topic of topicList)
+          all.push(...(await resetGroup(admin, group, topic, to, partition, dryRun)));
+        return all;
+      });
       let s = table([
         ['TOPIC', 'PARTITION', 'PREVIOUS', 'NEW'],
         ...rows.map((r) => [r.topic, r.partition, r.previous >= 0n ? r.previous : '-', r.offset]),

@@ -10,6 +10,7 @@
  * Invariant: the process exits only after stdout has been flushed, and through this file, so a
  * client left with timers or sockets cannot keep it alive after the command is done.
  */
+import { closest } from '../network/suggest.js';
 import { CLIENT_SOFTWARE_VERSION } from '../version.js';
 import { acls, aclsHelp } from './acls.js';
 import {
@@ -24,6 +25,7 @@ import {
 import { bench, benchHelp } from './bench.js';
 import { CLIENT_OPTIONS_HELP, resolveClientOptions, setClientOptions } from './client-options.js';
 import { cluster, clusterHelp } from './cluster.js';
+import { configs, configsHelp } from './configs.js';
 import { consume, consumeHelp } from './consume.js';
 import type { Context } from './context.js';
 import { groups, groupsHelp } from './groups.js';
@@ -39,6 +41,7 @@ Commands:
   produce    send lines of stdin or a file as records
   consume    print records of a topic
   topics     list, describe, create, delete topics, add partitions
+  configs    describe and alter the configs of a topic or a broker
   groups     list, describe, lag and reset consumer groups
   cluster    brokers, controller, cluster id and API versions
   acls       list, create and delete ACLs
@@ -46,7 +49,8 @@ Commands:
 
 Global options:
   -b, --brokers LIST    bootstrap brokers host:port,... (default: $KAFKA_BROKERS; required)
-      --json            machine-readable output, and errors as one JSON object on stderr
+      --json            machine-readable output (JSON lines: one compact object per
+                        line), and errors as one JSON object on stderr
   -h, --help            help of kafkawire or of a command
   -V, --version         print the version
 
@@ -59,6 +63,7 @@ const COMMANDS: Record<string, { run: (args: string[], ctx: Context) => Promise<
   produce: { run: produce, help: produceHelp },
   consume: { run: consume, help: consumeHelp },
   topics: { run: topics, help: topicsHelp },
+  configs: { run: configs, help: configsHelp },
   groups: { run: groups, help: groupsHelp },
   cluster: { run: cluster, help: clusterHelp },
   acls: { run: acls, help: aclsHelp },
@@ -88,9 +93,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         await stdout.write(USAGE);
         return 0;
       }
-      throw new UsageError('missing command: produce, consume, topics, groups, cluster, acls or bench');
+      throw new UsageError(
+        'missing command: produce, consume, topics, configs, groups, cluster, acls or bench',
+      );
     }
-    if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`unknown command '${name}'`);
+    if (!Object.hasOwn(COMMANDS, name)) {
+      const near = closest(name, Object.keys(COMMANDS));
+      throw new UsageError(`unknown command '${name}'${near ? ` (did you mean ${near}?)` : ''}`);
+    }
     const command = COMMANDS[name];
     if (global.help || wantsHelp(after)) {
       await stdout.write(command.help);

@@ -9,6 +9,7 @@
 import {
   ConfigError,
   ConnectionError,
+  IllegalStateError,
   KafkaError,
   KafkawireError,
   TimeoutError,
@@ -28,7 +29,27 @@ export function toJson(value: unknown, indent?: number): string {
   return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), indent);
 }
 
-/** Exit code of a failure: 2 for the command line, 1 for everything that happened at run time. */
+/** One compact JSON value and a newline: what every `--json` output is made of (JSON lines). */
+export function jsonLine(value: unknown): string {
+  return `${toJson(value)}\n`;
+}
+
+/** `1 record`, `2 records`: the count and the word, singular for exactly one. */
+export function plural(n: number | bigint, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 || n === 1n ? word : many}`;
+}
+
+/** A number rounded to `digits` decimals, without float noise (0.1 + 0.2 → 0.3, 192.54 → 192.5). */
+export function round(n: number, digits = 0): number {
+  if (!Number.isFinite(n)) return n;
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+/**
+ * Exit code of a failure: 2 for the command line, 1 for everything that happened at run time,
+ * a call in the wrong state (IllegalStateError) included: those used to be ConfigErrors, exit 2.
+ */
 export function exitCodeOf(err: unknown): number {
   return err instanceof UsageError || err instanceof ConfigError ? 2 : 1;
 }
@@ -72,6 +93,7 @@ function kindOf(err: unknown): string {
   if (err instanceof KafkaError) return 'broker';
   if (err instanceof ConnectionError) return 'connection';
   if (err instanceof TimeoutError) return 'timeout';
+  if (err instanceof IllegalStateError) return 'state';
   if (err instanceof KafkawireError) return 'client';
   return 'internal';
 }

@@ -12,7 +12,16 @@ import { createInterface, type Interface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { ProducerConfig } from '../producer/config.js';
 import { Producer, type ProducerRecord } from '../producer/producer.js';
-import { enumFlag, intFlag, pairsFlag, parseCommand, positionals, required, separatorFlag } from './args.js';
+import {
+  enumFlag,
+  intFlag,
+  pairsFlag,
+  parseCommand,
+  positionals,
+  required,
+  separatorFlag,
+  UsageError,
+} from './args.js';
 import { producerConfig } from './client-options.js';
 import {
   brokersOf,
@@ -23,7 +32,8 @@ import {
   onInterrupt,
   withAdmin,
 } from './context.js';
-import { fixed, InputError, Progress, perSecond, printError, toJson } from './output.js';
+import { decode, ENCODINGS } from './encoding.js';
+import { fixed, InputError, Progress, perSecond, plural, printError, round, toJson } from './output.js';
 import { InFlightWindow } from './window.js';
 
 export const produceHelp = `Usage: kafkawire produce -t TOPIC [options] [< FILE]
@@ -37,6 +47,10 @@ Options:
   -k, --key-separator SEP    split each line at the first SEP into key and value
                              (\\t for a tab); a line without SEP is an error
   -H, --header KEY=VALUE     add a header to every record (repeatable)
+      --encoding ENC         keys and values are utf8 (default), base64 or hex text
+                             (binary-safe); a line that is not valid ENC is an error
+      --null TEXT            a key or value that is exactly TEXT is sent as null (a
+                             tombstone, for a value)
       --json                 each value must be JSON (blank lines are skipped); the
                              summary and errors are JSON too
   -p, --partition N          write to partition N (default: the key's hash, or sticky)
@@ -58,6 +72,8 @@ const OPTIONS = {
   acks: { type: 'string' },
   compression: { type: 'string' },
   linger: { type: 'string' },
+  encoding: { type: 'string' },
+  null: { type: 'string' },
 } as const;
 
 /** Records sent but not yet acknowledged, at most. */
@@ -76,6 +92,10 @@ export async function produce(args: string[], ctx: Context): Promise<number> {
   const partition = intFlag(values.partition, '--partition', cmd, 0, 2_147_483_647);
   const separator = separatorFlag(values['key-separator'], '--key-separator', cmd);
   const headers = pairsFlag(values.header, '--header', cmd);
+  const encoding = enumFlag(values.encoding, '--encoding', cmd, ENCODINGS) ?? 'utf8';
+  if (ctx.json && encoding !== 'utf8')
+    throw new UsageError('--json values are JSON text: --encoding must be utf8', cmd);
+  const nullText = values.null;
   const brokers = brokersOf(ctx, values.brokers);
 
   const input = await openInput(values.file);
@@ -119,30 +139,39 @@ export async function produce(args: string[], ctx: Context): Promise<number> {
       lineNo++;
       if (failure || interrupted) break;
       if (ctx.json && line.trim() === '') continue;
-      let key: string | null = null;
-      let value = line;
+      let keyText: string | null = null;
+      let valueText = line;
       if (separator !== undefined) {
         const at = line.indexOf(separator);
         if (at < 0) {
           failure = new InputError(`line ${lineNo} has no key separator ${JSON.stringify(separator)}`);
           break;
         }
-        key = line.slice(0, at);
-        value = line.slice(at + separator.length);
+        keyText = line.slice(0, at);
+        valueText = line.slice(at + separator.length);
       }
-      if (ctx.json) {
+      if (ctx.json && valueText !== nullText) {
         try {
-          JSON.parse(value);
+          JSON.parse(valueText);
         } catch (err) {
           failure = new InputError(`line ${lineNo} is not JSON: ${(err as Error).message}`);
           break;
         }
       }
+      let key: Buffer | string | null;
+      let value: Buffer | string | null;
+      try {
+        key = keyText === null ? null : decode(keyText, encoding, nullText, `line ${lineNo}: the key`);
+        value = decode(valueText, encoding, nullText, `line ${lineNo}: the value`);
+      } catch (err) {
+        failure = err;
+        break;
+      }
       const record: ProducerRecord = { topic, key, value };
       if (headers.length > 0) record.headers = headers;
       if (partition !== undefined) record.partition = partition;
       window.sent++;
-      bytes += Buffer.byteLength(value) + (key === null ? 0 : Buffer.byteLength(key));
+      bytes += (value === null ? 0 : Buffer.byteLength(value)) + (key === null ? 0 : Buffer.byteLength(key));
       producer.send(record).then(
         () => {
           acked++;
@@ -174,17 +203,26 @@ export async function produce(args: string[], ctx: Context): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   if (failure) {
     printError(failure, ctx.json, {
-      note: window.sent > 0 ? `${acked} of ${window.sent} records sent were acknowledged` : '',
+      note:
+        window.sent > 0
+          ? `${acked} of ${plural(window.sent, 'record')} sent ${window.sent === 1 ? 'was' : 'were'} acknowledged`
+          : '',
       fields: { sent: window.sent, acknowledged: acked },
     });
     return 1;
   }
-  const summary = { topic, records: acked, bytes, seconds, recordsPerSecond: perSecond(acked, seconds) };
+  const summary = {
+    topic,
+    records: acked,
+    bytes,
+    seconds: round(seconds, 3),
+    recordsPerSecond: round(perSecond(acked, seconds)),
+  };
   if (ctx.json) {
     process.stderr.write(`${toJson({ produced: { ...summary, interrupted } })}\n`);
   } else {
     process.stderr.write(
-      `kafkawire: ${interrupted ? 'interrupted after producing' : 'produced'} ${acked} records (${bytes} bytes) to ${topic} in ${fixed(seconds, 2)} s, ${fixed(summary.recordsPerSecond, 0)} records/s\n`,
+      `kafkawire: ${interrupted ? 'interrupted after producing' : 'produced'} ${plural(acked, 'record')} (${plural(bytes, 'byte')}) to ${topic} in ${fixed(seconds, 2)} s, ${fixed(summary.recordsPerSecond, 0)} records/s\n`,
     );
   }
   return interrupted ? 130 : 0;

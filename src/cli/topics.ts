@@ -11,25 +11,27 @@ import { ErrorCode } from '../protocol/error-codes.js';
 import { KafkaError, TimeoutError } from '../protocol/errors.js';
 import { intFlag, pairsFlag, parseCommand, positionals, splitAtCommand, UsageError } from './args.js';
 import { brokersOf, type Context, describeExisting, withAdmin } from './context.js';
-import { table, toJson } from './output.js';
+import { jsonLine, plural, table } from './output.js';
 
 export const topicsHelp = `Usage: kafkawire topics ACTION [options]
 
 Actions:
   list                                  topic names, one per line
       --internal                        include internal topics (__consumer_offsets, ...)
-  describe TOPIC                        partitions, leaders, replicas, ISR, offsets and
-                                        the configs set on the topic
+  describe TOPIC [TOPIC...]             partitions, leaders, replicas, ISR, offsets and
+                                        the configs set on each topic
   create TOPIC                          create a topic
       --partitions N                    default: the broker's num.partitions
       --replication-factor N            default: the broker's default.replication.factor
       --config KEY=VALUE                a topic config (repeatable)
+      --if-not-exists                   succeed (exit 0) if the topic exists already
   delete TOPIC                          delete a topic
   add-partitions TOPIC --partitions N   grow a topic to N partitions
 
 Options:
   -b, --brokers LIST    host:port,... (default: $KAFKA_BROKERS)
-      --json            machine-readable output and errors
+      --json            JSON lines: one compact object per topic (list, describe) or
+                        per result; errors as JSON
 `;
 
 const ACTIONS = {
@@ -39,6 +41,7 @@ const ACTIONS = {
     partitions: { type: 'string' },
     'replication-factor': { type: 'string' },
     config: { type: 'string', multiple: true },
+    'if-not-exists': { type: 'boolean' },
   },
   delete: {},
   'add-partitions': { partitions: { type: 'string' } },
@@ -54,8 +57,9 @@ export async function topics(args: string[], ctx: Context): Promise<number> {
   if (!Object.hasOwn(ACTIONS, action)) throw new UsageError(`unknown action '${action}'`, 'topics');
   const cmd = `topics ${action}`;
   const rest = [...before, ...after];
-  const out = (human: string, machine: unknown) =>
-    ctx.stdout.write(ctx.json ? `${toJson(machine, 2)}\n` : human);
+  const out = (human: string, machine: unknown) => ctx.stdout.write(ctx.json ? jsonLine(machine) : human);
+  const outLines = (human: string, machine: readonly unknown[]) =>
+    ctx.stdout.write(ctx.json ? machine.map(jsonLine).join('') : human);
 
   switch (action as keyof typeof ACTIONS) {
     case 'list': {
@@ -64,14 +68,24 @@ export async function topics(args: string[], ctx: Context): Promise<number> {
       const names = await withAdmin(brokersOf(ctx, values.brokers), (admin) =>
         admin.listTopics({ includeInternal: values.internal === true }),
       );
-      await out(names.map((n) => `${n}\n`).join(''), names);
+      await outLines(
+        names.map((n) => `${n}\n`).join(''),
+        names.map((topic) => ({ topic })),
+      );
       return 0;
     }
     case 'describe': {
       const { values, positionals: pos } = parseCommand(rest, ACTIONS.describe, 'topics');
-      const [topic] = positionals(pos, ['TOPIC'], cmd);
-      const d = await withAdmin(brokersOf(ctx, values.brokers), (admin) => describeTopic(admin, topic));
-      await out(describeText(d), d);
+      if (pos.length === 0) throw new UsageError('missing argument TOPIC', cmd);
+      const names = [...new Set(pos)];
+      // One topic at a time: concurrent metadata refreshes of one Cluster share the request in
+      // flight, which may have been built before the second topic was asked for.
+      const reports = await withAdmin(brokersOf(ctx, values.brokers), async (admin) => {
+        const out: TopicReport[] = [];
+        for (const topic of names) out.push(await describeTopic(admin, topic));
+        return out;
+      });
+      await outLines(reports.map(describeText).join('\n'), reports);
       return 0;
     }
     case 'create': {
@@ -82,17 +96,20 @@ export async function topics(args: string[], ctx: Context): Promise<number> {
       const configs = Object.fromEntries(
         pairsFlag(values.config, '--config', cmd).map((p) => [p.key, p.value]),
       );
-      const d = await withAdmin(brokersOf(ctx, values.brokers), async (admin) => {
+      const ifNotExists = values['if-not-exists'] === true;
+      const { d, created } = await withAdmin(brokersOf(ctx, values.brokers), async (admin) => {
         const [r] = await admin.createTopics([{ name: topic, numPartitions, replicationFactor, configs }]);
-        if (r.error) throw r.error;
-        return describeExisting(admin, topic, PROPAGATION_MS);
+        const exists = r.error?.code === ErrorCode.TOPIC_ALREADY_EXISTS;
+        if (r.error && !(exists && ifNotExists)) throw r.error;
+        return { d: await describeExisting(admin, topic, PROPAGATION_MS), created: !exists };
       });
       const replicas = d.partitions[0]?.replicas.length ?? 0;
+      const shape = `${plural(d.partitions.length, 'partition')}, replication factor ${replicas}`;
       await out(
-        `Created topic ${topic} with ${d.partitions.length} partitions, replication factor ${replicas}.\n`,
+        created ? `Created topic ${topic} with ${shape}.\n` : `Topic ${topic} exists already (${shape}).\n`,
         {
           topic,
-          created: true,
+          created,
           partitions: d.partitions.length,
           replicationFactor: replicas,
         },
@@ -130,7 +147,7 @@ export async function topics(args: string[], ctx: Context): Promise<number> {
           `${topic} to show ${count} partitions`,
         );
       });
-      await out(`Topic ${topic} now has ${count} partitions.\n`, { topic, partitions: count });
+      await out(`Topic ${topic} now has ${plural(count, 'partition')}.\n`, { topic, partitions: count });
       return 0;
     }
   }

@@ -6,7 +6,15 @@
 import type { Assignor } from '../group/assignors/assignor.js';
 import { RangeAssignor } from '../group/assignors/range.js';
 import type { ClusterOptions } from '../network/cluster.js';
-import { boolOption, enumOption, intOption, rejectUnknownOptions, stringOption } from '../network/config.js';
+import {
+  boolOption,
+  enumOption,
+  intOption,
+  RECONNECT_OPTIONS,
+  reconnectOptions,
+  rejectUnknownOptions,
+  stringOption,
+} from '../network/config.js';
 import {
   type ResolvedSecurity,
   resolveSecurity,
@@ -19,7 +27,9 @@ export type AutoOffsetReset = 'earliest' | 'latest' | 'none';
 export type IsolationLevelName = 'read_uncommitted' | 'read_committed';
 
 /** Options of a Consumer. Names are the camelCase of the Java consumer's configs. */
-export interface ConsumerConfig extends SecurityConfig, Pick<ClusterOptions, 'connectTimeoutMs'> {
+export interface ConsumerConfig
+  extends SecurityConfig,
+    Pick<ClusterOptions, 'connectTimeoutMs' | 'reconnectBackoffMs' | 'reconnectBackoffMaxMs'> {
   /** Java: `bootstrap.servers`. */
   bootstrapServers: string | string[];
   /** Java: `client.id`. Default `kafkawire-consumer`. */
@@ -89,6 +99,8 @@ export interface ResolvedConsumerConfig {
   checkCrcs: boolean;
   metadataMaxAgeMs: number;
   connectTimeoutMs?: number;
+  reconnectBackoffMs: number;
+  reconnectBackoffMaxMs: number;
   enableAutoCommit: boolean;
   autoCommitIntervalMs: number;
   sessionTimeoutMs: number;
@@ -125,6 +137,7 @@ export const CONSUMER_OPTIONS = [
   'maxPollIntervalMs',
   'groupInstanceId',
   'partitionAssignmentStrategy',
+  ...RECONNECT_OPTIONS,
 ] as const;
 
 const INT32_MAX = 2147483647;
@@ -193,6 +206,7 @@ export function resolveConsumerConfig(c: ConsumerConfig): ResolvedConsumerConfig
       c.connectTimeoutMs === undefined
         ? undefined
         : intOption('connectTimeoutMs', c.connectTimeoutMs, 10_000, 1, INT32_MAX),
+    ...reconnectOptions(c),
     security: resolveSecurity(c),
   };
 }

@@ -10,32 +10,58 @@
  * - A partition's records reach the application in offset order, each once per position: a
  *   cursor delivers from `position` and moves it past what it delivered; a seek bumps the
  *   cursor's epoch so a fetch answered for an older position is dropped.
- * - At most one fetch per broker is in flight, each partition in at most one of them, and a
+ * - At most one fetch per broker is in flight, each partition in at most one of them. A
  *   partition is fetched only while the bytes of its undecoded batches are under
- *   `maxPartitionFetchBytes` and the consumer's total is under `fetchMaxBytes`: memory stays
- *   bounded however slow the application is (at most about twice those, plus one decoded batch
- *   per partition), while fetches run ahead of it. A batch's CRC is checked as it arrives, its
- *   records are decoded as poll hands them out.
+ *   `maxPartitionFetchBytes`, and a fetch asks for at most what is left of `fetchMaxBytes` after
+ *   the bytes buffered and those the other fetches in flight may bring: memory stays bounded
+ *   however slow the application is — about `fetchMaxBytes` in all (plus the first batch of a
+ *   response, which a broker sends whole however large, KIP-74), at most about twice
+ *   `maxPartitionFetchBytes` per partition, and one decoded batch per partition — while fetches
+ *   run ahead of it. A batch's CRC is checked as it arrives, its records are decoded as poll
+ *   hands them out.
  * - Errors that retrying can fix (a moved leader, a dead connection) are retried inside; the
  *   others surface from the next poll as typed errors, naming topic and partition.
- * - Group rebalances run inside poll, listeners included. Eager protocol: everything is revoked,
- *   then the join is awaited. Cooperative protocol (KIP-429): the join runs in the background
+ * - Group rebalances run inside poll, listeners included; the join itself runs in the background
+ *   and a poll waits for the group only until its deadline. Eager protocol: everything is
+ *   revoked, then the join runs. Cooperative protocol (KIP-429): the join runs in the background
  *   while polls keep delivering the owned partitions; once it completes, only the difference
  *   moves (revoked partitions are dropped, kept ones keep position and buffer), and a member that
  *   revoked anything rejoins at once so the follow-up rebalance can hand those partitions on.
  */
 
+import { EventEmitter } from 'node:events';
 import { type Assignment, GroupMembership } from '../group/membership.js';
-import { Cluster } from '../network/cluster.js';
+import { Cluster, type MetadataSnapshot } from '../network/cluster.js';
 import { lookupOffsets, type OffsetFound, type OffsetLookup } from '../network/offsets.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
 import { Fetch, type FetchRequest, ListOffsets, ListOffsetsTimestamp } from '../protocol/apis/index.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { ConfigError, KafkaError, KafkawireError, kafkaError, ProtocolError } from '../protocol/errors.js';
+import {
+  CodecUnavailableError,
+  ConfigError,
+  IllegalStateError,
+  KafkaError,
+  kafkaError,
+  ProtocolError,
+} from '../protocol/errors.js';
 import type { DecodedRecord } from '../protocol/records/layout.js';
-import { type DeferredBatch, decodeDeferred, decodeRecordBatches } from '../protocol/records/record-batch.js';
-import { AbortFilter } from './abort-filter.js';
+import { decodeRecordBatches } from '../protocol/records/record-batch.js';
+import { Bootstrap } from './bootstrap.js';
 import { type ConsumerConfig, type ResolvedConsumerConfig, resolveConsumerConfig } from './config.js';
+import { Cursor, key } from './cursor.js';
+import {
+  type ConsumerBatch,
+  type DeliveryHost,
+  deliverBatches,
+  type RunOptions,
+  runHandlers,
+  settledBy,
+  type Taken,
+} from './delivery.js';
+import { FetchMemory } from './fetch-memory.js';
+import { MissingTopics } from './missing-topics.js';
+
+export type { ConsumerBatch, RunOptions } from './delivery.js';
 
 export interface TopicPartition {
   topic: string;
@@ -47,25 +73,9 @@ export interface CommitOffset extends TopicPartition {
   offset: bigint | number;
 }
 
-/** Records of one partition, in offset order, as one poll hands them out. */
-export interface ConsumerBatch {
-  topic: string;
-  partition: number;
-  records: DecodedRecord[];
-  /** The partition's high watermark at the last fetch (lag = highWatermark - next offset). */
-  highWatermark: bigint;
-}
-
 export interface PollOptions {
   /** How long to wait for records when none are buffered. Default 1000. */
   timeoutMs?: number;
-  signal?: AbortSignal;
-}
-
-export interface RunOptions {
-  eachBatch?: (batch: ConsumerBatch) => Promise<void> | void;
-  eachMessage?: (m: { topic: string; partition: number; message: DecodedRecord }) => Promise<void> | void;
-  /** Stops the loop when aborted. */
   signal?: AbortSignal;
 }
 
@@ -76,68 +86,37 @@ export interface RunOptions {
  * revoked or assigned, and `onPartitionsAssigned` may be called with none.
  */
 export interface RebalanceListener {
-  /** Before partitions move away; offsets are committed first when auto-commit is on. */
+  /**
+   * Before partitions move away, and at `close()` (as Java's): offsets are committed first when
+   * auto-commit is on, and a commit made here still goes in, so this is where to commit by hand.
+   */
   onPartitionsRevoked?(partitions: TopicPartition[]): Promise<void> | void;
   /** After each completed rebalance, with the partitions it added (positions from committed offsets). */
   onPartitionsAssigned?(partitions: TopicPartition[]): Promise<void> | void;
-  /** The partitions were already given to another member (session expired, poll too late): nothing is committed. */
+  /**
+   * The partitions were already given to another member (session expired, poll too late, or
+   * `close()` during a rebalance): nothing is committed.
+   */
   onPartitionsLost?(partitions: TopicPartition[]): Promise<void> | void;
 }
 
-class Cursor {
-  readonly topic: string;
-  readonly partition: number;
-  /** Next offset to hand to the application; null until reset or seek. */
-  position: bigint | null = null;
-  /** Next offset to fetch (position + what is buffered). */
-  fetchOffset: bigint | null = null;
-  /**
-   * Fetched batches whose records are not decoded yet: `take` decodes them one at a time as it
-   * hands records out, so records live from one poll to the next instead of sitting decoded in
-   * a buffer (long-lived objects are what makes the garbage collector expensive).
-   */
-  pending: (DeferredBatch | null)[] = [];
-  pendingIndex = 0;
-  /** Records of the batch being handed out. */
-  buffered: DecodedRecord[] = [];
-  bufferedIndex = 0;
-  /** Bytes of the pending batches (a batch's bytes are released as it is decoded). */
-  bufferedBytes = 0;
-  highWatermark = -1n;
-  paused = false;
-  inFlight = false;
-  resetting = false;
-  /**
-   * Manual assignment with a groupId: the group's committed offset was looked up (or is being
-   * looked up, `resetting` meanwhile); only without one does autoOffsetReset apply.
-   */
-  committedChecked = false;
-  /** Bumped by seek/reset: a fetch sent under an older epoch is ignored. */
-  epoch = 0;
-  retryAt = 0;
-  attempts = 0;
-  error: Error | null = null;
-  readonly aborts = new AbortFilter();
-
-  constructor(topic: string, partition: number) {
-    this.topic = topic;
-    this.partition = partition;
-  }
-
-  get hasBuffered(): boolean {
-    return this.bufferedIndex < this.buffered.length || this.pendingIndex < this.pending.length;
-  }
-
-  clearBuffer(): void {
-    this.pending = [];
-    this.pendingIndex = 0;
-    this.buffered = [];
-    this.bufferedIndex = 0;
-    this.bufferedBytes = 0;
-  }
+/** What the `topicNotFound` event carries. */
+export interface TopicNotFound {
+  topic: string;
+  /** Its assigned partitions, which are not fetched while it is missing (none after subscribe). */
+  partitions: TopicPartition[];
 }
 
-const key = (topic: string, partition: number) => `${topic}\0${partition}`;
+/** Events of a Consumer, which is an EventEmitter. */
+export interface ConsumerEvents {
+  /**
+   * A subscribed or assigned topic is not in the cluster (never created, or deleted): emitted
+   * once each time it goes missing, as Java logs a warning. Its assigned partitions are not
+   * fetched meanwhile; metadata is asked again after a backoff growing from `retryBackoffMs` to
+   * `metadataMaxAgeMs`, and fetching resumes once the topic is back.
+   */
+  topicNotFound: [TopicNotFound];
+}
 
 function checkTopicPartition(tp: TopicPartition, option: string): void {
   if (tp === null || typeof tp !== 'object' || typeof tp.topic !== 'string' || tp.topic === '') {
@@ -151,21 +130,28 @@ function checkTopicPartition(tp: TopicPartition, option: string): void {
 /** A finished join: the assignment (null: lost mid-join) and the subscription view it was made for. */
 type JoinOutcome = { assignment: Assignment | null; view: string } | { error: unknown };
 
+/** Who is reading from a consumer now: one of poll(), run() or the iterator at a time. */
+type Reader = 'poll()' | 'run()' | 'the async iterator';
+
 /**
  * A Kafka consumer (Java: `KafkaConsumer`): over partitions assigned by hand (`assign`) or by
- * its group (`subscribe`). Async-iterable over batches; see `poll` and `run`.
+ * its group (`subscribe`). Async-iterable over batches; see `poll` and `run`. One reader at a
+ * time: a `poll()` while another poll, `run()` or an iteration is under way rejects with an
+ * `IllegalStateError` (Java's consumer refuses a second thread the same way).
  */
-export class Consumer implements AsyncIterable<ConsumerBatch> {
+export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncIterable<ConsumerBatch> {
   readonly config: ResolvedConsumerConfig;
   private readonly cluster: Cluster;
   private readonly cursors = new Map<string, Cursor>();
   private order: Cursor[] = [];
   private nextCursor = 0;
   private readonly loops = new Set<number>();
-  private bufferedBytes = 0;
+  /** Memory pinned by the batches fetched ahead, and by the fetches in flight (fetch-memory.ts). */
+  private readonly memory: FetchMemory;
   private waiters: (() => void)[] = [];
   private closed = false;
-  private connected: Promise<unknown> | null = null;
+  /** The first connection, one shared attempt at a time (bootstrap.ts). */
+  private readonly bootstrap: Bootstrap;
   private resetting = false;
   private refreshing: Promise<unknown> | null = null;
   private membership: GroupMembership | null = null;
@@ -184,28 +170,39 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   private closing: Promise<void> | null = null;
   /** Commits started by commitAsync and not settled yet: close() lets them finish. */
   private readonly asyncCommits = new Set<Promise<void>>();
+  /** The poll, run() or iteration under way (see Reader). */
+  private reader: Reader | null = null;
+  /** The group's side of a poll under way (see groupStepUntil), shared by the polls that wait on it. */
+  private groupStep: Promise<void> | null = null;
+  /** What a group step that outlived its poll failed with: the next poll reports it. */
+  private groupFailure: { error: unknown } | null = null;
+  /** Subscribed or assigned topics the cluster's metadata says do not exist (see ConsumerEvents). */
+  private readonly missingTopics: MissingTopics;
 
   constructor(config: ConsumerConfig) {
+    super();
     this.config = resolveConsumerConfig(config);
     const c = this.config;
+    this.memory = new FetchMemory(c.fetchMaxBytes);
     this.cluster = new Cluster({
       bootstrapServers: c.bootstrapServers,
       clientId: c.clientId,
       requestTimeoutMs: c.requestTimeoutMs + c.fetchMaxWaitMs,
       metadataMaxAgeMs: c.metadataMaxAgeMs,
       connectTimeoutMs: c.connectTimeoutMs,
+      reconnectBackoffMs: c.reconnectBackoffMs,
+      reconnectBackoffMaxMs: c.reconnectBackoffMaxMs,
       tls: c.security.tls,
       authenticate: c.security.authenticate,
     });
+    this.bootstrap = new Bootstrap(this.cluster, () => this.kick());
+    this.missingTopics = new MissingTopics(c, () => void this.cluster.refresh().catch(() => {}));
+    this.cluster.on('metadata', (md: MetadataSnapshot) => this.onMetadata(md));
   }
 
-  /** Connects to the cluster. Optional: poll connects too. */
-  async connect(): Promise<void> {
-    this.connected ??= this.cluster.connect().catch((err: unknown) => {
-      this.connected = null;
-      throw err;
-    });
-    await this.connected;
+  /** Connects to the cluster. Optional: poll connects too. Rejects with the attempt's error. */
+  connect(): Promise<void> {
+    return this.bootstrap.connect();
   }
 
   /**
@@ -224,7 +221,11 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       const existing = this.cursors.get(k) ?? next.get(k);
       next.set(k, existing ?? new Cursor(tp.topic, tp.partition));
     }
-    for (const [k, c] of this.cursors) if (!next.has(k)) this.bufferedBytes -= c.bufferedBytes;
+    for (const [k, c] of this.cursors) {
+      if (next.has(k)) continue;
+      c.clearBuffer(this.memory);
+      c.detached = true;
+    }
     this.cursors.clear();
     for (const [k, c] of next) this.cursors.set(k, c);
     this.order = [...next.values()];
@@ -286,8 +287,10 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   }
 
   /**
-   * Commits the position of every assigned partition — the offset after the last record handed
-   * to the application — and resolves when the coordinator has them (Java: `commitSync`).
+   * Commits, for every assigned partition, the offset after the last record the application
+   * finished, and resolves when the coordinator has them (Java: `commitSync`). After `poll()` that
+   * is every record it handed out; inside `run()`, the records whose handler resolved (not the
+   * one running); with the async iterator, the batches it yielded.
    * While a cooperative rebalance is in flight it rejects with a REBALANCE_IN_PROGRESS
    * KafkaError (Java: `RebalanceInProgressException`): poll to complete it, then commit again.
    * Once the group went on without this member (it polled later than `maxPollIntervalMs`, or its
@@ -324,7 +327,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     const m = this.group('commit()');
     const offsets = [];
     for (const c of cursors)
-      if (c.position !== null) offsets.push({ topic: c.topic, partition: c.partition, offset: c.position });
+      if (c.consumed !== null && !c.detached)
+        offsets.push({ topic: c.topic, partition: c.partition, offset: c.consumed });
     await m.commit(offsets);
   }
 
@@ -409,7 +413,38 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     );
   }
 
-  /** Runs the group's side of a poll: a rebalance if one is due, and the auto-commit. */
+  /**
+   * Runs the group's side of a poll (`ensureGroup`, one at a time) and waits for it until
+   * `deadline`. A step that takes longer (a commit or an offset lookup while the coordinator is
+   * unavailable) goes on in the background, the next polls wait on the same one, and what it
+   * fails with is thrown by the next poll. The join itself always runs in the background (see
+   * `rebalance`): polls used to await it under the eager protocol, so with no coordinator every
+   * poll hung for good (JoinGroup retried behind FindCoordinator, no error, no event), and any
+   * eager rebalance held a poll until the slowest member rejoined. Regression tests:
+   * consumer-deadlines.test.ts.
+   */
+  private async groupStepUntil(deadline: number, signal?: AbortSignal): Promise<void> {
+    if (!this.groupStep && this.membership && this.subscription && !this.stopping) {
+      const step: Promise<void> = this.ensureGroup().then(
+        () => {
+          this.groupStep = null;
+        },
+        (error: unknown) => {
+          this.groupStep = null;
+          this.groupFailure = { error };
+        },
+      );
+      this.groupStep = step;
+    }
+    if (this.groupStep) await settledBy(this.groupStep, deadline, signal);
+    const failure = this.groupFailure;
+    if (failure) {
+      this.groupFailure = null;
+      throw failure.error;
+    }
+  }
+
+  /** The group's side of a poll: a rebalance if one is due, and the auto-commit. */
   private async ensureGroup(): Promise<void> {
     const m = this.membership;
     if (!m || !this.subscription) return;
@@ -427,7 +462,9 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
 
   /**
    * One step of the rebalance state machine: apply a finished background join, drop lost
-   * partitions, and start a join when one is due (awaited under the eager protocol).
+   * partitions, and start a join when one is due. Under the eager protocol everything is revoked
+   * first; under either the join runs in the background and the poll that finds it finished
+   * applies it, listeners included.
    */
   private async rebalance(m: GroupMembership): Promise<void> {
     const outcome = this.joined;
@@ -447,7 +484,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     if (m.protocol === 'eager') {
       const revoked = this.assignment();
       if (revoked.length > 0) {
-        // Eager protocol: commit what was delivered, then give everything up before the join.
+        // Eager protocol: commit what the application finished, then give everything up before the join.
         if (this.config.enableAutoCommit) await this.commit().catch(() => {});
         await this.listener.onPartitionsRevoked?.(revoked);
         this.assign([]);
@@ -468,10 +505,6 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       if (gone.length > 0) await this.revoke(gone);
     }
     const join = m.join(subscription, this.assignment(), (topics) => this.partitionCounts(topics));
-    if (m.protocol === 'eager') {
-      await this.completeJoin(m, await join, view);
-      return;
-    }
     this.rebalancing = join
       .then(
         (assignment) => {
@@ -583,9 +616,45 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     this.pollWatchdog.unref();
   }
 
+  /** Wanted topics the cluster does not have: reported, not fetched (missing-topics.ts). */
+  private onMetadata(md: MetadataSnapshot): void {
+    if (this.closed) return;
+    const wanted = new Set<string>(this.pattern ? [] : (this.subscription ?? []));
+    for (const c of this.order) wanted.add(c.topic);
+    const { missing, back } = this.missingTopics.update(md, wanted);
+    for (const topic of missing) {
+      const partitions = this.order
+        .filter((c) => c.topic === topic)
+        .map((c) => ({ topic, partition: c.partition }));
+      // Not from inside the metadata update: a listener that throws must not fail the refresh.
+      process.nextTick(() => this.emit('topicNotFound', { topic, partitions }));
+    }
+    if (back) this.kick();
+  }
+
   /** The partitions assigned. */
   assignment(): TopicPartition[] {
     return this.order.map((c) => ({ topic: c.topic, partition: c.partition }));
+  }
+
+  /**
+   * The group this consumer commits to, as it stands (Java: `groupMetadata()`): the generation
+   * and member id of the last join (-1 and '' before one). Null without a `groupId`.
+   */
+  groupMetadata(): {
+    groupId: string;
+    generationId: number;
+    memberId: string;
+    groupInstanceId: string | null;
+  } | null {
+    const groupId = this.config.groupId;
+    if (groupId === null) return null;
+    return {
+      groupId,
+      generationId: this.membership?.generation ?? -1,
+      memberId: this.membership?.memberId ?? '',
+      groupInstanceId: this.config.groupInstanceId,
+    };
   }
 
   /** Next offset the application will get from a partition (null before it is known). */
@@ -602,12 +671,13 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     this.kick();
   }
 
-  /** Reads from the earliest (or latest) offset next (Java: `seekToBeginning` / `seekToEnd`). */
+  /** Reads from the earliest offset still in the log next (Java: `seekToBeginning`). */
   seekToBeginning(tps: readonly TopicPartition[] = this.assignment()): void {
     for (const tp of tps) this.requestReset(this.cursor(tp), 'earliest');
     this.kick();
   }
 
+  /** Reads from the latest offset next: only records produced from now on (Java: `seekToEnd`). */
   seekToEnd(tps: readonly TopicPartition[] = this.assignment()): void {
     for (const tp of tps) this.requestReset(this.cursor(tp), 'latest');
     this.kick();
@@ -618,49 +688,100 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     for (const tp of tps) this.cursor(tp).paused = true;
   }
 
+  /** Hands out and fetches records of these partitions again, from where they stopped. */
   resume(tps: readonly TopicPartition[]): void {
     for (const tp of tps) this.cursor(tp).paused = false;
     this.kick();
   }
 
+  /** The partitions paused now. */
   paused(): TopicPartition[] {
     return this.order.filter((c) => c.paused).map((c) => ({ topic: c.topic, partition: c.partition }));
   }
 
   /**
    * Up to `maxPollRecords` records, as batches per partition in offset order. Waits up to
-   * `timeoutMs` when nothing is buffered; resolves with an empty array then. Rejects with a
-   * partition's error (e.g. OFFSET_OUT_OF_RANGE with autoOffsetReset 'none') once.
+   * `timeoutMs` when nothing is buffered, and resolves with an empty array then, whatever the
+   * cluster does: a rebalance or a coordinator lookup that takes longer goes on in the
+   * background. Rejects with a partition's error (e.g. OFFSET_OUT_OF_RANGE with autoOffsetReset
+   * 'none') once. The records it returns count as processed: the next commit (auto-commit
+   * included) covers them. One poll at a time: another one, or `run()` or an iteration under way,
+   * makes it reject with an `IllegalStateError`.
    */
   async poll(options: PollOptions = {}): Promise<ConsumerBatch[]> {
     this.assertOpen();
+    this.claim('poll()');
+    try {
+      const taken = await this.pollOnce(options.timeoutMs ?? 1000, options.signal, false);
+      return taken.map((t) => t.batch);
+    } finally {
+      this.reader = null;
+    }
+  }
+
+  /**
+   * Takes the reader's place, or throws. Two polls at once used to run two rebalance steps side
+   * by side, each starting a JoinGroup for the same member. Regression test:
+   * consumer-delivery.test.ts, "one reader at a time".
+   */
+  private claim(reader: Reader): void {
+    if (this.reader !== null) {
+      throw new IllegalStateError(
+        `${reader} called while ${this.reader} is under way: a consumer has one reader at a time (await the poll, or stop run() / the iteration, first)`,
+      );
+    }
+    this.reader = reader;
+  }
+
+  /** One poll; `tracked`: its records do not count as processed (run() and the iterator count them). */
+  private async pollOnce(
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    tracked: boolean,
+  ): Promise<Taken[]> {
     // maxPollIntervalMs bounds the time the application spends away from poll, not in it.
     if (this.pollWatchdog) clearTimeout(this.pollWatchdog);
     try {
-      return await this.pollRecords(options);
+      return await this.pollRecords(Date.now() + timeoutMs, signal, tracked);
     } finally {
       this.armPollWatchdog();
     }
   }
 
-  private async pollRecords(options: PollOptions): Promise<ConsumerBatch[]> {
-    await this.connect();
-    await this.ensureGroup();
-    const deadline = Date.now() + (options.timeoutMs ?? 1000);
+  private async pollRecords(
+    deadline: number,
+    signal: AbortSignal | undefined,
+    tracked: boolean,
+  ): Promise<Taken[]> {
+    if (!(await this.bootstrap.connectedBy(deadline, signal))) return [];
     for (;;) {
+      await this.groupStepUntil(deadline, signal);
       this.kick();
-      const out = this.take();
-      if (out.length > 0 || Date.now() >= deadline || options.signal?.aborted || this.closed) return out;
-      await this.waitForData(deadline, options.signal);
-      // A background join finished while we waited: apply it in this poll.
-      if (this.joined && !this.closed) await this.ensureGroup();
+      const out = this.take(tracked);
+      if (out.length > 0 || Date.now() >= deadline || signal?.aborted || this.stopping) return out;
+      // Woken by records, an error, a finished background join (applied by the next step) or close.
+      await this.waitForData(deadline, signal);
     }
   }
 
-  /** Batches as they come, until `close()` or the signal. */
+  /** True once close() began: polls return, run() and the iterator stop at the next record. */
+  get stopping(): boolean {
+    return this.closing !== null || this.closed;
+  }
+
+  /**
+   * Batches as they come, until `close()` or the signal. A batch counts as processed (the next
+   * commit covers it) once the iterator yields it; batches of a poll it did not yield (a `break`,
+   * a throw) are delivered again by the next poll. The iteration is the consumer's one reader
+   * while it lasts.
+   */
   async *batches(signal?: AbortSignal): AsyncGenerator<ConsumerBatch> {
-    while (!this.closed && !signal?.aborted) {
-      for (const b of await this.poll({ timeoutMs: 1000, signal })) yield b;
+    this.assertOpen();
+    this.claim('the async iterator');
+    try {
+      yield* deliverBatches(this.deliveryHost(), signal);
+    } finally {
+      this.reader = null;
     }
   }
 
@@ -668,21 +789,60 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     return this.batches();
   }
 
-  /** Calls `eachBatch` or `eachMessage` for everything read, in order, until close or abort. */
+  /**
+   * Calls `eachBatch` or `eachMessage` for everything read, in order per partition, until close
+   * or abort. A record counts as processed (auto-commit, close and rebalances commit it) once its
+   * handler resolved. A handler that throws ends the loop: run() rejects with a `HandlerError`
+   * carrying the record's topic, partition and offset and the handler's error as `cause`; the
+   * partition is rewound to that record (nothing from it on is committed), and the next poll or
+   * run delivers it again. `close()` during run() lets the running handler finish and commits
+   * what had finished before.
+   */
   async run(options: RunOptions): Promise<void> {
-    if (!options.eachBatch && !options.eachMessage)
+    if (!options?.eachBatch && !options?.eachMessage)
       throw new ConfigError('run', 'give eachBatch or eachMessage');
-    for await (const batch of this.batches(options.signal)) {
-      if (options.eachBatch) await options.eachBatch(batch);
-      else if (options.eachMessage) {
-        for (const message of batch.records) {
-          await options.eachMessage({ topic: batch.topic, partition: batch.partition, message });
-        }
-      }
+    this.assertOpen();
+    this.claim('run()');
+    try {
+      await runHandlers(this.deliveryHost(), options);
+    } finally {
+      this.reader = null;
     }
   }
 
-  /** Stops fetching and closes the connections. */
+  private deliveryHost(): DeliveryHost {
+    const consumer = this;
+    return {
+      pollTaken: (timeoutMs, signal) => this.pollOnce(timeoutMs, signal, true),
+      get stopping() {
+        return consumer.stopping;
+      },
+      rewind: () => this.rewind(),
+    };
+  }
+
+  /** Partitions whose position ran ahead of what the application finished go back to it (delivery.ts). */
+  private rewind(): void {
+    let moved = false;
+    for (const c of this.order) {
+      if (c.consumed !== null && c.position !== c.consumed) {
+        this.setPosition(c, c.consumed);
+        moved = true;
+      }
+    }
+    if (moved) this.kick();
+  }
+
+  /**
+   * Closes the consumer, in Java's order (`KafkaConsumer.close`): commits started by
+   * `commitAsync` get up to a second to finish; with auto-commit the positions the application
+   * finished are committed; after `subscribe`, `onPartitionsRevoked` is called with every
+   * assigned partition (`onPartitionsLost` when they are no longer this member's, or a rebalance
+   * is under way), where the application may still commit; then the consumer leaves the group
+   * (not a static member) and closes its connections. A poll under way returns; `run()` and the
+   * iterator stop at the next record. Calls made meanwhile share the one close. Rejects with the
+   * listener's error if it threw, once closed anyway.
+   */
   close(): Promise<void> {
     this.closing ??= this.doClose();
     return this.closing;
@@ -690,6 +850,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
 
   private async doClose(): Promise<void> {
     if (this.closed) return;
+    this.wakeWaiters(); // a poll waiting for records returns now
     // Async commits first (bounded), as Java's close: sent after the leave they would be
     // refused. One still retrying after that is abandoned (fenced), so that it cannot land
     // after the final commit and move the offsets back.
@@ -703,25 +864,47 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       ]);
       clearTimeout(timer);
     }
-    this.membership?.fenceCommits();
-    if (
-      this.membership &&
-      this.config.enableAutoCommit &&
-      !this.membership.lost &&
-      !this.membership.needsRejoin
-    ) {
+    const m = this.membership;
+    m?.fenceCommits();
+    if (m && this.config.enableAutoCommit && !m.lost && !m.needsRejoin) {
       await this.commit().catch(() => {});
     }
+    const listenerError = await this.revokeAtClose(m);
     if (this.pollWatchdog) clearTimeout(this.pollWatchdog);
-    await this.membership?.leave();
+    await m?.leave();
     this.closed = true;
     if (this.kickTimer) clearTimeout(this.kickTimer);
+    this.missingTopics.close();
     this.wakeWaiters();
     // Left in flight now: fetches and offset lookups whose answers nobody reads any more.
     // Closing used to wait up to 1 s for them (cluster.close(1000)): every close sat out the
     // fetch long poll (fetchMaxWaitMs), and a full second against a broker gone silent.
     // Regression test: consumer-faults.test.ts, "…closes promptly".
     await this.cluster.close(0);
+    if (listenerError) throw listenerError.error;
+  }
+
+  /**
+   * Java's `onLeavePrepare`: a closing group member gives its partitions up through the listener,
+   * after the final auto-commit; `onPartitionsLost` when the group may have given them to
+   * someone else already (lost, or a join in flight). close() used to skip the listener, so an
+   * application that commits by hand in onPartitionsRevoked (the usual Java pattern) lost its
+   * last commit on every clean shutdown. Regression test: consumer-delivery.test.ts, "close()
+   * calls onPartitionsRevoked".
+   */
+  private async revokeAtClose(m: GroupMembership | null): Promise<{ error: unknown } | null> {
+    if (!m || !this.subscription) return null;
+    const partitions = this.assignment();
+    if (partitions.length === 0) return null;
+    try {
+      if (m.lost || this.rebalancing) await this.listener.onPartitionsLost?.(partitions);
+      else await this.listener.onPartitionsRevoked?.(partitions);
+      return null;
+    } catch (error) {
+      return { error };
+    } finally {
+      this.assign([]);
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -729,22 +912,29 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   }
 
   private cursor(tp: TopicPartition): Cursor {
-    const c = this.cursors.get(key(tp.topic, tp.partition));
-    if (!c) throw new ConfigError('partition', `${tp.topic}-${tp.partition} is not assigned`);
+    const c = this.cursors.get(key(tp?.topic, tp?.partition));
+    // Java: IllegalStateException "No current assignment for partition". This was a ConfigError,
+    // which the CLI reports as a usage error (exit 2). Regression test: consumer-delivery.test.ts.
+    if (!c) throw new IllegalStateError(`No current assignment for partition ${tp?.topic}-${tp?.partition}`);
     return c;
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new KafkawireError('Consumer is closed', false);
+    if (this.closed) throw new IllegalStateError('This consumer is closed');
   }
 
-  private setPosition(c: Cursor, offset: bigint): void {
+  /**
+   * Reads from `offset` next. `finished`: the application is done with everything before it
+   * (a seek, a reset, a committed offset, a rewind), so commits send it; false when the records
+   * before it were handed out but maybe not processed (a corrupt batch fetched again).
+   */
+  private setPosition(c: Cursor, offset: bigint, finished = true): void {
     c.committedChecked = true; // a position is known: no committed offset to look up
-    this.bufferedBytes -= c.bufferedBytes;
-    c.clearBuffer();
+    c.clearBuffer(this.memory);
     c.aborts.clear();
     c.epoch++;
     c.position = offset;
+    if (finished) c.consumed = offset;
     c.fetchOffset = offset;
     c.resetting = false;
     c.error = null;
@@ -755,18 +945,18 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
 
   private requestReset(c: Cursor, to: 'earliest' | 'latest'): void {
     c.committedChecked = true; // a position asked for: the group's committed one does not apply
-    this.bufferedBytes -= c.bufferedBytes;
-    c.clearBuffer();
+    c.clearBuffer(this.memory);
     c.epoch++;
     c.position = null;
+    c.consumed = null;
     c.fetchOffset = null;
     c.inFlight = false;
     this.resetTo.set(c, to);
   }
 
   /** Hands out buffered records round-robin over partitions, up to maxPollRecords. */
-  private take(): ConsumerBatch[] {
-    const out: ConsumerBatch[] = [];
+  private take(tracked: boolean): Taken[] {
+    const out: Taken[] = [];
     let budget = this.config.maxPollRecords;
     const n = this.order.length;
     for (let i = 0; i < n && budget > 0; i++) {
@@ -799,17 +989,25 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         budget -= end - from;
         c.bufferedIndex = end;
       }
+      // Its last batch fully handed out: release its memory now, or a partition with nothing
+      // more fetched would hold it (and the fetch budget) until its next record.
+      if (failure === null) c.handedOut(this.memory);
       if (records.length > 0) {
         c.position = records[records.length - 1].offset + 1n;
-        out.push({ topic: c.topic, partition: c.partition, records, highWatermark: c.highWatermark });
+        // poll(): handed out is processed. run() and the iterator say when (delivery.ts).
+        if (!tracked) c.consumed = c.position;
       }
       if (failure !== null) {
         // A corrupt batch: drop what is buffered and fetch it again from the position, so the
         // error repeats until the application seeks past it (Java's behaviour too).
-        if (c.position !== null) this.setPosition(c, c.position);
+        if (c.position !== null) this.setPosition(c, c.position, false);
         c.error = this.partitionError(c, failure);
+      }
+      const batch = { topic: c.topic, partition: c.partition, records, highWatermark: c.highWatermark };
+      if (records.length > 0) out.push({ batch, cursor: c, epoch: c.epoch });
+      if (failure !== null) {
         if (out.length === 0) {
-          const err = c.error;
+          const err = c.error as Error;
           c.error = null;
           throw err;
         }
@@ -835,36 +1033,23 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         partition: c.partition,
       });
     }
+    if (err instanceof CodecUnavailableError) {
+      // A batch this Node cannot decompress (zstd before Node 22.15): as a corrupt one, it fails
+      // every poll until the application seeks past it. It used to read as "Corrupt zstd data".
+      return new CodecUnavailableError(`${err.message} [topic ${c.topic}, partition ${c.partition}]`, {
+        cause: err,
+        codec: err.codec,
+        packageName: err.packageName,
+        topic: c.topic,
+        partition: c.partition,
+      });
+    }
     return err instanceof Error ? err : new Error(String(err));
   }
 
-  /**
-   * Decodes the cursor's next pending batch into `buffered` and releases its bytes; false when
-   * none is left. Throws the batch's ProtocolError when it is corrupt.
-   */
+  /** See Cursor.decodeNext: the next batch decoded, the last one's memory released. */
   private decodeNext(c: Cursor): boolean {
-    while (c.pendingIndex < c.pending.length) {
-      const d = c.pending[c.pendingIndex] as DeferredBatch;
-      c.pending[c.pendingIndex++] = null; // the cursor no longer keeps its bytes alive
-      if (c.pendingIndex >= 1024 && c.pendingIndex * 2 >= c.pending.length) {
-        // Fetches go on while the application catches up: drop the used slots now and then.
-        c.pending = c.pending.slice(c.pendingIndex);
-        c.pendingIndex = 0;
-      }
-      const bytes = d.batch.sizeInBytes;
-      c.bufferedBytes -= bytes;
-      this.bufferedBytes -= bytes;
-      const records = decodeDeferred(d).records;
-      if (records.length === 0) continue;
-      c.buffered = records;
-      c.bufferedIndex = 0;
-      return true;
-    }
-    c.pending = [];
-    c.pendingIndex = 0;
-    c.buffered = [];
-    c.bufferedIndex = 0;
-    return false;
+    return c.decodeNext(this.memory);
   }
 
   private waitForData(deadline: number, signal?: AbortSignal): Promise<void> {
@@ -888,7 +1073,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
 
   /** Starts what needs starting: offset resets, and a fetch loop per leader with work. */
   private kick(): void {
-    if (this.closed || !this.connected) return;
+    if (this.closed || !this.bootstrap.connected) return;
     // Assigned by hand with a groupId: start where the group committed, as Java does (after
     // subscribe, the join looks committed offsets up itself).
     const fromGroup = this.config.groupId !== null && this.subscription === null;
@@ -925,6 +1110,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     if (this.resetTo.size > 0) void this.runResets();
     const nodes = new Set<number>();
     for (const c of this.order) {
+      if (this.missingTopics.has(c.topic)) continue; // checked again by onMetadata's timer
       const leader = this.cluster.leaderFor(c.topic, c.partition);
       if (leader === undefined) {
         this.refreshSoon();
@@ -947,8 +1133,9 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       !c.inFlight &&
       c.error === null &&
       c.retryAt <= Date.now() &&
+      !this.missingTopics.has(c.topic) &&
       c.bufferedBytes < this.config.maxPartitionFetchBytes &&
-      this.bufferedBytes < this.config.fetchMaxBytes
+      this.memory.room > 0
     );
   }
 
@@ -1033,6 +1220,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
           byLeader.set(leader, list);
         }
         if (byLeader.size === 0) {
+          // Partitions of a topic that does not exist wait for onMetadata to see it back.
+          if ([...this.resetTo.keys()].every((c) => this.missingTopics.has(c.topic))) break;
           await this.cluster.refresh().catch(() => {});
           await new Promise((r) => setTimeout(r, this.config.retryBackoffMs));
           continue;
@@ -1109,18 +1298,30 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       const start = turn % fetchable.length;
       const parts = [...fetchable.slice(start), ...fetchable.slice(0, start)];
       for (const p of parts) p.c.inFlight = true;
+      // What is left of fetchMaxBytes, reserved until the answer is kept: fetch loops of several
+      // brokers share the one budget, counted as the memory kept batches pin (fetch-memory.ts).
+      // Each used to ask for the whole of fetchMaxBytes while the batches' own bytes were under
+      // it: 8-11 MiB alive under a 2 MiB fetchMaxBytes in the test, and more with more brokers
+      // (the README said about fetchMaxBytes). Regression test: consumer-memory.test.ts.
+      const maxBytes = this.memory.room;
+      this.memory.reserved += maxBytes;
+      let failed: boolean;
       try {
-        await this.fetchOnce(node, parts);
+        failed = await this.fetchOnce(node, parts, maxBytes);
       } finally {
+        this.memory.reserved -= maxBytes;
         for (const p of parts) if (p.c.epoch === p.epoch) p.c.inFlight = false;
       }
+      if (failed) await new Promise((r) => setTimeout(r, this.config.retryBackoffMs));
     }
   }
 
+  /** One Fetch of `parts` from `node`, at most `maxBytes`; true when it failed as a whole. */
   private async fetchOnce(
     node: number,
     parts: { c: Cursor; offset: bigint; epoch: number }[],
-  ): Promise<void> {
+    maxBytes: number,
+  ): Promise<boolean> {
     const byTopic = new Map<
       string,
       { partition: number; fetchOffset: bigint; partitionMaxBytes: number }[]
@@ -1143,7 +1344,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       request = {
         maxWaitMs: this.config.fetchMaxWaitMs,
         minBytes: this.config.fetchMinBytes,
-        maxBytes: this.config.fetchMaxBytes,
+        maxBytes,
         isolationLevel: this.config.isolationLevel,
         topics: [...byTopic].map(([topic, partitions]) =>
           version >= 13 ? { topicId: md.topics.get(topic)?.topicId, partitions } : { topic, partitions },
@@ -1166,6 +1367,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       }
       for (const part of parts)
         this.onPartition(part, results.get(key(part.c.topic, part.c.partition)), node);
+      return false;
     } catch (err) {
       this.cluster.reportError(err);
       const decision = shouldRetry(err);
@@ -1179,7 +1381,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       }
       if (decision.refreshMetadata) this.refreshSoon();
       this.wakeWaiters();
-      await new Promise((r) => setTimeout(r, this.config.retryBackoffMs));
+      return true;
     }
   }
 
@@ -1234,22 +1436,15 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       }
       const { batches, deferred, error } = decoded;
       let next = offset;
-      let bytes = 0;
       for (let i = 0; i < batches.length; i++) {
         const b = batches[i];
         if (b.lastOffset < next) continue;
         next = b.lastOffset + 1n;
         if (this.config.isolationLevel === 1 ? c.aborts.skips(b) : b.isControl) continue;
         const d = deferred?.[i];
-        if (!d) continue;
-        bytes += b.sizeInBytes;
-        c.pending.push(d);
+        if (d) c.keep(d, this.memory);
       }
-      if (next !== offset) {
-        c.fetchOffset = next;
-        c.bufferedBytes += bytes;
-        this.bufferedBytes += bytes;
-      }
+      if (next !== offset) c.fetchOffset = next;
       if (error) {
         // A corrupt batch (its CRC): the good ones before it are handed out first, then every
         // poll fails on it (the next fetch starts there) until the application seeks past it.

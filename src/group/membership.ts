@@ -38,7 +38,7 @@ import {
   encodeSubscription,
 } from '../protocol/consumer-protocol.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { KafkaError, KafkawireError, kafkaError } from '../protocol/errors.js';
+import { IllegalStateError, KafkaError, KafkawireError, kafkaError } from '../protocol/errors.js';
 import type { Assignor, MemberSubscription } from './assignors/assignor.js';
 import { CooperativeStickyAssignor } from './assignors/cooperative-sticky.js';
 
@@ -148,7 +148,7 @@ export class GroupMembership {
     const ownedByTopic = new Map<string, number[]>();
     for (const tp of owned) ownedByTopic.set(tp.topic, [...(ownedByTopic.get(tp.topic) ?? []), tp.partition]);
     for (let attempt = 0; ; attempt++) {
-      if (this.stopped) throw new KafkawireError('Consumer is closed', false);
+      if (this.stopped) throw new IllegalStateError('This consumer is closed');
       let code: number | null = null;
       try {
         const node = await this.coordinatorNode();

@@ -7,6 +7,13 @@
  * UNKNOWN_TOPIC_OR_PARTITION, a dead connection), and when it is older than `metadataMaxAgeMs`.
  * Concurrent refreshes share one request.
  *
+ * Reconnects back off per address (Java's `reconnect.backoff.ms` → `reconnect.backoff.max.ms`):
+ * after a failed connection attempt the next connection to that host:port waits
+ * `reconnectBackoffMs`, doubling with each failure in a row up to `reconnectBackoffMaxMs`, with
+ * jitter; a connection that got ready resets it. Every caller needing that broker shares the
+ * one pending attempt. Background failures that callers report (`reportBackground`) go out as
+ * `'error'` events through a RepeatFilter: once, then with a count, never once per attempt.
+ *
  * Invariant: a connection in `connections` is to a broker of the current snapshot (or is being
  * closed); a broker that leaves the snapshot has its connection closed.
  */
@@ -15,6 +22,8 @@ import type { ApiDescriptor } from '../protocol/api.js';
 import { Metadata, type MetadataResponse } from '../protocol/apis/03-metadata.js';
 import { ConfigError, ConnectionError, KafkaError, KafkawireError } from '../protocol/errors.js';
 import { Connection, type ConnectionOptions, type SendOptions } from './connection.js';
+import { RepeatFilter } from './repeats.js';
+import { reconnectBackoffMs } from './retry.js';
 
 export interface BrokerAddress {
   host: string;
@@ -64,6 +73,10 @@ export interface ClusterOptions
   bootstrapServers: string | string[];
   /** Refresh metadata at least this often (Java: `metadata.max.age.ms`). Default 300000. */
   metadataMaxAgeMs?: number;
+  /** First wait before reconnecting to a broker after a failed attempt (Java: `reconnect.backoff.ms`). Default 50. */
+  reconnectBackoffMs?: number;
+  /** Largest wait between attempts to connect to one broker (Java: `reconnect.backoff.max.ms`). Default 1000. */
+  reconnectBackoffMaxMs?: number;
 }
 
 /** Which connection to a broker a request uses: ordinary traffic, or group coordination. */
@@ -88,9 +101,17 @@ const EMPTY_SNAPSHOT: MetadataSnapshot = {
   updatedAt: 0,
 };
 
+/** Reconnect backoff of one host:port: failed attempts in a row, and when the next may start. */
+interface ReconnectState {
+  failures: number;
+  notBefore: number;
+}
+
 /**
  * The brokers of one Kafka cluster, their connections and the partition leaders.
- * Emits `'metadata'` with each new snapshot.
+ * Emits `'metadata'` with each new snapshot, and `'error'` (only when listened to) with the
+ * background failures reported through `reportBackground`, repeats folded into one with a
+ * `repeated` count.
  */
 export class Cluster extends EventEmitter {
   readonly bootstrap: BrokerAddress[];
@@ -107,12 +128,23 @@ export class Cluster extends EventEmitter {
   private stale = true;
   private closed = false;
   private nextBootstrap = 0;
+  /** Keyed by `host:port`: an entry exists while the last attempt to that address failed. */
+  private readonly reconnects = new Map<string, ReconnectState>();
+  private readonly reconnectBackoff: { reconnectBackoffMs: number; reconnectBackoffMaxMs: number };
+  private readonly repeats = new RepeatFilter((err) => {
+    if (this.listenerCount('error') > 0) this.emit('error', err);
+  });
 
   constructor(options: ClusterOptions) {
     super();
     this.options = options;
     this.bootstrap = parseBootstrap(options.bootstrapServers);
     this.metadataMaxAgeMs = options.metadataMaxAgeMs ?? 300_000;
+    const first = options.reconnectBackoffMs ?? 50;
+    this.reconnectBackoff = {
+      reconnectBackoffMs: first,
+      reconnectBackoffMaxMs: Math.max(first, options.reconnectBackoffMaxMs ?? 1000),
+    };
   }
 
   /** The latest metadata snapshot (empty before the first refresh). */
@@ -240,6 +272,7 @@ export class Cluster extends EventEmitter {
       updatedAt: Date.now(),
     };
     this.stale = false;
+    this.repeats.clear();
     // A broker that left the cluster: close its connection, so requests to it fail fast.
     for (const [k, conn] of this.connections) {
       if (!brokers.has(conn.nodeId)) {
@@ -324,6 +357,21 @@ export class Cluster extends EventEmitter {
       this.stale = true;
   }
 
+  /**
+   * A failure of background work (a metadata refresh nobody awaits, a producer id request) for
+   * the `'error'` listeners: repeated identical failures are reported once, then with a count
+   * (see RepeatFilter); a successful metadata refresh ends the repetition.
+   */
+  reportBackground(err: Error): void {
+    this.repeats.add(err);
+  }
+
+  /** Milliseconds until a connection attempt to `host:port` may start (0: now). */
+  reconnectDelay(host: string, port: number): number {
+    const r = this.reconnects.get(`${host}:${port}`);
+    return r ? Math.max(0, r.notBefore - Date.now()) : 0;
+  }
+
   /** True when metadata should be refreshed before the next use. */
   get isStale(): boolean {
     return this.stale;
@@ -331,10 +379,12 @@ export class Cluster extends EventEmitter {
 
   private newConnection(host: string, port: number, nodeId: number, key = String(nodeId)): Connection {
     const o = this.options;
+    const address = `${host}:${port}`;
     const conn = new Connection({
       host,
       port,
       nodeId,
+      connectDelayMs: this.reconnectDelay(host, port),
       clientId: o.clientId,
       connectTimeoutMs: o.connectTimeoutMs,
       requestTimeoutMs: o.requestTimeoutMs,
@@ -342,8 +392,22 @@ export class Cluster extends EventEmitter {
       tls: o.tls,
       authenticate: o.authenticate,
     });
+    let ready = false;
+    conn.once('ready', () => {
+      ready = true;
+      this.reconnects.delete(address);
+    });
     conn.on('close', (err?: Error) => {
       if (nodeId >= 0 && this.connections.get(key) === conn) this.connections.delete(key);
+      // An attempt that failed before the connection got ready: the next one to this address
+      // waits, longer after each failure in a row (a connection that was up reconnects at once).
+      if (err && !ready && !this.closed) {
+        const failures = (this.reconnects.get(address)?.failures ?? 0) + 1;
+        this.reconnects.set(address, {
+          failures,
+          notBefore: Date.now() + reconnectBackoffMs(failures, this.reconnectBackoff),
+        });
+      }
       // A broker that drops us may have gone away: learn the new leaders before the next use.
       if (err) this.stale = true;
     });

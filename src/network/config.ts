@@ -4,6 +4,7 @@
  * construction with one clear ConfigError instead of misbehaving later.
  */
 import { ConfigError } from '../protocol/errors.js';
+import { optionHint } from './suggest.js';
 
 /** An integer option within [min, max], or its default when undefined. */
 export function intOption(
@@ -56,13 +57,30 @@ export function stringOption(name: string, value: unknown, def: string | null): 
   return value;
 }
 
-/** Rejects options the caller spelled but we do not know (a typo must not pass silently). */
+/** Names of the reconnect-backoff options every client takes (see `reconnectOptions`). */
+export const RECONNECT_OPTIONS = ['reconnectBackoffMs', 'reconnectBackoffMaxMs'] as const;
+
+/**
+ * `reconnectBackoffMs` (Java: `reconnect.backoff.ms`, default 50) and `reconnectBackoffMaxMs`
+ * (Java: `reconnect.backoff.max.ms`, default 1000), checked; a maximum below the first wait is
+ * raised to it, as Java does.
+ */
+export function reconnectOptions(c: { reconnectBackoffMs?: unknown; reconnectBackoffMaxMs?: unknown }): {
+  reconnectBackoffMs: number;
+  reconnectBackoffMaxMs: number;
+} {
+  const first = intOption('reconnectBackoffMs', c.reconnectBackoffMs, 50, 0, 2147483647);
+  const max = intOption('reconnectBackoffMaxMs', c.reconnectBackoffMaxMs, 1000, 0, 2147483647);
+  return { reconnectBackoffMs: first, reconnectBackoffMaxMs: Math.max(first, max) };
+}
+
+/**
+ * Rejects options the caller spelled but we do not know (a typo must not pass silently), with
+ * the closest known name or, for a KafkaJS option name, the kafkawire option to use.
+ */
 export function rejectUnknownOptions(config: object, known: readonly string[], what: string): void {
   for (const key of Object.keys(config)) {
-    if (!known.includes(key)) {
-      const near = known.find((k) => k.toLowerCase() === key.toLowerCase().replace(/[._-]/g, ''));
-      throw new ConfigError(key, `unknown ${what} option${near ? ` (did you mean ${near}?)` : ''}`);
-    }
+    if (!known.includes(key)) throw new ConfigError(key, `unknown ${what} option${optionHint(key, known)}`);
   }
 }
 

@@ -17,6 +17,8 @@
  *
  * Start-up runs in three steps, so TLS and SASL slot in without touching callers:
  * open the socket (net or tls) → ApiVersions negotiation → `authenticate` step → ready.
+ * Before them it may wait `connectDelayMs` (the cluster's reconnect backoff for this address);
+ * every caller of `connect()` shares that one wait and that one attempt.
  *
  * Re-authentication (KIP-368): when the authenticate step reports a session lifetime, the
  * connection runs the step again at 85–95 % of it (Java's window). Requests already in flight
@@ -42,6 +44,7 @@ import {
 import { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
 import { CLIENT_SOFTWARE_NAME, CLIENT_SOFTWARE_VERSION } from '../version.js';
+import { type BrokerFeatures, brokerFeaturesOf } from './features.js';
 import { tlsConnectOptions, tlsError } from './tls.js';
 import { pickVersion, type VersionRange } from './versions.js';
 
@@ -76,6 +79,11 @@ export interface ConnectionOptions {
   authenticate?: (session: AuthSession) => Promise<AuthResult | undefined> | Promise<void>;
   /** Node id of the broker, when known from metadata (-1 for a bootstrap address). */
   nodeId?: number;
+  /**
+   * Wait this long before opening the socket: the reconnect backoff the cluster computed for
+   * this address after failed attempts. Not part of `connectTimeoutMs`. Default 0.
+   */
+  connectDelayMs?: number;
 }
 
 export interface SendOptions {
@@ -118,7 +126,8 @@ const DEFAULT_MAX_RESPONSE_SIZE = 100 * 1024 * 1024;
 type State = 'new' | 'connecting' | 'ready' | 'closed';
 
 /**
- * A connection to one broker. Emits `'close'` (with the error that ended it, if any) once.
+ * A connection to one broker. Emits `'ready'` once start-up is done, and `'close'` (with the
+ * error that ended it, if any) once.
  */
 export class Connection extends EventEmitter {
   readonly host: string;
@@ -137,6 +146,8 @@ export class Connection extends EventEmitter {
   private connecting: Promise<void> | null = null;
   private closeError: Error | null = null;
   private nextCorrelationId = 0;
+  /** The reconnect-backoff wait under way, if any: destroy() cuts it short. */
+  private delay: { timer: NodeJS.Timeout; done: () => void } | null = null;
 
   // In-flight FIFO: an array with a head index, no Array.shift per response.
   private inFlight: InFlight[] = [];
@@ -154,6 +165,7 @@ export class Connection extends EventEmitter {
   private reauthTimer: NodeJS.Timeout | null = null;
   /** A response arrived after start-up: a close before that hints at a security mismatch. */
   private servedAfterStart = false;
+  private brokerFeatures: BrokerFeatures | null = null;
 
   constructor(options: ConnectionOptions) {
     super();
@@ -191,6 +203,15 @@ export class Connection extends EventEmitter {
     return this.brokerVersions;
   }
 
+  /**
+   * What the broker offers (APIs, supported and finalized feature levels), from its ApiVersions
+   * answer (after connect); check a feature with requireFeature / featureOrFallback (features.ts).
+   */
+  get features(): BrokerFeatures {
+    if (!this.brokerFeatures) throw new KafkawireError('Connection not ready: no API versions yet', true);
+    return this.brokerFeatures;
+  }
+
   /** Opens the socket, negotiates versions and authenticates. Idempotent. */
   connect(): Promise<void> {
     if (this.state === 'ready') return Promise.resolve();
@@ -221,11 +242,23 @@ export class Connection extends EventEmitter {
 
   private async start(): Promise<void> {
     this.state = 'connecting';
+    const delayMs = this.options.connectDelayMs ?? 0;
+    if (delayMs > 0) {
+      await new Promise<void>((resolve) => {
+        this.delay = { timer: setTimeout(resolve, delayMs), done: resolve };
+      });
+      this.delay = null;
+      if (this.closed)
+        throw new ConnectionError('Connection is closed', this.address, { cause: this.closeError });
+    }
     const deadline = Date.now() + this.connectTimeoutMs;
     await this.openSocket();
     await this.negotiateVersions(deadline - Date.now());
     await this.authenticate(false, deadline);
+    if (this.closed)
+      throw new ConnectionError('Connection is closed', this.address, { cause: this.closeError });
     this.state = 'ready';
+    this.emit('ready');
   }
 
   /** Runs the authenticate step (if any) and schedules the next one from its session lifetime. */
@@ -356,9 +389,8 @@ export class Connection extends EventEmitter {
         continue;
       }
       if (res.errorCode !== ErrorCode.NONE) throw new KafkaError(res.errorCode, { broker: this.address });
-      this.brokerVersions = new Map(
-        res.apiKeys.map((k) => [k.apiKey, { min: k.minVersion, max: k.maxVersion }] as const),
-      );
+      this.brokerFeatures = brokerFeaturesOf(res, this.address);
+      this.brokerVersions = new Map(this.brokerFeatures.apis);
       this.emit('versions', res);
       return;
     }
@@ -602,6 +634,10 @@ export class Connection extends EventEmitter {
     this.timer = null;
     if (this.reauthTimer) clearTimeout(this.reauthTimer);
     this.reauthTimer = null;
+    if (this.delay) {
+      clearTimeout(this.delay.timer);
+      this.delay.done();
+    }
     this.socket?.destroy();
     const failWith =
       error instanceof ConnectionError

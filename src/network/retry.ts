@@ -40,7 +40,31 @@ export interface BackoffOptions {
  * about `retryBackoffMs`, each later attempt doubles, capped at `retryBackoffMaxMs`.
  */
 export function backoffMs(attempt: number, o: BackoffOptions, random: () => number = Math.random): number {
-  const base = Math.min(o.retryBackoffMaxMs, o.retryBackoffMs * 2 ** Math.min(attempt, 30));
+  return exponentialMs(attempt, o.retryBackoffMs, o.retryBackoffMaxMs, random);
+}
+
+export interface ReconnectBackoffOptions {
+  /** First wait before connecting again to a broker that failed (Java: `reconnect.backoff.ms`, default 50). */
+  reconnectBackoffMs: number;
+  /** Largest such wait (Java: `reconnect.backoff.max.ms`, default 1000). */
+  reconnectBackoffMaxMs: number;
+}
+
+/**
+ * How long to wait before the next connection attempt to an address after `failures` attempts
+ * in a row failed (failures >= 1): `reconnectBackoffMs`, doubling per failure up to
+ * `reconnectBackoffMaxMs`, ±20 % jitter (Java's `ClusterConnectionStates`, KIP-144).
+ */
+export function reconnectBackoffMs(
+  failures: number,
+  o: ReconnectBackoffOptions,
+  random: () => number = Math.random,
+): number {
+  return exponentialMs(Math.max(0, failures - 1), o.reconnectBackoffMs, o.reconnectBackoffMaxMs, random);
+}
+
+function exponentialMs(attempt: number, first: number, max: number, random: () => number): number {
+  const base = Math.min(max, first * 2 ** Math.min(attempt, 30));
   const jitter = 0.8 + random() * 0.4;
-  return Math.max(0, Math.min(o.retryBackoffMaxMs, Math.round(base * jitter)));
+  return Math.max(0, Math.min(max, Math.round(base * jitter)));
 }

@@ -2,7 +2,15 @@
  * Version choice: the highest version of an API that both this client and the broker support.
  *
  * Floors apply on top of what a broker announces: a 4.x broker still advertises Produce v0 (kept
- * for an old librdkafka, KAFKA-18659) but rejects v0–v2, so Produce never goes below v3.
+ * for an old librdkafka, KAFKA-18659) but rejects v0–v2, so Produce never goes below v3. A 3.9
+ * broker does accept v0–v2, but they carry the old message formats; our RecordBatch v2 needs v3+,
+ * which every 3.x broker has, so the floor holds for both.
+ *
+ * The API modules' own minimums are the 4.x floors (KIP-896); 3.9 brokers announce v0 for every
+ * API and the same or lower maximums, so against 3.9 the pick is never below a module's minimum,
+ * only sometimes below its maximum (ListOffsets v9, ConsumerGroupHeartbeat v0; see
+ * test/conformance/negotiated-versions.test.ts, which checks every pick has golden vectors).
+ * Whether a broker offers a feature at all (KIP-848, share groups, transaction v2) is features.ts's.
  */
 import type { ApiDescriptor } from '../protocol/api.js';
 import { UnsupportedVersionError } from '../protocol/errors.js';
@@ -14,7 +22,7 @@ export interface VersionRange {
 
 /** Lowest versions we send whatever a broker announces (KIP-896, KAFKA-18659). */
 const CLIENT_FLOORS: ReadonlyMap<number, number> = new Map([
-  [0, 3], // Produce: v0–v2 rejected by 4.x brokers although advertised
+  [0, 3], // Produce: v0–v2 rejected by 4.x brokers although advertised; old message formats on 3.x
 ]);
 
 /**

@@ -3,14 +3,22 @@
  * checks that turn a wrong value into one ConfigError naming the option at construction.
  */
 import type { ClusterOptions } from '../network/cluster.js';
-import { boolOption, enumOption, intOption, rejectUnknownOptions, stringOption } from '../network/config.js';
+import {
+  boolOption,
+  enumOption,
+  intOption,
+  RECONNECT_OPTIONS,
+  reconnectOptions,
+  rejectUnknownOptions,
+  stringOption,
+} from '../network/config.js';
 import {
   type ResolvedSecurity,
   resolveSecurity,
   SECURITY_OPTIONS,
   type SecurityConfig,
 } from '../network/security.js';
-import { Compression } from '../protocol/codecs/index.js';
+import { Compression, zstdAvailable } from '../protocol/codecs/index.js';
 import { ConfigError } from '../protocol/errors.js';
 import type { Partitioner } from './partitioner.js';
 
@@ -22,7 +30,7 @@ export type CompressionType = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 /** Options of a Producer. Names are the camelCase of the Java producer's configs. */
 export interface ProducerConfig<K = Buffer | string | null, V = Buffer | string | null>
   extends SecurityConfig,
-    Pick<ClusterOptions, 'connectTimeoutMs'> {
+    Pick<ClusterOptions, 'connectTimeoutMs' | 'reconnectBackoffMs' | 'reconnectBackoffMaxMs'> {
   /** `host:port` list (Java: `bootstrap.servers`). */
   bootstrapServers: string | string[];
   /** Java: `client.id`. Default `kafkawire-producer`. */
@@ -84,6 +92,8 @@ export interface ResolvedProducerConfig {
   maxInFlightRequestsPerConnection: number;
   metadataMaxAgeMs: number;
   connectTimeoutMs?: number;
+  reconnectBackoffMs: number;
+  reconnectBackoffMaxMs: number;
   security: ResolvedSecurity;
 }
 
@@ -111,6 +121,7 @@ export const PRODUCER_OPTIONS = [
   'valueSerializer',
   ...SECURITY_OPTIONS,
   'connectTimeoutMs',
+  ...RECONNECT_OPTIONS,
 ] as const;
 
 const INT32_MAX = 2147483647;
@@ -129,6 +140,12 @@ export function resolveProducerConfig(c: ProducerConfig<never, never>): Resolved
     'lz4',
     'zstd',
   ] as const);
+  // Refused here rather than failing every batch later, from a timer (see codecs/zlib.ts).
+  if (compressionType === 'zstd' && !zstdAvailable())
+    throw new ConfigError(
+      'compressionType',
+      `zstd needs Node 22.15+ or 23.8+ (node:zlib), this is ${process.version}`,
+    );
   const r: ResolvedProducerConfig = {
     bootstrapServers: c.bootstrapServers,
     clientId: stringOption('clientId', c.clientId, 'kafkawire-producer') ?? 'kafkawire-producer',
@@ -158,6 +175,7 @@ export function resolveProducerConfig(c: ProducerConfig<never, never>): Resolved
       c.connectTimeoutMs === undefined
         ? undefined
         : intOption('connectTimeoutMs', c.connectTimeoutMs, 10_000, 1, INT32_MAX),
+    ...reconnectOptions(c),
     security: resolveSecurity(c),
   };
   if (r.enableIdempotence) {

@@ -191,6 +191,8 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       requestTimeoutMs: c.requestTimeoutMs + 5_000,
       metadataMaxAgeMs: c.metadataMaxAgeMs,
       connectTimeoutMs: c.connectTimeoutMs,
+      reconnectBackoffMs: c.reconnectBackoffMs,
+      reconnectBackoffMaxMs: c.reconnectBackoffMaxMs,
       tls: c.security.tls,
       authenticate: c.security.authenticate,
     });

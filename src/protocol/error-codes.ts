@@ -170,6 +170,9 @@ export const ErrorCode = {
 /** The name of a known error code, e.g. `'NOT_LEADER_OR_FOLLOWER'`. */
 export type ErrorCodeName = keyof typeof ErrorCode;
 
+/** The number of a known error code, e.g. `6` for `ErrorCode.NOT_LEADER_OR_FOLLOWER`. */
+export type ErrorCode = (typeof ErrorCode)[ErrorCodeName];
+
 type Row = readonly [
   code: number,
   name: string,

@@ -5,7 +5,7 @@
  * failure reaches the user. `retriable` is the one flag callers branch on: the retry policy in
  * src/network decides what to do with it, nothing else does.
  */
-import { errorCodeInfo } from './error-codes.js';
+import { type ErrorCode, errorCodeInfo } from './error-codes.js';
 
 /** Where a failure happened, as far as it is known. */
 export interface ErrorContext {
@@ -33,8 +33,12 @@ export class KafkawireError extends Error {
 
 /** An error code returned by a broker (see error-codes.ts for the table). */
 export class KafkaError extends KafkawireError {
-  /** The broker's numeric error code, e.g. 6 for NOT_LEADER_OR_FOLLOWER. */
-  readonly code: number;
+  /**
+   * The broker's numeric error code, e.g. 6 (`ErrorCode.NOT_LEADER_OR_FOLLOWER`): compare it with
+   * the `ErrorCode` constants. A code newer than the table (a broker newer than Kafka 4.3.1)
+   * keeps its number, outside the union; `type` then reads `UNKNOWN_ERROR_CODE_<n>`.
+   */
+  readonly code: ErrorCode;
   /** The code's name as Kafka spells it, e.g. `NOT_LEADER_OR_FOLLOWER`. */
   readonly type: string;
   /** True when a metadata refresh should precede a retry. */
@@ -51,7 +55,7 @@ export class KafkaError extends KafkawireError {
       `${info.name} (${code}): ${detail ? detail : info.message}${where ? ` [${where}]` : ''}`,
       info.retriable,
     );
-    this.code = code;
+    this.code = code as ErrorCode;
     this.type = info.name;
     this.refreshMetadata = info.refreshMetadata;
     this.topic = context.topic;
@@ -192,10 +196,91 @@ export class ConfigError extends KafkawireError {
   }
 }
 
+/**
+ * A call made in a state that does not allow it (Java: `IllegalStateException`): a closed client,
+ * a partition that is not assigned, a second poll while one is running. Not retriable: the same
+ * call fails again until the application changes what it does.
+ */
+export class IllegalStateError extends KafkawireError {
+  constructor(message: string) {
+    super(message, false);
+  }
+}
+
+/**
+ * A consumer's record handler (`run`'s `eachMessage` or `eachBatch`) threw or rejected. `cause`
+ * is the handler's error; topic, partition and offset name the record (for `eachBatch`, the
+ * batch's first record) the consumer goes back to: nothing from there on is committed, and the
+ * next poll or run delivers it again.
+ */
+export class HandlerError extends KafkawireError {
+  readonly topic: string;
+  readonly partition: number;
+  /** The offset of the record whose handler failed: the partition's position now. */
+  readonly offset: bigint;
+  constructor(topic: string, partition: number, offset: bigint, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(`Record handler failed at ${topic}-${partition} offset ${offset}: ${why}`, false, { cause });
+    this.topic = topic;
+    this.partition = partition;
+    this.offset = offset;
+  }
+}
+
+/**
+ * A compression codec this process cannot run: its native npm package failed to load (snappy,
+ * lz4), or Node's `node:zlib` has no zstd (before Node 22.15 / 23.8). Not retriable. When it
+ * comes from reading a partition, topic and partition name it; the consumer reports it at every
+ * poll until the application seeks past the batch.
+ */
+export class CodecUnavailableError extends KafkawireError {
+  /** The codec as Kafka's `compression.type` spells it, e.g. `zstd`. */
+  readonly codec: string;
+  /** The npm package that failed to load, e.g. `snappy` (null for zstd, which is Node's own). */
+  readonly packageName: string | null;
+  readonly topic?: string;
+  readonly partition?: number;
+  constructor(
+    message: string,
+    options: ErrorOptions & {
+      codec: string;
+      packageName?: string | null;
+      topic?: string;
+      partition?: number;
+    },
+  ) {
+    super(message, false, options);
+    this.codec = options.codec;
+    this.packageName = options.packageName ?? null;
+    this.topic = options.topic;
+    this.partition = options.partition;
+  }
+}
+
 /** Client and broker share no version of an API, or the broker does not know it at all. */
 export class UnsupportedVersionError extends KafkawireError {
   constructor(message: string) {
     super(message, false);
+  }
+}
+
+/**
+ * A feature the application asked for needs something the broker does not offer: an API (e.g.
+ * ConsumerGroupHeartbeat for `groupProtocol: 'consumer'`) or a finalized feature level (e.g.
+ * `transaction.version` 2). An {@link UnsupportedVersionError}, so code catching that catches this.
+ */
+export class UnsupportedFeatureError extends UnsupportedVersionError {
+  /** What was asked for, e.g. "groupProtocol 'consumer' (KIP-848)". */
+  readonly feature: string;
+  /** What the broker lacks, e.g. "the ConsumerGroupHeartbeat API (key 68)" or "transaction.version >= 2". */
+  readonly missing: string;
+  /** The broker asked, "host:port". */
+  readonly broker: string;
+  constructor(feature: string, missing: string, broker: string, hint?: string) {
+    super(`${feature} needs ${missing}, which broker ${broker} does not offer${hint ? `: ${hint}` : ''}`);
+    this.feature = feature;
+    this.missing = missing;
+    this.broker = broker;
   }
 }
 

@@ -10,6 +10,11 @@ import { ProtocolError } from './errors.js';
 import { decodeUuid } from './uuid.js';
 import type { TaggedField } from './writer.js';
 
+/**
+ * Reads Kafka's primitive types (fixed-width integers, varints, classic and compact strings,
+ * bytes and arrays, UUIDs, tagged fields) from a buffer. Every length is checked before it is
+ * used: bad input throws `ProtocolError`.
+ */
 export class Reader {
   readonly buf: Buffer;
   pos: number;

@@ -10,6 +10,10 @@ import { encodeUuid } from './uuid.js';
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * Writes Kafka's primitive types into one growable buffer; `toBuffer()` returns the bytes
+ * written. Reuse one Writer across requests: it stops allocating once it has grown.
+ */
 export class Writer {
   buf: Buffer;
   pos = 0;

@@ -1,7 +1,7 @@
 /**
  * Kafka's JSON message schemas for the conformance tests.
  *
- * Read from `../shared/kafka-protocol/messages` beside the repository when that folder exists (the
+ * Read from `shared/kafka-protocol/messages` beside the repository when that folder exists (the
  * full set, apache/kafka trunk 1eb7644 of 2024-10-25), else from the copy in
  * `test/conformance/schemas/`: the request schemas of the APIs in `src/protocol/apis/index.ts` plus
  * RequestHeader and ResponseHeader, unchanged byte for byte with their ASF headers (Apache-2.0).
@@ -9,13 +9,29 @@
  * every implemented API and that it still matches the sibling where both exist.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-export const SIBLING_SCHEMAS_DIR = resolve(REPO_ROOT, '..', 'shared', 'kafka-protocol', 'messages');
+
+/**
+ * `shared/kafka-protocol/messages` in the nearest folder above the repository that has one: a
+ * checkout beside `shared/` finds it at `../shared`, a git worktree deeper down (`wt/<branch>`)
+ * one level further up. It used to be looked for at `../shared` only, so in a worktree the
+ * comparisons with the full set were skipped without a word.
+ */
+function findSiblingSchemas(): string | null {
+  for (let dir = resolve(REPO_ROOT, '..'); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'shared', 'kafka-protocol', 'messages');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/** The full set of Kafka's schemas beside the repository, or null where there is none. */
+export const SIBLING_SCHEMAS_DIR: string | null = findSiblingSchemas();
 export const COPIED_SCHEMAS_DIR = resolve(REPO_ROOT, 'test', 'conformance', 'schemas');
-export const SCHEMAS_DIR = existsSync(SIBLING_SCHEMAS_DIR) ? SIBLING_SCHEMAS_DIR : COPIED_SCHEMAS_DIR;
+export const SCHEMAS_DIR = SIBLING_SCHEMAS_DIR ?? COPIED_SCHEMAS_DIR;
 
 export interface SchemaField {
   name: string;

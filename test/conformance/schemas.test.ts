@@ -10,7 +10,6 @@ import {
   COPIED_SCHEMAS_DIR,
   loadSchema,
   parseVersions,
-  SCHEMAS_DIR,
   SIBLING_SCHEMAS_DIR,
   schemaPath,
   stripComments,
@@ -61,22 +60,27 @@ describe('schema copy in test/conformance/schemas', () => {
   it.each(COPIED_SCHEMAS)('holds %s, so the tests run without ../shared', (name) => {
     expect(
       existsSync(schemaPath(name, COPIED_SCHEMAS_DIR)),
-      `copy ${name}.json from ${SIBLING_SCHEMAS_DIR}`,
+      `copy ${name}.json from ${SIBLING_SCHEMAS_DIR ?? 'shared/kafka-protocol/messages'}`,
     ).toBe(true);
     expect(() =>
       JSON.parse(stripComments(readFileSync(schemaPath(name, COPIED_SCHEMAS_DIR), 'utf8'))),
     ).not.toThrow();
   });
-
-  it.runIf(SCHEMAS_DIR === SIBLING_SCHEMAS_DIR).each(COPIED_SCHEMAS)(
-    'has %s byte for byte as in ../shared/kafka-protocol/messages',
-    (name) => {
-      const copy = schemaPath(name, COPIED_SCHEMAS_DIR);
-      if (!existsSync(copy)) return; // reported by the test above
-      expect(readFileSync(copy, 'utf8')).toBe(readFileSync(schemaPath(name, SIBLING_SCHEMAS_DIR), 'utf8'));
-    },
-  );
 });
+
+// Registered only where the full set exists (beside a checkout, or above a worktree): the copy
+// is then held to it byte for byte. Elsewhere there is nothing to compare with, and no test
+// claims to.
+const sibling = SIBLING_SCHEMAS_DIR;
+if (sibling !== null) {
+  describe(`schema copy against ${sibling}`, () => {
+    it.each(COPIED_SCHEMAS)('has %s byte for byte as in the full set', (name) => {
+      const copy = schemaPath(name, COPIED_SCHEMAS_DIR);
+      expect(existsSync(copy), `copy ${name}.json from ${sibling}`).toBe(true);
+      expect(readFileSync(copy, 'utf8')).toBe(readFileSync(schemaPath(name, sibling), 'utf8'));
+    });
+  });
+}
 
 describe('stripComments', () => {
   it('keeps // inside strings and drops it elsewhere', () => {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import type { KafkaMode } from './global-setup.js';
+import { kafkaMajor as majorOf } from './launcher.js';
 
 /** Bootstrap servers of the shared broker, "host:port,..." (from global-setup.ts). */
 export function brokers(): string {
@@ -14,6 +15,19 @@ export function brokers(): string {
 /** Where the shared broker came from: 'external' (KAFKA_BROKERS), 'docker' or 'launcher'. */
 export function kafkaMode(): KafkaMode {
   return inject('kafkaMode');
+}
+
+/**
+ * The shared broker's Apache Kafka version: "3.9.2" / "4.3.1" when this run started it, else
+ * KAFKA_VERSION as given or "<major>.x" (global-setup.ts checks it against the broker).
+ */
+export function kafkaVersion(): string {
+  return inject('kafkaVersion');
+}
+
+/** The shared broker's major version (3 or 4), for tests that expect what a version offers. */
+export function kafkaMajor(): number {
+  return majorOf(kafkaVersion());
 }
 
 /** A topic name no other test uses: `prefix-<12 hex chars>` (only legal topic characters). */

@@ -1,8 +1,12 @@
 /**
- * Launcher: real Apache Kafka 4.x clusters for the tests, run as local JVMs — no Docker needed.
+ * Launcher: real Apache Kafka clusters (4.x, and 3.x in KRaft mode) for the tests, run as local
+ * JVMs — no Docker needed.
  *
- * Owns: the jars (through `scripts/kafka.sh fetch`), free ports, each node's server.properties,
- * the storage format, the JVM processes and their logs (`<dir>/node-<id>/broker.log`).
+ * Owns: the jars (through `scripts/kafka.sh fetch`, one cache per version), free ports, each node's
+ * server.properties, the storage format, the JVM processes and their logs
+ * (`<dir>/node-<id>/broker.log`). The version comes from `KAFKA_VERSION` (or the `version` option):
+ * kafka.sh resolves it (`3.9` → the 3.9 pin; unset → the default pin, 4.3.1), and the version the
+ * jars really are is read back from the kafka-clients jar, so configs follow what runs.
  * Every node is a combined KRaft broker+controller on 127.0.0.1; a 3-node cluster is a 3-voter
  * quorum with RF 3 / min ISR 2, so one node can be stopped or killed and the cluster stays writable.
  *
@@ -14,11 +18,17 @@
  * - The ApiVersions/Metadata probes are written by hand, so the harness never depends on the
  *   client it tests.
  *
- * Also a CLI for `scripts/kafka.sh start`: `tsx test/harness/launcher.ts start --nodes 3 --dir DIR`.
+ * 3.x and 4.x differ only in what is written, not in how a node is run: both take static
+ * `controller.quorum.voters` and `kafka.tools.StorageTool format -t ID -c FILE`; 4.x-only settings
+ * (share and streams groups, KIP-932 / KIP-1071) are left out for 3.x, whose broker would log them as
+ * unknown; 3.x logs through reload4j, so a log4j 1.x config is written beside the log4j2 one.
+ *
+ * Also a CLI for `scripts/kafka.sh start`:
+ * `tsx test/harness/launcher.ts start --nodes 3 --port 9092 --dir DIR`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -44,6 +54,16 @@ export interface StartKafkaOptions {
   extraPorts?: number;
   /** Extra arguments for `kafka-storage format`, e.g. `--add-scram ...`. */
   formatArgs?: string[];
+  /**
+   * The Apache Kafka version: exact (`3.9.2`, `4.3.1`) or a line with a pin in
+   * scripts/kafka-jars/pom.xml (`3.9`). Default `KAFKA_VERSION`, else the default pin (4.3.1).
+   */
+  version?: string;
+  /**
+   * Client (PLAINTEXT) port of node 1; nodes 2 and 3 take port+1 and port+2. Default: free ports.
+   * Fails before formatting anything when a port is taken. Controller ports are always free ones.
+   */
+  port?: number;
 }
 
 /** The ports of one node, for {@link StartKafkaOptions.properties} as a function. */
@@ -75,6 +95,8 @@ export interface KafkaCluster extends AsyncDisposable {
   /** "127.0.0.1:port,..." — every node, for `bootstrap.servers`. */
   readonly bootstrap: string;
   readonly clusterId: string;
+  /** The Apache Kafka version running, as its jars say (e.g. "3.9.2"). */
+  readonly version: string;
   readonly dir: string;
   readonly nodes: readonly KafkaNode[];
   /** Controlled shutdown (SIGTERM), SIGKILL after 20 s; resolves when the JVM has exited. */
@@ -106,6 +128,12 @@ const JVM_FLAGS = [
   '-Djava.awt.headless=true',
 ];
 const STOP_GRACE_MS = 20_000;
+/** For 3.x brokers, which log through reload4j (log4j 1.x); same pattern as LOG4J2. */
+const LOG4J1 = `log4j.rootLogger=INFO, out
+log4j.appender.out=org.apache.log4j.ConsoleAppender
+log4j.appender.out.layout=org.apache.log4j.PatternLayout
+log4j.appender.out.layout.ConversionPattern=[%d] %p %m (%c)%n
+`;
 const LOG4J2 = `status = warn
 appender.out.type = Console
 appender.out.name = out
@@ -115,11 +143,18 @@ rootLogger.level = INFO
 rootLogger.appenderRef.out.ref = out
 `;
 
+/** The major version of "3.9.2" / "4.3.1" / "3.9" (NaN for anything else). */
+export function kafkaMajor(version: string): number {
+  return Number.parseInt(version, 10);
+}
+
 /**
  * Broker settings that keep tests fast and make an N-node cluster behave like production at RF N:
- * shared with the Docker path of global-setup.ts so every mode runs the same broker.
+ * shared with the Docker path of global-setup.ts so every mode runs the same broker. `version` (the
+ * broker's, default a 4.x one) leaves out settings that version does not have.
  */
-export function testBrokerSettings(nodes: 1 | 3): Record<string, string> {
+export function testBrokerSettings(nodes: 1 | 3, version = '4'): Record<string, string> {
+  const v4 = kafkaMajor(version) >= 4;
   const rf = String(nodes);
   const minIsr = nodes === 3 ? '2' : '1';
   const settings: Record<string, string> = {
@@ -134,13 +169,9 @@ export function testBrokerSettings(nodes: 1 | 3): Record<string, string> {
     'transaction.state.log.replication.factor': rf,
     'transaction.state.log.min.isr': minIsr,
     'transaction.state.log.num.partitions': '4',
-    'share.coordinator.state.topic.replication.factor': rf,
-    'share.coordinator.state.topic.min.isr': minIsr,
-    'share.coordinator.state.topic.num.partitions': '4',
     // Groups start rebalancing at once (default: wait 3 s for more members); classic-protocol
     // clients may ask for sessions as short as 500 ms.
     'group.initial.rebalance.delay.ms': '0',
-    'group.streams.initial.rebalance.delay.ms': '0',
     'group.min.session.timeout.ms': '500',
     // Small segments so retention / DeleteRecords / compaction tests roll segments quickly.
     'log.segment.bytes': String(8 * 1024 * 1024),
@@ -153,9 +184,18 @@ export function testBrokerSettings(nodes: 1 | 3): Record<string, string> {
     'num.io.threads': '4',
     'background.threads': '4',
   };
+  if (v4) {
+    // Share groups (KIP-932) and streams groups (KIP-1071) are 4.x features.
+    settings['share.coordinator.state.topic.replication.factor'] = rf;
+    settings['share.coordinator.state.topic.min.isr'] = minIsr;
+    settings['share.coordinator.state.topic.num.partitions'] = '4';
+    settings['group.streams.initial.rebalance.delay.ms'] = '0';
+  }
   // KIP-848 / KIP-932 / KIP-1071 groups: the broker owns heartbeat and session timeouts; defaults
-  // (5 s / 45 s) would make every "member left" test wait most of a minute.
-  for (const kind of ['consumer', 'share', 'streams']) {
+  // (5 s / 45 s) would make every "member left" test wait most of a minute. 3.9 has the consumer
+  // group settings (KIP-848 is a preview there, off unless group.coordinator.rebalance.protocols
+  // names it: left at its default, as on a production 3.9 cluster).
+  for (const kind of v4 ? ['consumer', 'share', 'streams'] : ['consumer']) {
     settings[`group.${kind}.heartbeat.interval.ms`] = '500';
     settings[`group.${kind}.min.heartbeat.interval.ms`] = '500';
     settings[`group.${kind}.session.timeout.ms`] = '10000';
@@ -225,11 +265,43 @@ async function roundTrip(
   });
 }
 
-/** Rejects unless the broker at host:port answers ApiVersions v0 with error code 0. */
-export async function probeApiVersions(host: string, port: number, timeoutMs = 5_000): Promise<void> {
+/**
+ * Rejects unless the broker at host:port answers ApiVersions v0 with error code 0; resolves with
+ * the API key → [min, max] versions it announced.
+ */
+export async function probeApiVersions(
+  host: string,
+  port: number,
+  timeoutMs = 5_000,
+): Promise<Map<number, [number, number]>> {
   const response = await roundTrip(host, port, 18, 0, Buffer.alloc(0), timeoutMs);
   const errorCode = response.readInt16BE(0);
   if (errorCode !== 0) throw new Error(`${host}:${port}: ApiVersions error code ${errorCode}`);
+  const apis = new Map<number, [number, number]>();
+  for (let i = 0, n = response.readInt32BE(2); i < n; i++) {
+    const at = 6 + 6 * i;
+    apis.set(response.readInt16BE(at), [response.readInt16BE(at + 2), response.readInt16BE(at + 4)]);
+  }
+  return apis;
+}
+
+/**
+ * The major version of the broker at host:port, told from its ApiVersions: 4.x brokers announce
+ * Fetch from v4 on (KIP-896 removed v0–v3), 3.x brokers from v0.
+ */
+export async function probeBrokerMajor(host: string, port: number, timeoutMs = 5_000): Promise<3 | 4> {
+  const fetch = (await probeApiVersions(host, port, timeoutMs)).get(1);
+  if (!fetch) throw new Error(`${host}:${port} announces no Fetch API: not a Kafka broker?`);
+  return fetch[0] >= 4 ? 4 : 3;
+}
+
+/**
+ * The exact version `version` (default `KAFKA_VERSION`, else the default pin) resolves to, as
+ * scripts/kafka.sh does it — without fetching any jar.
+ */
+export function resolveKafkaVersion(version?: string): string {
+  const env = version === undefined ? process.env : { ...process.env, KAFKA_VERSION: version };
+  return execFileSync('bash', [KAFKA_SH, 'version'], { env, encoding: 'utf8' }).trim();
 }
 
 /** The brokers a node lists in Metadata v1 (all topics requested as null, then ignored). */
@@ -278,12 +350,20 @@ export async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
-let jars: Promise<string> | undefined;
+/** Jar folders by requested version ('' = KAFKA_VERSION or the default pin). */
+const jars = new Map<string, Promise<string>>();
 
-/** Resolves the broker jars once per process (kafka.sh skips Maven when its cache is complete). */
-export function kafkaLibs(): Promise<string> {
-  jars ??= new Promise((resolve, reject) => {
-    const child = spawn('bash', [KAFKA_SH, 'fetch'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Resolves the broker jars once per process and version (kafka.sh skips Maven when its cache is
+ * complete). `version` as in {@link StartKafkaOptions.version}; default `KAFKA_VERSION`, else the pin.
+ */
+export function kafkaLibs(version?: string): Promise<string> {
+  const key = version ?? '';
+  const known = jars.get(key);
+  if (known) return known;
+  const env = version === undefined ? process.env : { ...process.env, KAFKA_VERSION: version };
+  const fetched = new Promise<string>((resolve, reject) => {
+    const child = spawn('bash', [KAFKA_SH, 'fetch'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
@@ -292,13 +372,51 @@ export function kafkaLibs(): Promise<string> {
     child.once('exit', (code) => {
       const libs = out.trim().split('\n').pop() ?? '';
       if (code === 0 && libs !== '') resolve(libs);
-      else reject(new Error(`scripts/kafka.sh fetch exited with ${code}: cannot resolve the Kafka jars`));
+      else
+        reject(
+          new Error(
+            `scripts/kafka.sh fetch exited with ${code}: cannot resolve the Kafka ${version ?? process.env.KAFKA_VERSION ?? ''} jars`,
+          ),
+        );
     });
   });
-  jars.catch(() => {
-    jars = undefined;
+  jars.set(key, fetched);
+  fetched.catch(() => jars.delete(key));
+  return fetched;
+}
+
+/** The Kafka version of a jar folder, from its kafka-clients-<version>.jar. */
+export function libsVersion(libs: string): string {
+  for (const name of readdirSync(libs)) {
+    const m = /^kafka-clients-(\d+\.\d+\.\d+)\.jar$/.exec(name);
+    if (m) return m[1]!;
+  }
+  throw new Error(`no kafka-clients-<version>.jar in ${libs}`);
+}
+
+/**
+ * Node i (1-based) listens on ports[2i-2] (client) and ports[2i-1] (controller): puts `first`,
+ * first+1, ... in the client slots, and swaps any other port picked that equals one of them (the
+ * kernel may hand out a port just checked free) for a fresh free one.
+ */
+async function useFixedClientPorts(ports: number[], first: number, count: number): Promise<void> {
+  const fixed = Array.from({ length: count }, (_, i) => first + i);
+  for (let i = 0; i < count; i++) ports[2 * i] = fixed[i]!;
+  for (let i = 0; i < ports.length; i++) {
+    if (i % 2 === 0 && i < 2 * count) continue;
+    while (fixed.includes(ports[i]!)) ports[i] = (await freePorts(1))[0]!;
+  }
+}
+
+/** Rejects naming the port when something on 127.0.0.1 already listens on it. */
+async function ensurePortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new Error(`port ${port} on ${HOST} is not free (${err.code ?? err.message})`)),
+    );
+    server.listen(port, HOST, () => server.close(() => resolve()));
   });
-  return jars;
 }
 
 const live = new Set<ChildProcess>();
@@ -390,6 +508,7 @@ class LocalKafkaCluster implements KafkaCluster {
   readonly bootstrap: string;
   readonly nodes: NodeState[];
   readonly clusterId: string;
+  readonly version: string;
   readonly dir: string;
   readonly #libs: string;
   readonly #heapMb: number;
@@ -403,9 +522,11 @@ class LocalKafkaCluster implements KafkaCluster {
     heapMb: number;
     timeoutMs: number;
     clusterId: string;
+    version: string;
     nodes: NodeState[];
   }) {
     this.dir = o.dir;
+    this.version = o.version;
     this.#ownsDir = o.ownsDir;
     this.#libs = o.libs;
     this.#heapMb = o.heapMb;
@@ -431,7 +552,7 @@ class LocalKafkaCluster implements KafkaCluster {
         [
           `-Xmx${this.#heapMb}m`,
           ...JVM_FLAGS,
-          `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.properties')}`,
+          ...logFlags(this.dir),
           '-cp',
           join(this.#libs, '*'),
           'kafka.Kafka',
@@ -537,17 +658,33 @@ class LocalKafkaCluster implements KafkaCluster {
   }
 }
 
+/** Both log configs: log4j2 for 4.x, log4j 1.x (reload4j) for 3.x; each ignores the other's flag. */
+function logFlags(dir: string): string[] {
+  return [
+    `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`,
+    `-Dlog4j.configuration=${pathToFileURL(join(dir, 'log4j.properties')).href}`,
+  ];
+}
+
 /**
- * Starts a fresh KRaft cluster of local JVMs (Apache Kafka 4.3.1 from Maven Central) and resolves
- * when every node is ready. Tests share the one from global-setup.ts; failover tests use cluster3.ts.
+ * Starts a fresh KRaft cluster of local JVMs (Apache Kafka from Maven Central: `version`, else
+ * `KAFKA_VERSION`, else 4.3.1) and resolves when every node is ready. Tests share the one from
+ * global-setup.ts; failover tests use cluster3.ts.
  */
 export async function startKafka(options: StartKafkaOptions = {}): Promise<KafkaCluster> {
   const count = options.nodes ?? 1;
+  const fixed = options.port;
+  if (fixed !== undefined && !(Number.isInteger(fixed) && fixed > 0 && fixed + count - 1 <= 65535)) {
+    throw new Error(`port must be an integer from 1 to ${65536 - count}, not ${fixed}`);
+  }
+  if (fixed !== undefined) for (let i = 0; i < count; i++) await ensurePortFree(fixed + i);
   const ownsDir = options.dir === undefined;
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'kafkawire-kafka-')));
   installExitHooks();
   const extraPorts = options.extraPorts ?? 0;
-  const [libs, ports] = await Promise.all([kafkaLibs(), freePorts((2 + extraPorts) * count)]);
+  const [libs, ports] = await Promise.all([kafkaLibs(options.version), freePorts((2 + extraPorts) * count)]);
+  const version = libsVersion(libs);
+  if (fixed !== undefined) await useFixedClientPorts(ports, fixed, count);
   // A cluster id is a Kafka Uuid: 16 random bytes, base64url without padding (22 chars). Like
   // Kafka's Uuid.randomUuid, never one starting with '-': kafka-storage would read it as a flag.
   let clusterId = randomBytes(16).toString('base64url');
@@ -555,6 +692,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   const ids = Array.from({ length: count }, (_, i) => i + 1);
   const voters = ids.map((id) => `${id}@${HOST}:${ports[2 * id - 1]}`).join(',');
   await writeFile(join(dir, 'log4j2.properties'), LOG4J2);
+  await writeFile(join(dir, 'log4j.properties'), LOG4J1);
 
   const nodes: NodeState[] = await Promise.all(
     ids.map(async (id) => {
@@ -574,7 +712,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
         'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
         'inter.broker.listener.name': 'PLAINTEXT',
         'log.dirs': join(nodeDir, 'data'),
-        ...testBrokerSettings(count),
+        ...testBrokerSettings(count, version),
         ...(typeof options.properties === 'function'
           ? options.properties({
               id,
@@ -612,11 +750,11 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     heapMb: options.heapMb ?? (count === 3 ? 384 : 512),
     timeoutMs: options.timeoutMs ?? 90_000,
     clusterId,
+    version,
     nodes,
   });
   try {
     const classpath = join(libs, '*');
-    const log4j = `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`;
     await Promise.all(
       nodes.map((n) =>
         runJava(
@@ -624,7 +762,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
           [
             '-Xmx256m',
             ...JVM_FLAGS,
-            log4j,
+            ...logFlags(dir),
             '-cp',
             classpath,
             'kafka.tools.StorageTool',
@@ -652,21 +790,23 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
 async function main(args: string[]): Promise<void> {
   let nodes: 1 | 3 = 1;
   let dir: string | undefined;
+  let port: number | undefined;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--nodes' && (args[i + 1] === '1' || args[i + 1] === '3'))
       nodes = Number(args[++i]) as 1 | 3;
     else if (args[i] === '--dir' && args[i + 1]) dir = args[++i];
+    else if (args[i] === '--port' && /^\d+$/.test(args[i + 1] ?? '')) port = Number(args[++i]);
     else if (args[i] !== 'start')
-      throw new Error(`usage: launcher.ts start [--nodes 1|3] [--dir DIR] (got "${args[i]}")`);
+      throw new Error(`usage: launcher.ts start [--nodes 1|3] [--port N] [--dir DIR] (got "${args[i]}")`);
   }
   if (dir) await mkdir(dir, { recursive: true });
   const started = Date.now();
-  const cluster = await startKafka({ nodes, dir });
+  const cluster = await startKafka({ nodes, dir, port });
   const pidFile = join(cluster.dir, 'launcher.pid');
   await writeFile(pidFile, `${process.pid}\n`);
   await writeFile(join(cluster.dir, 'bootstrap'), `${cluster.bootstrap}\n`);
   process.stderr.write(
-    `Kafka ${nodes === 3 ? '3-node cluster' : 'broker'} ready in ${Date.now() - started} ms; logs in ${cluster.dir}/node-*/broker.log\n` +
+    `Kafka ${cluster.version} ${nodes === 3 ? '3-node cluster' : 'broker'} ready in ${Date.now() - started} ms; logs in ${cluster.dir}/node-*/broker.log\n` +
       'Ctrl-C (or scripts/kafka.sh stop) stops it. Bootstrap:\n',
   );
   process.stdout.write(`${cluster.bootstrap}\n`);

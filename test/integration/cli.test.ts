@@ -87,7 +87,7 @@ describe('kafkawire CLI', () => {
     const env = { KAFKA_BROKERS: undefined };
     expect((await ok(['--version'], { env })).stdout).toMatch(/^kafkawire \d+\.\d+\.\d+\n$/);
     expect((await ok(['--help'], { env })).stdout).toContain('Usage: kafkawire');
-    for (const cmd of ['produce', 'consume', 'topics', 'groups', 'cluster', 'bench']) {
+    for (const cmd of ['produce', 'consume', 'topics', 'configs', 'groups', 'cluster', 'bench']) {
       const r = await ok([cmd, '--help'], { env });
       expect(r.stdout).toContain(`kafkawire ${cmd}`);
       expect(r.stderr).toBe('');
@@ -174,7 +174,9 @@ describe('kafkawire CLI', () => {
     ]);
     expect(created.stdout).toBe(`Created topic ${topic} with 2 partitions, replication factor 1.\n`);
     expect(lines((await ok(['topics', 'list'])).stdout)).toContain(topic);
-    expect(JSON.parse((await ok(['topics', 'list', '--json'])).stdout)).toContain(topic);
+    // --json is JSON lines: one compact object per topic.
+    const listedTopics = lines((await ok(['topics', 'list', '--json'])).stdout).map((l) => JSON.parse(l));
+    expect(listedTopics).toContainEqual({ topic });
 
     const text = (await ok(['topics', 'describe', topic])).stdout;
     expect(text).toContain(`Topic: ${topic}`);
@@ -238,7 +240,7 @@ describe('kafkawire CLI', () => {
     ]);
     expect(JSON.parse((await ok(['groups', 'lag', group, '--json'])).stdout).total).toBe('0');
 
-    const listed = JSON.parse((await ok(['groups', 'list', '--json'])).stdout);
+    const listed = lines((await ok(['groups', 'list', '--json'])).stdout).map((l) => JSON.parse(l));
     expect(listed).toContainEqual({ groupId: group, protocolType: 'consumer', state: 'Empty' });
     expect((await ok(['groups', 'list'])).stdout).toMatch(new RegExp(`${group}\\s+Empty\\s+consumer`));
     const described = JSON.parse((await ok(['groups', 'describe', group, '--json'])).stdout);
@@ -323,6 +325,162 @@ describe('kafkawire CLI', () => {
     expect(cj).toMatchObject({ mode: 'consume', records: 3000, bytes: 2000 * 50 + 1000 * 100 });
     const some = JSON.parse((await ok(['bench', 'consume', '-t', topic, '-n', '100', '--json'])).stdout);
     expect(some.records).toBe(100);
+  });
+
+  it('keeps bytes intact with --encoding base64|hex, and spells nulls with --null', async () => {
+    const topic = await createTopic(1);
+    // Key 00 01 02, value ff; key "null", value "NULL"; a null value (a tombstone).
+    await ok(['produce', '-t', topic, '-k', ':', '--encoding', 'base64'], {
+      input: 'AAEC:/w==\nbnVsbA==:TlVMTA==\n',
+    });
+    const p = await ok(['produce', '-t', topic, '-k', ':', '--null', '-'], { input: 'gone:-\n' });
+    expect(p.stderr).toContain('produced 1 record (4 bytes)');
+    const hex = await ok([
+      'consume',
+      '-t',
+      topic,
+      '-e',
+      '--encoding',
+      'hex',
+      '-f',
+      'kv',
+      '-k',
+      ' ',
+      '--null',
+      'NULL',
+    ]);
+    expect(hex.stdout).toBe('000102 ff\n6e756c6c 4e554c4c\n676f6e65 NULL\n');
+    const json = lines(
+      (await ok(['consume', '-t', topic, '-e', '--format', 'json', '--encoding', 'base64'])).stdout,
+    );
+    expect(json.map((l) => JSON.parse(l)).map((r) => [r.key, r.value])).toEqual([
+      ['AAEC', '/w=='],
+      ['bnVsbA==', 'TlVMTA=='],
+      ['Z29uZQ==', null],
+    ]);
+    const bad = await kw(['produce', '-t', topic, '--encoding', 'hex'], { input: 'abc\n' });
+    expect(bad.code).toBe(1);
+    expect(errorLine(bad)).toContain('line 1: the value is not valid hex');
+  });
+
+  it("formats records kcat's way with -f, and reads several topics with repeated -t", async () => {
+    const one = await createTopic(1);
+    const two = await createTopic(2);
+    await ok(['produce', '-t', one, '-k', ':', '-H', 'h=1'], { input: 'a:x\n' });
+    await ok(['produce', '-t', two, '-k', ':', '-p', '1'], { input: 'b:yy\n' });
+    const f = await ok(['consume', '-t', one, '-t', two, '-e', '-f', '%t|%p|%o|%k|%s|%K|%S|%h|100%%\\n']);
+    expect(lines(f.stdout).sort()).toEqual(
+      [`${one}|0|0|a|x|1|1|h=1|100%`, `${two}|1|0|b|yy|1|2||100%`].sort(),
+    );
+    // No newline unless the format has one, as in kcat.
+    expect((await ok(['consume', '-t', one, '-e', '-f', '%s'])).stdout).toBe('x');
+    const group = uniqueTopic('cli-multi');
+    expect(
+      lines((await ok(['consume', '-t', one, '-t', two, '-g', group, '-c', '2'])).stdout).sort(),
+    ).toEqual(['x', 'yy']);
+    const lag = JSON.parse((await ok(['groups', 'lag', group, '-t', one, '-t', two, '--json'])).stdout);
+    expect(lag.total).toBe('0');
+    expect(lag.partitions).toHaveLength(3);
+    const usage = await kw(['consume', '-t', one, '-t', two, '-p', '0']);
+    expect(usage.code).toBe(2);
+    expect(errorLine(usage)).toContain('--partition needs exactly one --topic');
+    const field = await kw(['consume', '-t', one, '-f', '%q']);
+    expect(field.code).toBe(2);
+    expect(errorLine(field)).toContain('unknown format field %q');
+  });
+
+  it('describes several topics, creates with --if-not-exists, and prints JSON lines', async () => {
+    const a = await createTopic(1);
+    const b = await createTopic(2);
+    const text = (await ok(['topics', 'describe', a, b])).stdout;
+    expect(text).toContain(`Topic: ${a}`);
+    expect(text).toContain(`Topic: ${b}`);
+    const json = lines((await ok(['topics', 'describe', a, b, '--json'])).stdout).map((l) => JSON.parse(l));
+    expect(json.map((d) => [d.topic, d.partitions.length])).toEqual([
+      [a, 1],
+      [b, 2],
+    ]);
+    const again = await ok(['topics', 'create', a, '--if-not-exists', '--partitions', '4']);
+    expect(again.stdout).toBe(`Topic ${a} exists already (1 partition, replication factor 1).\n`);
+    expect(JSON.parse((await ok(['topics', 'create', a, '--if-not-exists', '--json'])).stdout)).toMatchObject(
+      {
+        topic: a,
+        created: false,
+      },
+    );
+    const c = uniqueTopic('cli-ine');
+    expect((await ok(['topics', 'create', c, '--if-not-exists'])).stdout).toBe(
+      `Created topic ${c} with 1 partition, replication factor 1.\n`,
+    );
+    // Every --json output is compact: one line per object, no float noise.
+    const summary = JSON.parse((await ok(['produce', '-t', a, '--json'], { input: '{"n":1}\n' })).stderr);
+    expect(String(summary.produced.seconds)).toMatch(/^\d+(\.\d{1,3})?$/);
+    expect(Number.isInteger(summary.produced.recordsPerSecond)).toBe(true);
+    for (const out of [
+      (await ok(['cluster', '--json'])).stdout,
+      (await ok(['topics', 'describe', a, '--json'])).stdout,
+    ]) {
+      expect(lines(out)).toHaveLength(1);
+    }
+  });
+
+  it('describes and alters topic configs', async () => {
+    const topic = await createTopic(1);
+    expect((await ok(['configs', 'describe', '-t', topic])).stdout).toBe(
+      `No configs set on topic ${topic} (broker defaults apply).\n`,
+    );
+    const altered = await ok([
+      'configs',
+      'alter',
+      '-t',
+      topic,
+      '--set',
+      'retention.ms=60000',
+      '--set',
+      'cleanup.policy=compact',
+    ]);
+    expect(altered.stderr).toBe(`Altered 2 configs of topic ${topic}.\n`);
+    expect(altered.stdout).toMatch(/cleanup\.policy\s+compact\s+topicConfig/);
+    const described = lines((await ok(['configs', 'describe', '-t', topic, '--json'])).stdout).map((l) =>
+      JSON.parse(l),
+    );
+    expect(described.map((d) => [d.config, d.value, d.source])).toEqual([
+      ['cleanup.policy', 'compact', 'topicConfig'],
+      ['retention.ms', '60000', 'topicConfig'],
+    ]);
+    const deleted = await ok(['configs', 'alter', '-t', topic, '--delete', 'retention.ms']);
+    expect(deleted.stderr).toBe(`Altered 1 config of topic ${topic}.\n`);
+    expect((await ok(['configs', 'describe', '-t', topic])).stdout).not.toContain('retention.ms');
+    expect((await ok(['configs', 'describe', '-t', topic, '--all'])).stdout).toMatch(
+      /retention\.ms\s+\d+\s+defaultConfig/,
+    );
+    const dry = await ok(['configs', 'alter', '-t', topic, '--set', 'retention.ms=1', '--dry-run']);
+    expect(dry.stderr).toContain('Dry run');
+    expect((await ok(['configs', 'describe', '-t', topic])).stdout).not.toContain('retention.ms');
+    const refused = await kw(['configs', 'alter', '-t', topic, '--set', 'no.such.config=1']);
+    expect(refused.code).toBe(1);
+    expect(errorLine(refused)).toContain('INVALID_CONFIG');
+    const both = await kw(['configs', 'describe', '-t', topic, '--broker', '1']);
+    expect(both.code).toBe(2);
+  });
+
+  it('points unknown flags and commands at the nearest ones, and at kafkawire names for other tools', async () => {
+    const env = { KAFKA_BROKERS: '127.0.0.1:1' };
+    const cases: [string[], string][] = [
+      [['consume', '-t', 'x', '--exitAtEnd'], "unknown option '--exitAtEnd' (did you mean --exit-at-end?)"],
+      [
+        ['consume', '-t', 'x', '--from-beginning'],
+        "unknown option '--from-beginning' (kafkawire's is --from earliest)",
+      ],
+      [['topics', 'list', '--bootstrap-server', 'h:1'], "kafkawire's is --brokers (or $KAFKA_BROKERS)"],
+      [['produce', '-t', 'x', '--compresion', 'lz4'], 'did you mean --compression?'],
+      [['topcs', 'list'], "unknown command 'topcs' (did you mean topics?)"],
+    ];
+    for (const [args, message] of cases) {
+      const r = await kw(args, { env });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(errorLine(r)).toContain(message);
+    }
   });
 
   describe('failures: one line on stderr (or one JSON object) and an exit code scripts can trust', () => {

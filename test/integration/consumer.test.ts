@@ -160,39 +160,6 @@ describe('Consumer with manual assignment against the real broker', () => {
     }
   });
 
-  it('keeps memory bounded while the application is slower than the broker', async () => {
-    const topic = uniqueTopic('slow-app');
-    await createTopic(cluster, topic, 1);
-    const producer = new Producer({ bootstrapServers: brokers(), compressionType: 'lz4' });
-    await producer.send(
-      Array.from({ length: 20_000 }, (_, i) => ({ topic, value: Buffer.alloc(1000, i % 256) })),
-    );
-    await producer.close();
-    const consumer = new Consumer({
-      bootstrapServers: brokers(),
-      autoOffsetReset: 'earliest',
-      maxPartitionFetchBytes: 256 * 1024,
-      fetchMaxBytes: 512 * 1024,
-      maxPollRecords: 100,
-    });
-    try {
-      consumer.assign([{ topic, partition: 0 }]);
-      let peak = 0;
-      let n = 0;
-      while (n < 20_000) {
-        for (const b of await consumer.poll({ timeoutMs: 2000 })) n += b.records.length;
-        const buffered = (consumer as unknown as { bufferedBytes: number }).bufferedBytes;
-        peak = Math.max(peak, buffered);
-        await new Promise((r) => setTimeout(r, 1)); // a slow application
-      }
-      expect(n).toBe(20_000);
-      // At most one fetch response beyond the bound (the broker returns whole batches).
-      expect(peak).toBeLessThan(512 * 1024 + 256 * 1024 + 64 * 1024);
-    } finally {
-      await consumer.close();
-    }
-  });
-
   it('async-iterates batches and stops on abort', async () => {
     const topic = uniqueTopic('iterate');
     await createTopic(cluster, topic, 1);

@@ -18,7 +18,7 @@ import {
   type RecordHeaderInput,
 } from '../../src/protocol/records/record-batch.js';
 import { Writer } from '../../src/protocol/writer.js';
-import { brokers, uniqueTopic } from '../harness/kafka.js';
+import { brokers, kafkaMajor, uniqueTopic } from '../harness/kafka.js';
 import { readAll, readAllPartitions } from '../helpers/read-back.js';
 import { createTopic, waitFor } from '../helpers/topics.js';
 
@@ -143,7 +143,8 @@ describe('Fetch and ListOffsets against the real broker', () => {
     const range = conn.apiVersions.get(ListOffsets.key)!;
     const low = Math.max(ListOffsets.min, range.min);
     const high = Math.min(ListOffsets.max, range.max);
-    expect(high).toBe(ListOffsets.max);
+    // Our newest version on 4.x; 3.9 offers v0–v9 (v10, async remote ListOffsets of KIP-1075, came with 4.0).
+    expect(high).toBe(kafkaMajor() >= 4 ? ListOffsets.max : 9);
     // The record with the largest timestamp: the last batch's third (KIP-734 finds it inside a
     // compressed batch too).
     const maxIndex = sent.reduce((best, s, i) => (s.timestamp >= sent[best].timestamp ? i : best), 0);

@@ -2,12 +2,13 @@
  * The consumer-group and offset APIs against the real broker, one request at a time (no group
  * state machine yet): a classic group from FindCoordinator to DeleteGroups with ConsumerProtocol
  * bytes in JoinGroup/SyncGroup, and a KIP-848 group through ConsumerGroupHeartbeat and
- * ConsumerGroupDescribe. Session timeouts are short so that a failed run leaves no member behind
- * for long.
+ * ConsumerGroupDescribe (on 4.x; a 3.9 broker refuses it, and the feature check says so first).
+ * Session timeouts are short so that a failed run leaves no member behind for long.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from '../../src/network/cluster.js';
+import { BrokerFeature, requireFeature } from '../../src/network/features.js';
 import type { ApiDescriptor } from '../../src/protocol/api.js';
 import {
   ConsumerGroupDescribe,
@@ -36,10 +37,16 @@ import {
   encodeSubscription,
 } from '../../src/protocol/consumer-protocol.js';
 import { ErrorCode } from '../../src/protocol/error-codes.js';
-import { brokers, uniqueTopic } from '../harness/kafka.js';
+import { UnsupportedFeatureError } from '../../src/protocol/errors.js';
+import { brokers, kafkaMajor, uniqueTopic } from '../harness/kafka.js';
 import { createTopic, waitFor } from '../helpers/topics.js';
 
 const CLIENT_ID = 'kafkawire-group-test';
+
+/** Partitions by index: brokers need not answer in the request's order (3.9's do not always). */
+function byIndex<P extends { partitionIndex: number }>(partitions: readonly P[]): P[] {
+  return [...partitions].sort((a, b) => a.partitionIndex - b.partitionIndex);
+}
 
 describe('consumer-group and offset APIs against the real broker', () => {
   let cluster: Cluster;
@@ -160,7 +167,8 @@ describe('consumer-group and offset APIs against the real broker', () => {
         },
       ],
     });
-    expect(committed.topics).toEqual([
+    // In any order: 3.9's group coordinator answers from a hash map (4.x keeps the request's order).
+    expect(committed.topics.map((t) => ({ ...t, partitions: byIndex(t.partitions) }))).toEqual([
       {
         name: topic,
         partitions: [
@@ -187,13 +195,13 @@ describe('consumer-group and offset APIs against the real broker', () => {
     const [offsets] = fetchedTopics(fetched);
     expect(offsets.name).toBe(topic);
     expect(
-      offsets.partitions.map((p) => [p.partitionIndex, p.committedOffset, p.metadata, p.errorCode]),
+      byIndex(offsets.partitions).map((p) => [p.partitionIndex, p.committedOffset, p.metadata, p.errorCode]),
     ).toEqual([
       [0, 42n, 'kafkawire', 0],
       [1, 7n, '', 0],
       [2, -1n, '', 0],
     ]);
-    expect(offsets.partitions[0].committedLeaderEpoch).toBe(0);
+    expect(byIndex(offsets.partitions)[0]!.committedLeaderEpoch).toBe(0);
 
     const described = await send(DescribeGroups, { groups: [groupId], includeAuthorizedOperations: true });
     expect(described.groups).toHaveLength(1);
@@ -240,7 +248,7 @@ describe('consumer-group and offset APIs against the real broker', () => {
     const afterDelete = fetchedTopics(
       await send(OffsetFetch, { groupId, topics: [{ name: topic, partitionIndexes: [0, 1] }] }),
     );
-    expect(afterDelete[0].partitions.map((p) => p.committedOffset)).toEqual([42n, -1n]);
+    expect(byIndex(afterDelete[0].partitions).map((p) => p.committedOffset)).toEqual([42n, -1n]);
 
     // Results are keyed by group id; the broker does not keep the request's order.
     const missing = uniqueTopic('no-such-group');
@@ -330,9 +338,34 @@ describe('consumer-group and offset APIs against the real broker', () => {
     expect(deleted.results).toEqual([{ groupId, errorCode: ErrorCode.NONE }]);
   });
 
+  if (kafkaMajor() < 4) {
+    it('on 3.x: the KIP-848 feature check fails, as the broker itself refuses ConsumerGroupHeartbeat', async () => {
+      const groupId = uniqueTopic('consumer-group');
+      const coordinator = await findCoordinator(groupId);
+      const conn = await cluster.connectionTo(coordinator);
+      expect(() => requireFeature(conn, BrokerFeature.consumerGroupProtocol)).toThrow(
+        UnsupportedFeatureError,
+      );
+      // 3.9 announces ConsumerGroupHeartbeat v0 (the KIP-848 preview) but, with the preview off
+      // (group.coordinator.rebalance.protocols=classic, its default), answers UNSUPPORTED_VERSION.
+      const res = await cluster.sendTo(coordinator, ConsumerGroupHeartbeat, {
+        groupId,
+        memberId: randomBytes(16).toString('base64url'),
+        memberEpoch: 0,
+        rebalanceTimeoutMs: 5000,
+        subscribedTopicNames: [topic],
+        topicPartitions: [],
+      });
+      expect(res.errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
+    });
+    return;
+  }
+
   it('gets a KIP-848 assignment by topic id from ConsumerGroupHeartbeat and describes the member', async () => {
     const groupId = uniqueTopic('consumer-group');
     const coordinator = await findCoordinator(groupId);
+    // What groupProtocol 'consumer' will check first; throws naming what is missing, if anything.
+    requireFeature(await cluster.connectionTo(coordinator), BrokerFeature.consumerGroupProtocol);
     const topicId = cluster.metadata.topics.get(topic)?.topicId;
     expect(topicId).toBeDefined();
     // KIP-1082: the member makes up its own id.

@@ -1,7 +1,8 @@
 /**
  * Interop with the reference implementation: what kafkawire produces, the Java console consumer
- * (kafka-tools 4.3.1 from the Maven-fetched jars) reads intact, with every codec; and kafkawire
- * and Java consumers share one group, under the range and the cooperative-sticky assignors.
+ * (kafka-tools of the broker's version from the Maven-fetched jars: 4.3.1, or 3.9.2 with
+ * KAFKA_VERSION=3.9) reads intact, with every codec; and kafkawire and Java consumers share one
+ * group, under the range and the cooperative-sticky assignors.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -25,9 +26,38 @@ import { createTopic, waitFor } from '../helpers/topics.js';
 
 const run = promisify(execFile);
 
+/**
+ * The console consumer's option names: `--formatter-property` / `--command-property` since KIP-1147
+ * (4.x); 3.9's tool has only `--property` / `--consumer-property` (still accepted, deprecated, by 4.x).
+ * Read once from the tool's own --help.
+ */
+let optionNames: Promise<{ formatter: string; consumer: string }> | undefined;
+function consoleOptions(): Promise<{ formatter: string; consumer: string }> {
+  optionNames ??= kafkaLibs().then(async (libs) => {
+    const help = await run(
+      'java',
+      ['-cp', path.join(libs, '*'), 'org.apache.kafka.tools.consumer.ConsoleConsumer', '--help'],
+      { timeout: 60_000 },
+    ).catch((err: { stdout?: string; stderr?: string }) => ({
+      stdout: err.stdout ?? '',
+      stderr: err.stderr ?? '',
+    }));
+    const text = `${help.stdout}${help.stderr}`;
+    if (!text.includes('--bootstrap-server')) throw new Error(`no usable ConsoleConsumer --help in ${libs}`);
+    return text.includes('--formatter-property')
+      ? { formatter: '--formatter-property', consumer: '--command-property' }
+      : { formatter: '--property', consumer: '--consumer-property' };
+  });
+  return optionNames;
+}
+
 /** `java` arguments running the console consumer of the Maven-fetched kafka-tools on `topic`. */
 async function consoleConsumerArgs(topic: string, ...args: string[]): Promise<string[]> {
   const libs = await kafkaLibs();
+  const names = await consoleOptions();
+  const renamed = args.map((a) =>
+    a === '--formatter-property' ? names.formatter : a === '--command-property' ? names.consumer : a,
+  );
   return [
     '-Xmx256m',
     '-XX:TieredStopAtLevel=1',
@@ -38,7 +68,7 @@ async function consoleConsumerArgs(topic: string, ...args: string[]): Promise<st
     brokers(),
     '--topic',
     topic,
-    ...args,
+    ...renamed,
   ];
 }
 

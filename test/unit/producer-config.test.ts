@@ -57,6 +57,8 @@ describe('Producer config', () => {
       metadataMaxAgeMs: 300_000,
       connectTimeoutMs: undefined,
       security: { securityProtocol: 'PLAINTEXT' },
+      reconnectBackoffMs: 50,
+      reconnectBackoffMaxMs: 1000,
     });
   });
 
@@ -129,6 +131,8 @@ describe('Producer config', () => {
       ['maxInFlightRequestsPerConnection', 1, INT32_MAX, { enableIdempotence: false }],
       ['metadataMaxAgeMs', 0, INT32_MAX, {}],
       ['connectTimeoutMs', 1, INT32_MAX, {}],
+      ['reconnectBackoffMs', 0, INT32_MAX, { reconnectBackoffMaxMs: INT32_MAX }],
+      ['reconnectBackoffMaxMs', 0, INT32_MAX, { reconnectBackoffMs: 0 }],
     ];
 
     describe.each(table)('%s', (name, min, max, companions, highestAccepted) => {

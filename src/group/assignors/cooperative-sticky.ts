@@ -63,6 +63,11 @@ function memberGeneration(m: MemberSubscription): number | null {
   return m.userData.length >= 4 ? m.userData.readInt32BE(0) : DEFAULT_GENERATION;
 }
 
+/**
+ * Java's `cooperative-sticky` assignor (KIP-429): balanced, keeps partitions where they are, and
+ * rebalances incrementally (only the partitions that move are revoked, the others keep being
+ * consumed). Interoperates with Java consumers in the same group.
+ */
 export const CooperativeStickyAssignor: Assignor = {
   name: 'cooperative-sticky',
   protocol: 'cooperative',

@@ -5,6 +5,7 @@
  */
 import { type Assignor, addPartition, compareMembers, emptyAssignment } from './assignor.js';
 
+/** Java's `range` assignor (the Java consumer's default): contiguous partition ranges per topic. */
 export const RangeAssignor: Assignor = {
   name: 'range',
   protocol: 'eager',

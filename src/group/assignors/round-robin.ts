@@ -5,6 +5,7 @@
  */
 import { type Assignor, addPartition, compareMembers, emptyAssignment } from './assignor.js';
 
+/** Java's `roundrobin` assignor: all subscribed partitions dealt to the members in turn. */
 export const RoundRobinAssignor: Assignor = {
   name: 'roundrobin',
   protocol: 'eager',

@@ -24,7 +24,8 @@ import {
   zstdDecompressSync,
 } from './zlib.js';
 
-export { CodecUnavailableError } from './native.js';
+export { CodecUnavailableError } from '../errors.js';
+export { zstdAvailable } from './zlib.js';
 
 /**
  * Compression codec ids, as in RecordBatch attributes bits 0-2 (Java: `compression.type`,

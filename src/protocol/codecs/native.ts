@@ -6,21 +6,11 @@
  * package instead of crashing at startup.
  */
 import { createRequire } from 'node:module';
-import { KafkawireError } from '../errors.js';
+import { CodecUnavailableError } from '../errors.js';
 
 const require = createRequire(import.meta.url);
 
-/** A codec's native package could not be loaded on this platform. Not retriable. */
-export class CodecUnavailableError extends KafkawireError {
-  /** The npm package that failed to load, e.g. `snappy`. */
-  readonly packageName: string;
-  constructor(packageName: string, codec: string, cause: unknown) {
-    super(`The ${codec} codec needs the npm package "${packageName}", which failed to load`, false, {
-      cause,
-    });
-    this.packageName = packageName;
-  }
-}
+export { CodecUnavailableError };
 
 /** Returns a loader that requires `packageName` once and caches the module (or the failure). */
 export function lazyNative<T>(packageName: string, codec: string): () => T {
@@ -33,7 +23,10 @@ export function lazyNative<T>(packageName: string, codec: string): () => T {
       mod = require(packageName) as T;
       return mod;
     } catch (err) {
-      failure = new CodecUnavailableError(packageName, codec, err);
+      failure = new CodecUnavailableError(
+        `The ${codec} codec needs the npm package "${packageName}", which failed to load`,
+        { codec, packageName, cause: err },
+      );
       throw failure;
     }
   };

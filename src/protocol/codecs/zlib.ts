@@ -1,5 +1,7 @@
 /**
- * gzip and zstd through `node:zlib` (zstd needs Node >= 22.15 / 23.8).
+ * gzip and zstd through `node:zlib` (zstd needs Node >= 22.15 / 23.8; on an older Node every zstd
+ * call throws CodecUnavailableError, and `zstdAvailable()` lets a producer refuse the codec up
+ * front instead of failing later from a timer).
  *
  * Both formats are what Kafka's Java client writes (GZIPOutputStream, zstd-jni streaming frames),
  * so no framing of our own is needed. Decompression is bounded with zlib's `maxOutputLength`;
@@ -7,7 +9,7 @@
  * huge window cannot make the decoder allocate it.
  */
 import * as zlib from 'node:zlib';
-import { ProtocolError } from '../errors.js';
+import { CodecUnavailableError, ProtocolError } from '../errors.js';
 
 /** Largest zstd window accepted (log2): zstd's own default decoder cap, 128 MiB. */
 const ZSTD_WINDOW_LOG_MAX = 27;
@@ -16,6 +18,29 @@ const ZSTD_WINDOW_LOG_MAX = 27;
  * level 3 uses a 2 MiB window, level 19 an 8 MiB one) announce windows larger than the data.
  */
 const ZSTD_WINDOW_LOG_FLOOR = 23;
+
+/**
+ * True when this Node's `node:zlib` has zstd (22.15+, 23.8+). Read at each call, not at import:
+ * cheap, and a test can take the functions away.
+ */
+export function zstdAvailable(): boolean {
+  return typeof zlib.zstdCompressSync === 'function' && typeof zlib.zstdDecompressSync === 'function';
+}
+
+/**
+ * Throws unless zstd is there. Without this check an older Node failed with a TypeError
+ * (`zlib.zstdCompressSync is not a function`) thrown from the producer's linger timer, which
+ * crashed the process, and reading a zstd batch reported "Corrupt zstd data". Regression tests:
+ * codecs.test.ts, "without zstd in node:zlib".
+ */
+function requireZstd(): void {
+  if (!zstdAvailable()) {
+    throw new CodecUnavailableError(
+      `The zstd codec needs node:zlib's zstd, which this Node (${process.version}) lacks: use Node 22.15+ or 23.8+`,
+      { codec: 'zstd' },
+    );
+  }
+}
 
 type CompressFn = (buf: zlib.InputType, options: object, cb: zlib.CompressCallback) => void;
 
@@ -78,14 +103,17 @@ export async function gzipDecompress(data: Uint8Array, maxOutputBytes: number): 
 }
 
 export function zstdCompressSync(data: Uint8Array, level?: number): Buffer {
+  requireZstd();
   return zlib.zstdCompressSync(data, zstdCompressOptions(level));
 }
 
-export function zstdCompress(data: Uint8Array, level?: number): Promise<Buffer> {
+export async function zstdCompress(data: Uint8Array, level?: number): Promise<Buffer> {
+  requireZstd();
   return run(zlib.zstdCompress as CompressFn, data, zstdCompressOptions(level));
 }
 
 export function zstdDecompressSync(data: Uint8Array, maxOutputBytes: number): Buffer {
+  requireZstd();
   try {
     return zlib.zstdDecompressSync(data, zstdDecompressOptions(maxOutputBytes));
   } catch (err) {
@@ -94,6 +122,7 @@ export function zstdDecompressSync(data: Uint8Array, maxOutputBytes: number): Bu
 }
 
 export async function zstdDecompress(data: Uint8Array, maxOutputBytes: number): Promise<Buffer> {
+  requireZstd();
   try {
     return await run(zlib.zstdDecompress as CompressFn, data, zstdDecompressOptions(maxOutputBytes));
   } catch (err) {

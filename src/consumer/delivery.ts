@@ -1,0 +1,144 @@
+/**
+ * The consumer's two delivery loops, `run()` and the async iterator, and what each lets the
+ * consumer commit.
+ *
+ * Invariants:
+ * - A record counts as finished (`Cursor.consumed` moves past it, so commits may include it)
+ *   only when `run()`'s handler for it resolved (`eachBatch`: for the whole batch), or when the
+ *   iterator yields its batch. Records a poll handed out but the loop did not reach never count.
+ * - When a loop ends — a handler error, an abort, close, a `break` out of the iterator — every
+ *   partition whose position ran ahead of what was finished goes back to it (`rewind`), so the
+ *   next poll or run delivers those records again and no commit (auto-commit, close, a
+ *   rebalance) goes past them. Records lost after a handler error used to be: `take()` moved the
+ *   position over the whole poll before the handler ran, and close's auto-commit sent it.
+ *   Regression tests: consumer-delivery.test.ts.
+ * - A batch whose partition was seeked, reset or unassigned meanwhile is dropped where it stands:
+ *   the position now comes from the seek, or the partition's new owner starts from the commit.
+ */
+import { HandlerError } from '../protocol/errors.js';
+import type { DecodedRecord } from '../protocol/records/layout.js';
+import type { Cursor } from './cursor.js';
+
+/** Records of one partition, in offset order, as one poll hands them out. */
+export interface ConsumerBatch {
+  topic: string;
+  partition: number;
+  records: DecodedRecord[];
+  /** The partition's high watermark at the last fetch (lag = highWatermark - next offset). */
+  highWatermark: bigint;
+}
+
+/** A batch as `take()` cut it, with the cursor state it was cut under. */
+export interface Taken {
+  batch: ConsumerBatch;
+  cursor: Cursor;
+  epoch: number;
+}
+
+export interface RunOptions {
+  /**
+   * Called with each batch (one partition, in offset order). The batch counts as processed, and
+   * may be committed, once the returned promise resolves. A throw or rejection ends `run()` (see
+   * `eachMessage`), the batch's first record being the one redelivered.
+   */
+  eachBatch?: (batch: ConsumerBatch) => Promise<void> | void;
+  /**
+   * Called with each record, one at a time, in order per partition. A record counts as
+   * processed, and may be committed, once the returned promise resolves. A throw or rejection
+   * ends `run()`: it rejects with a `HandlerError` naming the record (the error as `cause`), and
+   * that record is where the partition reads (and commits) from next.
+   */
+  eachMessage?: (m: { topic: string; partition: number; message: DecodedRecord }) => Promise<void> | void;
+  /** Stops the loop when aborted (after the handler running then returns). */
+  signal?: AbortSignal;
+}
+
+/** What the loops need from the consumer. */
+export interface DeliveryHost {
+  /** One poll whose records do not count as finished. */
+  pollTaken(timeoutMs: number, signal: AbortSignal | undefined): Promise<Taken[]>;
+  /** True once the consumer is closing: a loop stops at the next record. */
+  readonly stopping: boolean;
+  /** Puts every position that ran ahead of what was finished back to it. */
+  rewind(): void;
+}
+
+/** The cursor still stands where `t` was cut: not seeked, reset or unassigned since. */
+function current(t: Taken): boolean {
+  return t.cursor.epoch === t.epoch && !t.cursor.detached;
+}
+
+function finish(t: Taken, next: bigint): void {
+  if (current(t)) t.cursor.consumed = next;
+}
+
+/** Batches until close or the signal; each counts as finished as it is yielded. */
+export async function* deliverBatches(
+  host: DeliveryHost,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<ConsumerBatch> {
+  try {
+    while (!host.stopping && !signal?.aborted) {
+      for (const t of await host.pollTaken(1000, signal)) {
+        if (!current(t)) continue;
+        const records = t.batch.records;
+        finish(t, records[records.length - 1].offset + 1n);
+        yield t.batch;
+      }
+    }
+  } finally {
+    host.rewind();
+  }
+}
+
+/** `run()`: handlers over everything read, until close, the signal, or a handler's error. */
+export async function runHandlers(host: DeliveryHost, options: RunOptions): Promise<void> {
+  const { eachBatch, eachMessage, signal } = options;
+  try {
+    while (!host.stopping && !signal?.aborted) {
+      for (const t of await host.pollTaken(1000, signal)) {
+        const { topic, partition, records } = t.batch;
+        if (host.stopping || signal?.aborted) break;
+        if (eachBatch) {
+          if (!current(t)) continue;
+          try {
+            await eachBatch(t.batch);
+          } catch (err) {
+            throw new HandlerError(topic, partition, records[0].offset, err);
+          }
+          finish(t, records[records.length - 1].offset + 1n);
+          continue;
+        }
+        for (const message of records) {
+          if (!current(t) || host.stopping || signal?.aborted) break;
+          try {
+            await eachMessage?.({ topic, partition, message });
+          } catch (err) {
+            throw new HandlerError(topic, partition, message.offset, err);
+          }
+          finish(t, message.offset + 1n);
+        }
+      }
+    }
+  } finally {
+    host.rewind();
+  }
+}
+
+/** Resolves once `p` settles, `deadline` passes or `signal` aborts, whichever comes first. */
+export function settledBy(
+  p: Promise<unknown>,
+  deadline: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
+    signal?.addEventListener('abort', done, { once: true });
+    p.then(done, done);
+  });
+}
