@@ -363,21 +363,26 @@ async function runOne(
   topics: Topics,
   consumeTopic: string | undefined,
 ): Promise<RunResult> {
+  if (c.tls && !broker.tls) {
+    return {
+      status: 'unavailable',
+      reason: 'TLS cases need the SSL listener of the broker the runner starts (not KAFKA_BROKERS)',
+    };
+  }
   const topic = consumeTopic ?? topicName(c, def.name, round);
   const groupId = `bench-${c.id}-${def.name}-r${round}-${randomBytes(3).toString('hex')}`;
+  // TLS cases go to the SSL listener; topics are made and prefilled over the plaintext one.
+  const bootstrap = c.tls ? broker.tls!.bootstrap : broker.bootstrap;
+  const tls = c.tls ? { caPath: broker.tls!.caPath } : undefined;
   if (!consumeTopic) await topics.create(topic, c.partitions);
   try {
     const timeout = timeoutFor(c);
     if (def.file)
-      return await spawnClient(
-        def,
-        { mode: 'run', bootstrap: broker.bootstrap, case: c, topic, groupId },
-        timeout,
-      );
+      return await spawnClient(def, { mode: 'run', bootstrap, tls, case: c, topic, groupId }, timeout);
     if (c.kind === 'consume')
-      return await javaConsume(broker.libs!, broker.bootstrap, topic, groupId, c, timeout);
+      return await javaConsume(broker.libs!, bootstrap, topic, groupId, c, timeout, tls);
     if (c.kind === 'produce' || c.kind === 'latency')
-      return await javaProduce(broker.libs!, broker.bootstrap, topic, c, timeout);
+      return await javaProduce(broker.libs!, bootstrap, topic, c, timeout, tls);
     return { status: 'not-implemented', reason: "Java's EndToEndLatency tool is ping-pong, not fixed-rate" };
   } finally {
     if (!consumeTopic)

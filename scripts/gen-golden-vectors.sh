@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the golden vectors test/conformance/fixtures/{api-versions,metadata,headers,produce,fetch,list-offsets,create-topics,init-producer-id}.json
+# Regenerates the golden vectors test/conformance/fixtures/*.json (every API module, headers, sasl-*)
 # with Kafka's own generated message classes (test/conformance/java/GoldenVectors.java), from the
 # kafka-clients jar pinned in scripts/kafka-jars/pom.xml (or $KAFKA_VERSION). Needs Java 17+.
 # The fixtures are committed, so the tests never need Java; the output is deterministic, so a

@@ -11,6 +11,16 @@
 // This file is the public API and nothing else: a plain export list (easy to merge).
 
 export type {
+  AclBinding,
+  AclBindingFilter,
+  AclCreateResult,
+  AclDeleteResult,
+  AclOperationName,
+  AclPatternTypeName,
+  AclPermissionName,
+  AclResourceTypeName,
+} from './admin/acls.js';
+export type {
   AdminConfig,
   ConfigEntry,
   ConfigOp,
@@ -42,9 +52,20 @@ export { CooperativeStickyAssignor } from './group/assignors/cooperative-sticky.
 export { RangeAssignor } from './group/assignors/range.js';
 export { RoundRobinAssignor } from './group/assignors/round-robin.js';
 export type { BrokerInfo, MetadataSnapshot, PartitionInfo, TopicInfo } from './network/cluster.js';
-export type { AuthSession } from './network/connection.js';
+export type { AuthResult, AuthSession } from './network/connection.js';
 export type { FeatureFallbackMessage } from './network/features.js';
 export { FEATURE_FALLBACK_CHANNEL } from './network/features.js';
+export type { SaslAuthenticator, SaslContext, SaslExchange } from './network/sasl/mechanism.js';
+export type { OAuthBearerProvider, OAuthBearerToken } from './network/sasl/oauthbearer.js';
+export type {
+  SaslConfig,
+  SaslCustomConfig,
+  SaslOAuthBearerConfig,
+  SaslPasswordConfig,
+  SecurityConfig,
+  SecurityProtocol,
+} from './network/security.js';
+export type { PemInput, SslConfig } from './network/tls.js';
 export type { RecordMetadata } from './producer/accumulator.js';
 export type { CompressionType, ProducerConfig, Serializer } from './producer/config.js';
 export type { Partitioner, PartitionerArgs } from './producer/partitioner.js';
@@ -52,8 +73,10 @@ export type { HeaderValue, ProducerRecord } from './producer/producer.js';
 export { jsonSerializer, Producer } from './producer/producer.js';
 export type { ErrorCodeName } from './protocol/error-codes.js';
 export { ErrorCode } from './protocol/error-codes.js';
-export type { ErrorContext } from './protocol/errors.js';
+export type { AuthorizationResource, ErrorContext } from './protocol/errors.js';
 export {
+  AuthenticationError,
+  AuthorizationError,
   BufferFullError,
   CodecUnavailableError,
   ConfigError,
@@ -63,6 +86,7 @@ export {
   KafkaError,
   KafkawireError,
   ProtocolError,
+  SslAuthenticationError,
   TimeoutError,
   UnsupportedFeatureError,
   UnsupportedVersionError,

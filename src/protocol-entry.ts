@@ -34,7 +34,7 @@
  */
 // A plain export list: the protocol layer, plus the network layer's Connection.
 
-export type { AuthSession, ConnectionOptions, SendOptions } from './network/connection.js';
+export type { AuthResult, AuthSession, ConnectionOptions, SendOptions } from './network/connection.js';
 export { Connection } from './network/connection.js';
 export type {
   BrokerFeatures,

@@ -88,8 +88,14 @@ function disconnect(c: RdClient): Promise<void> {
 
 const acksOf = (a: Acks) => (a === 'all' ? -1 : 1);
 
-function producerConfig(bootstrap: string, o: Config): Config {
+/** TLS cases: librdkafka's SSL, trusting the bench CA file. */
+function security(tls: { caPath: string } | undefined): Config {
+  return tls ? { 'security.protocol': 'ssl', 'ssl.ca.location': tls.caPath } : {};
+}
+
+function producerConfig(bootstrap: string, o: Config, tls?: { caPath: string }): Config {
   return {
+    ...security(tls),
     'bootstrap.servers': bootstrap,
     'client.id': 'bench-confluent',
     dr_cb: true,
@@ -110,9 +116,9 @@ function tryProduce(p: RdProducer, topic: string, value: Buffer): boolean {
   }
 }
 
-function consumer(k: RdModule, bootstrap: string, groupId: string): RdConsumer {
+function consumer(k: RdModule, bootstrap: string, groupId: string, tls?: { caPath: string }): RdConsumer {
   const c = new k.KafkaConsumer(
-    { 'bootstrap.servers': bootstrap, 'client.id': 'bench-confluent', 'group.id': groupId },
+    { ...security(tls), 'bootstrap.servers': bootstrap, 'client.id': 'bench-confluent', 'group.id': groupId },
     { 'auto.offset.reset': 'earliest' },
   );
   c.setDefaultConsumeTimeout(100);
@@ -132,16 +138,20 @@ const client: Client = {
     return `${packageVersion(PACKAGE)} (librdkafka ${k.librdkafkaVersion})`;
   },
 
-  async produce({ c, bootstrap, topic, meter }) {
+  async produce({ c, bootstrap, tls, topic, meter }) {
     const k = await load();
     const producer = new k.Producer(
-      producerConfig(bootstrap, {
-        acks: acksOf(c.acks),
-        'enable.idempotence': c.idempotence,
-        'linger.ms': c.lingerMs,
-        'batch.size': c.batchSize,
-        'compression.codec': c.compression,
-      }),
+      producerConfig(
+        bootstrap,
+        {
+          acks: acksOf(c.acks),
+          'enable.idempotence': c.idempotence,
+          'linger.ms': c.lingerMs,
+          'batch.size': c.batchSize,
+          'compression.codec': c.compression,
+        },
+        tls,
+      ),
     );
     let window = new Window(1);
     producer.on('delivery-report', (err) => (err ? window.nack(err) : window.ack()));
@@ -166,9 +176,9 @@ const client: Client = {
     return meter.result(window.acked, { errors: window.failed, notes: window.failureNotes() });
   },
 
-  async consume({ c, bootstrap, topic, groupId, meter }) {
+  async consume({ c, bootstrap, tls, topic, groupId, meter }) {
     const k = await load();
-    const cons = await connect(consumer(k, bootstrap, groupId));
+    const cons = await connect(consumer(k, bootstrap, groupId, tls));
     let received = 0;
     meter.start();
     cons.subscribe([topic]);
@@ -184,14 +194,14 @@ const client: Client = {
     return meter.result(received);
   },
 
-  async e2e({ c, bootstrap, topic, groupId, meter }) {
+  async e2e({ c, bootstrap, tls, topic, groupId, meter }) {
     const k = await load();
     const producer = new k.Producer(
-      producerConfig(bootstrap, { acks: acksOf(c.acks), 'linger.ms': c.lingerMs }),
+      producerConfig(bootstrap, { acks: acksOf(c.acks), 'linger.ms': c.lingerMs }, tls),
     );
     const window = new Window(Number.MAX_SAFE_INTEGER);
     producer.on('delivery-report', (err) => (err ? window.nack(err) : window.ack()));
-    const [p, cons] = await Promise.all([connect(producer), connect(consumer(k, bootstrap, groupId))]);
+    const [p, cons] = await Promise.all([connect(producer), connect(consumer(k, bootstrap, groupId, tls))]);
     p.setPollInBackground(true);
     const collector = new E2eCollector(c.records);
     cons.subscribe([topic]);
@@ -221,14 +231,18 @@ const client: Client = {
     });
   },
 
-  async latency({ c, bootstrap, topic, meter }) {
+  async latency({ c, bootstrap, tls, topic, meter }) {
     const k = await load();
     const producer = new k.Producer(
-      producerConfig(bootstrap, {
-        acks: acksOf(c.acks),
-        'enable.idempotence': c.idempotence,
-        'linger.ms': c.lingerMs,
-      }),
+      producerConfig(
+        bootstrap,
+        {
+          acks: acksOf(c.acks),
+          'enable.idempotence': c.idempotence,
+          'linger.ms': c.lingerMs,
+        },
+        tls,
+      ),
     );
     let settle: ((err: RdError | null) => void) | undefined;
     producer.on('delivery-report', (err) => settle?.(err));

@@ -21,8 +21,14 @@ import {
 } from '../lib/child.js';
 import { latencyOf } from '../lib/stats.js';
 
-function consumer(bootstrap: string, groupId: string): Consumer {
+/** TLS cases: SSL to the broker's listener, trusting the bench CA. */
+function security(tls: { ca: string } | undefined) {
+  return tls ? { securityProtocol: 'SSL' as const, ssl: { ca: tls.ca } } : {};
+}
+
+function consumer(bootstrap: string, groupId: string, tls?: { ca: string }): Consumer {
   return new Consumer({
+    ...security(tls),
     bootstrapServers: bootstrap,
     clientId: 'bench-kafkawire',
     groupId,
@@ -38,8 +44,9 @@ const client: Client = {
     return pkg.version;
   },
 
-  async produce({ c, bootstrap, topic, meter }) {
+  async produce({ c, bootstrap, tls, topic, meter }) {
     const producer = new Producer({
+      ...security(tls),
       bootstrapServers: bootstrap,
       clientId: 'bench-kafkawire',
       acks: c.acks,
@@ -65,8 +72,8 @@ const client: Client = {
     return meter.result(window.acked, { errors: window.failed, notes: window.failureNotes() });
   },
 
-  async consume({ c, bootstrap, topic, groupId, meter }) {
-    const cons = consumer(bootstrap, groupId);
+  async consume({ c, bootstrap, tls, topic, groupId, meter }) {
+    const cons = consumer(bootstrap, groupId, tls);
     await cons.connect();
     let received = 0;
     meter.start();
@@ -84,15 +91,16 @@ const client: Client = {
     return meter.result(received);
   },
 
-  async e2e({ c, bootstrap, topic, groupId, meter }) {
+  async e2e({ c, bootstrap, tls, topic, groupId, meter }) {
     const producer = new Producer({
+      ...security(tls),
       bootstrapServers: bootstrap,
       clientId: 'bench-kafkawire',
       acks: c.acks,
       enableIdempotence: false,
       lingerMs: c.lingerMs,
     });
-    const cons = consumer(bootstrap, groupId);
+    const cons = consumer(bootstrap, groupId, tls);
     await Promise.all([producer.connect(), cons.connect()]);
     cons.subscribe([topic]);
     const collector = new E2eCollector(c.records);
@@ -125,8 +133,9 @@ const client: Client = {
     });
   },
 
-  async latency({ c, bootstrap, topic, meter }) {
+  async latency({ c, bootstrap, tls, topic, meter }) {
     const producer = new Producer({
+      ...security(tls),
       bootstrapServers: bootstrap,
       clientId: 'bench-kafkawire',
       acks: c.acks,

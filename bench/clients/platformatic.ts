@@ -46,6 +46,7 @@ interface PConsumer {
 interface BaseOptions {
   clientId: string;
   bootstrapBrokers: string[];
+  tls?: { ca: string };
 }
 interface PlatformaticModule {
   Producer: new (
@@ -68,8 +69,13 @@ async function load(): Promise<PlatformaticModule> {
   return loaded;
 }
 
-function base(bootstrap: string): BaseOptions {
-  return { clientId: 'bench-platformatic', bootstrapBrokers: bootstrap.split(',') };
+function base(bootstrap: string, tls: { ca: string } | undefined): BaseOptions {
+  // TLS cases: its `tls` connection option goes to tls.connect().
+  return {
+    clientId: 'bench-platformatic',
+    bootstrapBrokers: bootstrap.split(','),
+    ...(tls ? { tls: { ca: tls.ca } } : {}),
+  };
 }
 
 const acksOf = (a: Acks) => (a === 'all' ? -1 : 1);
@@ -80,10 +86,10 @@ const client: Client = {
     return packageVersion(PACKAGE);
   },
 
-  async produce({ c, bootstrap, topic, meter }) {
+  async produce({ c, bootstrap, tls, topic, meter }) {
     const k = await load();
     const producer = new k.Producer({
-      ...base(bootstrap),
+      ...base(bootstrap, tls),
       acks: acksOf(c.acks),
       compression: c.compression,
       idempotent: c.idempotence,
@@ -120,9 +126,9 @@ const client: Client = {
     });
   },
 
-  async consume({ c, bootstrap, topic, groupId, meter }) {
+  async consume({ c, bootstrap, tls, topic, groupId, meter }) {
     const k = await load();
-    const consumer = new k.Consumer({ ...base(bootstrap), groupId });
+    const consumer = new k.Consumer({ ...base(bootstrap, tls), groupId });
     let received = 0;
     meter.start();
     const stream = await consumer.consume({ topics: [topic], mode: 'earliest' });
@@ -143,10 +149,14 @@ const client: Client = {
     return meter.result(received);
   },
 
-  async e2e({ c, bootstrap, topic, groupId, meter }) {
+  async e2e({ c, bootstrap, tls, topic, groupId, meter }) {
     const k = await load();
-    const producer = new k.Producer({ ...base(bootstrap), acks: acksOf(c.acks), autocreateTopics: false });
-    const consumer = new k.Consumer({ ...base(bootstrap), groupId });
+    const producer = new k.Producer({
+      ...base(bootstrap, tls),
+      acks: acksOf(c.acks),
+      autocreateTopics: false,
+    });
+    const consumer = new k.Consumer({ ...base(bootstrap, tls), groupId });
     const collector = new E2eCollector(c.records);
     const stream = await consumer.consume({ topics: [topic], mode: 'earliest' });
     let streamError: unknown;
@@ -179,10 +189,10 @@ const client: Client = {
     });
   },
 
-  async latency({ c, bootstrap, topic, meter }) {
+  async latency({ c, bootstrap, tls, topic, meter }) {
     const k = await load();
     const producer = new k.Producer({
-      ...base(bootstrap),
+      ...base(bootstrap, tls),
       acks: acksOf(c.acks),
       idempotent: c.idempotence,
       autocreateTopics: false,

@@ -6,8 +6,13 @@
  * heap): right for tests, wrong for a benchmark, where the broker's peak throughput is half of
  * what is measured. The launcher takes its `java` from JAVA_HOME, so the bench points JAVA_HOME at
  * a one-line wrapper that drops those flags and gives the broker Kafka's default 1 GiB heap.
+ *
+ * The local broker also has an SSL listener (server certificate from a CA made with openssl into
+ * a temp folder, no client certificate) for the TLS cases; a remote cluster has none here.
  */
-import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,6 +39,8 @@ export interface Broker {
   libs: string | undefined;
   /** Broker process ids (local broker only), for the broker's CPU per run. */
   pids: number[];
+  /** The SSL listener and the CA that signed its certificate (local broker only). */
+  tls?: { bootstrap: string; caPath: string };
   stop(): Promise<void>;
 }
 
@@ -114,14 +121,37 @@ export async function startBroker(log: (line: string) => void): Promise<Broker> 
     else process.env.JAVA_HOME = realJavaHome;
   }
   log('starting a Kafka broker (test/harness/launcher.ts, with the bench JVM flags)');
-  const cluster = await launcher.startKafka({ nodes: 1, properties: BENCH_BROKER });
+  const { makeCertificates } = await import('../../test/harness/certificates.js');
+  const certs = await mkdtemp(join(tmpdir(), 'kafkawire-bench-tls-'));
+  await makeCertificates(certs);
+  let sslPort = 0;
+  const cluster = await launcher.startKafka({
+    nodes: 1,
+    extraPorts: 1,
+    properties: (node) => {
+      sslPort = node.extra[0]!;
+      const listeners = `PLAINTEXT://${node.host}:${node.port},SSL://${node.host}:${sslPort}`;
+      return {
+        ...BENCH_BROKER,
+        listeners: `${listeners},CONTROLLER://${node.host}:${node.controllerPort}`,
+        'advertised.listeners': listeners,
+        'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL',
+        'ssl.keystore.type': 'PEM',
+        'ssl.keystore.location': join(certs, 'broker-keystore.pem'),
+      };
+    },
+  });
   const libs = await launcher.kafkaLibs();
   const version = /kafka-([\d.]+)/.exec(libs)?.[1] ?? 'unknown';
   return {
     bootstrap: cluster.bootstrap,
-    description: `Apache Kafka ${version}, 1 local KRaft node (1 GiB heap, C2 JIT, G1 GC)`,
+    description: `Apache Kafka ${version}, 1 local KRaft node (1 GiB heap, C2 JIT, G1 GC), PLAINTEXT and SSL listeners`,
     libs,
     pids: jvmPids(cluster.dir),
-    stop: () => cluster.stop(),
+    tls: { bootstrap: `${cluster.nodes[0]!.host}:${sslPort}`, caPath: join(certs, 'ca.pem') },
+    stop: async () => {
+      await cluster.stop();
+      rmSync(certs, { recursive: true, force: true });
+    },
   };
 }

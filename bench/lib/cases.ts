@@ -84,6 +84,31 @@ export function allCases(p: Profile): BenchCase[] {
       compression,
     });
   }
+  // The cost of encryption: the same produce and consume as above, over the SSL listener.
+  cases.push({
+    kind: 'produce',
+    id: 'produce-100B-acks1-none-tls',
+    title: 'produce 100B acks=1 none, TLS',
+    records: p.produceSmall,
+    valueSize: 100,
+    partitions: PARTITIONS,
+    acks: 1,
+    compression: 'none',
+    lingerMs: 5,
+    batchSize: 16 * 1024,
+    idempotence: false,
+    tls: true,
+  });
+  cases.push({
+    kind: 'consume',
+    id: 'consume-100B-tls',
+    title: `consume 100B none, ${PARTITIONS} partitions, TLS`,
+    records: p.consume,
+    valueSize: 100,
+    partitions: PARTITIONS,
+    compression: 'none',
+    tls: true,
+  });
   cases.push({
     kind: 'e2e',
     id: 'e2e-10k',

@@ -26,6 +26,8 @@ import { RESULT_PREFIX } from './types.js';
 export interface Ctx<C extends BenchCase> {
   c: C;
   bootstrap: string;
+  /** TLS cases: the CA to trust, as PEM and as the file it came from. */
+  tls?: { ca: string; caPath: string };
   topic: string;
   groupId: string;
   meter: Meter;
@@ -351,6 +353,7 @@ async function execute(client: Client, args: RunArgs): Promise<RunResult> {
   const ctx: Ctx<BenchCase> = {
     c,
     bootstrap: args.bootstrap,
+    tls: args.tls ? { ca: readFileSync(args.tls.caPath, 'utf8'), caPath: args.tls.caPath } : undefined,
     topic: args.topic!,
     groupId: args.groupId ?? `bench-${process.pid}`,
     meter: new Meter(),

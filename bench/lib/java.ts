@@ -109,6 +109,13 @@ function producerProps(c: {
   return props;
 }
 
+/** The client properties of a TLS case: SSL, trusting the bench CA (a PEM truststore). */
+function tlsProps(tls: { caPath: string } | undefined): string[] {
+  return tls
+    ? ['security.protocol=SSL', 'ssl.truststore.type=PEM', `ssl.truststore.location=${tls.caPath}`]
+    : [];
+}
+
 /** ProducerPerformance: `records` of `valueSize` bytes, unthrottled or at `throughput` records/s. */
 export async function javaProduce(
   libs: string,
@@ -116,12 +123,15 @@ export async function javaProduce(
   topic: string,
   c: ProduceCase | LatencyCase,
   timeoutMs: number,
+  tls?: { caPath: string },
 ): Promise<RunResult> {
   const throughput = c.kind === 'latency' ? c.rate : -1;
-  const props =
-    c.kind === 'produce'
+  const props = [
+    ...(c.kind === 'produce'
       ? producerProps({ ...c })
-      : producerProps({ acks: c.acks, lingerMs: c.lingerMs, idempotence: c.idempotence });
+      : producerProps({ acks: c.acks, lingerMs: c.lingerMs, idempotence: c.idempotence })),
+    ...tlsProps(tls),
+  ];
   const out = await run(
     [
       ...cp(libs),
@@ -191,6 +201,7 @@ export async function javaConsume(
   groupId: string,
   c: ConsumeCase,
   timeoutMs: number,
+  tls?: { caPath: string },
 ): Promise<RunResult> {
   const out = await run(
     [
@@ -206,9 +217,11 @@ export async function javaConsume(
       String(c.records),
       '--timeout',
       '60000',
-      '--command-property',
-      'auto.offset.reset=earliest',
-      'client.id=bench-java',
+      // jopt-simple: one property per --command-property (values after the first would be ignored).
+      ...['auto.offset.reset=earliest', 'client.id=bench-java', ...tlsProps(tls)].flatMap((p) => [
+        '--command-property',
+        p,
+      ]),
     ],
     timeoutMs,
   );

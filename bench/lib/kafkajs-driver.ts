@@ -55,17 +55,24 @@ export interface KCodec {
   decompress(buffer: Buffer): Promise<Buffer>;
 }
 export interface KafkaJsModule {
-  Kafka: new (c: { clientId: string; brokers: string[]; logLevel: number }) => KafkaJs;
+  Kafka: new (c: {
+    clientId: string;
+    brokers: string[];
+    logLevel: number;
+    ssl?: { ca: string[] };
+  }) => KafkaJs;
   CompressionTypes: { None: number; GZIP: number; LZ4: number; ZSTD: number };
   CompressionCodecs: Record<number, () => KCodec>;
   logLevel: { NOTHING: number; ERROR: number };
 }
 
-export function kafka(k: KafkaJsModule, bootstrap: string): KafkaJs {
+export function kafka(k: KafkaJsModule, bootstrap: string, tls?: { ca: string }): KafkaJs {
   return new k.Kafka({
     clientId: 'bench-kafkajs',
     brokers: bootstrap.split(','),
     logLevel: k.logLevel.ERROR,
+    // TLS cases: KafkaJS's `ssl` option goes to tls.connect().
+    ...(tls ? { ssl: { ca: [tls.ca] } } : {}),
   });
 }
 
@@ -82,9 +89,9 @@ export function codecOf(k: KafkaJsModule, c: Codec): number {
 export function kafkajsClient(load: () => Promise<KafkaJsModule>, version: () => Promise<string>): Client {
   return {
     version,
-    async produce({ c, bootstrap, topic, meter }) {
+    async produce({ c, bootstrap, tls, topic, meter }) {
       const k = await load();
-      const producer = kafka(k, bootstrap).producer({
+      const producer = kafka(k, bootstrap, tls).producer({
         idempotent: c.idempotence,
         maxInFlightRequests: 5,
         allowAutoTopicCreation: false,
@@ -120,9 +127,9 @@ export function kafkajsClient(load: () => Promise<KafkaJsModule>, version: () =>
       });
     },
 
-    async consume({ c, bootstrap, topic, groupId, meter }) {
+    async consume({ c, bootstrap, tls, topic, groupId, meter }) {
       const k = await load();
-      const consumer = kafka(k, bootstrap).consumer({ groupId });
+      const consumer = kafka(k, bootstrap, tls).consumer({ groupId });
       let received = 0;
       let done: () => void = () => {};
       const all = new Promise<void>((resolve) => {
@@ -150,9 +157,9 @@ export function kafkajsClient(load: () => Promise<KafkaJsModule>, version: () =>
       return meter.result(received);
     },
 
-    async e2e({ c, bootstrap, topic, groupId, meter }) {
+    async e2e({ c, bootstrap, tls, topic, groupId, meter }) {
       const k = await load();
-      const client = kafka(k, bootstrap);
+      const client = kafka(k, bootstrap, tls);
       const producer = client.producer({ maxInFlightRequests: 5, allowAutoTopicCreation: false });
       const consumer = client.consumer({ groupId });
       const collector = new E2eCollector(c.records);
@@ -188,9 +195,9 @@ export function kafkajsClient(load: () => Promise<KafkaJsModule>, version: () =>
       });
     },
 
-    async latency({ c, bootstrap, topic, meter }) {
+    async latency({ c, bootstrap, tls, topic, meter }) {
       const k = await load();
-      const producer = kafka(k, bootstrap).producer({
+      const producer = kafka(k, bootstrap, tls).producer({
         idempotent: c.idempotence,
         maxInFlightRequests: 5,
         allowAutoTopicCreation: false,

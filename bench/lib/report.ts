@@ -182,6 +182,27 @@ export function markdown(report: Report): string {
   out.push('', '## Throughput, MB/s of values', '');
   out.push(perClientTable((r) => r.mbPerSec, 1, meta.rounds));
 
+  // Each TLS case beside the same case in plaintext (its id without "-tls"), per client.
+  const tlsCases = throughputCases.filter((c) => c.tls);
+  if (tlsCases.length > 0) {
+    out.push('', '## Cost of TLS: records/s over SSL as a share of the same case in plaintext', '');
+    out.push(
+      table(
+        header('case', false),
+        tlsCases.map((c) => [
+          c.title,
+          ...clients.map((cl) => {
+            const secured = stat(runs, c.id, cl.name, (r) => r.recordsPerSec);
+            const plain = stat(runs, c.id.replace(/-tls$/, ''), cl.name, (r) => r.recordsPerSec);
+            return secured && plain && plain.median > 0
+              ? `${Math.round((100 * secured.median) / plain.median)} %`
+              : '—';
+          }),
+        ]),
+      ),
+    );
+  }
+
   out.push('', '## CPU seconds per million records: client process (broker)', '');
   out.push(
     "The client's user+system CPU over the measured section (`process.cpuUsage()`; for Java the " +

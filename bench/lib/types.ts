@@ -22,6 +22,8 @@ interface CaseBase {
   valueSize: number;
   /** Partitions of the topic the case creates. */
   partitions: number;
+  /** Over the broker's SSL listener (server-verified TLS, no client certificate). */
+  tls?: boolean;
 }
 
 /** Throughput of a producer: send `records` as fast as the client takes them, count the acks. */
@@ -72,6 +74,8 @@ export interface RunArgs {
   topic?: string;
   /** A fresh group id for consume and e2e runs. */
   groupId?: string;
+  /** TLS cases: the CA that signed the broker's certificate (PEM file), for `bootstrap`. */
+  tls?: { caPath: string };
 }
 
 /** Latency percentiles in milliseconds. */

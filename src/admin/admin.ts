@@ -8,10 +8,17 @@
  * (an `error` field) instead of failing the whole call; single-item helpers throw.
  */
 import { Cluster, type ClusterOptions } from '../network/cluster.js';
-import { reconnectOptions } from '../network/config.js';
+import {
+  intOption,
+  RECONNECT_OPTIONS,
+  reconnectOptions,
+  rejectUnknownOptions,
+  stringOption,
+} from '../network/config.js';
 import { findGroupCoordinator } from '../network/coordinator.js';
 import { lookupOffsets } from '../network/offsets.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
+import { resolveSecurity, SECURITY_OPTIONS, type SecurityConfig } from '../network/security.js';
 import { apiName } from '../protocol/api-keys.js';
 import {
   AlterConfigOp,
@@ -31,14 +38,29 @@ import {
 } from '../protocol/apis/index.js';
 import { decodeAssignment } from '../protocol/consumer-protocol.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { ConfigError, KafkaError, KafkawireError } from '../protocol/errors.js';
+import {
+  ConfigError,
+  type ErrorContext,
+  KafkaError,
+  KafkawireError,
+  kafkaError,
+} from '../protocol/errors.js';
+import {
+  type AclBinding,
+  type AclBindingFilter,
+  type AclCreateResult,
+  type AclDeleteResult,
+  createAcls,
+  deleteAcls,
+  describeAcls,
+} from './acls.js';
 
 export interface AdminConfig
-  extends Pick<
-    ClusterOptions,
-    'tls' | 'authenticate' | 'connectTimeoutMs' | 'reconnectBackoffMs' | 'reconnectBackoffMaxMs'
-  > {
+  extends SecurityConfig,
+    Pick<ClusterOptions, 'connectTimeoutMs' | 'reconnectBackoffMs' | 'reconnectBackoffMaxMs'> {
+  /** Java: `bootstrap.servers`. */
   bootstrapServers: string | string[];
+  /** Java: `client.id`. Default `kafkawire-admin`. */
   clientId?: string;
   /** Java: `request.timeout.ms` (also the broker-side timeout of topic operations). Default 30000. */
   requestTimeoutMs?: number;
@@ -129,6 +151,20 @@ export interface PartitionLag {
 
 export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number } | { offset: bigint | number };
 
+const INT32_MAX = 2147483647;
+
+/** Every option of AdminConfig, for the unknown-option check. */
+export const ADMIN_OPTIONS = [
+  'bootstrapServers',
+  'clientId',
+  'requestTimeoutMs',
+  'retryBackoffMs',
+  'retryBackoffMaxMs',
+  'connectTimeoutMs',
+  ...RECONNECT_OPTIONS,
+  ...SECURITY_OPTIONS,
+] as const;
+
 const CONFIG_OP = {
   set: AlterConfigOp.set,
   delete: AlterConfigOp.delete,
@@ -160,19 +196,28 @@ export class Admin {
     if (config === null || typeof config !== 'object' || config.bootstrapServers === undefined) {
       throw new ConfigError('bootstrapServers', 'is required');
     }
-    this.timeoutMs = config.requestTimeoutMs ?? 30_000;
+    rejectUnknownOptions(config, ADMIN_OPTIONS, 'admin');
+    this.timeoutMs = intOption('requestTimeoutMs', config.requestTimeoutMs, 30_000, 1, INT32_MAX);
+    const retryBackoffMs = intOption('retryBackoffMs', config.retryBackoffMs, 100, 0, INT32_MAX);
     this.backoff = {
-      retryBackoffMs: config.retryBackoffMs ?? 100,
-      retryBackoffMaxMs: config.retryBackoffMaxMs ?? 1000,
+      retryBackoffMs,
+      retryBackoffMaxMs: Math.max(
+        retryBackoffMs,
+        intOption('retryBackoffMaxMs', config.retryBackoffMaxMs, 1000, 0, INT32_MAX),
+      ),
     };
+    const security = resolveSecurity(config);
     this.cluster = new Cluster({
       bootstrapServers: config.bootstrapServers,
-      clientId: config.clientId ?? 'kafkawire-admin',
+      clientId: stringOption('clientId', config.clientId, 'kafkawire-admin') ?? 'kafkawire-admin',
       requestTimeoutMs: this.timeoutMs + 5_000,
-      connectTimeoutMs: config.connectTimeoutMs,
+      connectTimeoutMs:
+        config.connectTimeoutMs === undefined
+          ? undefined
+          : intOption('connectTimeoutMs', config.connectTimeoutMs, 10_000, 1, INT32_MAX),
       ...reconnectOptions(config),
-      tls: config.tls,
-      authenticate: config.authenticate,
+      tls: security.tls,
+      authenticate: security.authenticate,
     });
   }
 
@@ -268,7 +313,7 @@ export class Admin {
       if (!t || t.errorCode !== ErrorCode.NONE) {
         return {
           name,
-          error: new KafkaError(t?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { topic: name }),
+          error: kafkaError(t?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { topic: name }),
           topicId: '',
           isInternal: false,
           partitions: [],
@@ -403,6 +448,26 @@ export class Admin {
     return out;
   }
 
+  // ---- ACLs
+
+  /**
+   * Creates ACLs (Java: `createAcls`); each result carries its own error. The broker's
+   * authorizer enforces them shortly after this returns, not necessarily at once.
+   */
+  async createAcls(acls: AclBinding[]): Promise<AclCreateResult[]> {
+    return createAcls(this.cluster, (fn) => this.retry(fn), acls);
+  }
+
+  /** The ACLs matching `filter` (Java: `describeAcls`); `{}` lists them all. */
+  async describeAcls(filter: AclBindingFilter = {}): Promise<AclBinding[]> {
+    return describeAcls(this.cluster, (fn) => this.retry(fn), filter);
+  }
+
+  /** Deletes the ACLs each filter matches (Java: `deleteAcls`) and lists what each deleted. */
+  async deleteAcls(filters: AclBindingFilter[]): Promise<AclDeleteResult[]> {
+    return deleteAcls(this.cluster, (fn) => this.retry(fn), filters);
+  }
+
   // ---- offsets and records
 
   /** Offsets of partitions: earliest, latest, or the first at or after a timestamp. */
@@ -494,7 +559,7 @@ export class Admin {
           state: g.groupState,
           protocolType: g.protocolType,
           protocol: g.protocolData,
-          error: errorOf(g.errorCode, {}),
+          error: errorOf(g.errorCode, { group: groupId }),
           members: g.members.map((m) => ({
             memberId: m.memberId,
             groupInstanceId: m.groupInstanceId,
@@ -524,7 +589,7 @@ export class Admin {
           throwIfRetriable(c);
           return c;
         });
-        return { groupId, error: errorOf(code, {}) };
+        return { groupId, error: errorOf(code, { group: groupId }) };
       }),
     );
   }
@@ -540,7 +605,7 @@ export class Admin {
         v >= 8 ? { groups: [{ groupId, topics: null }] } : { groupId, topics: null },
       );
       // Inside the retry: a coordinator still loading or moved answers with a retriable code.
-      const groupError = errorOf(v >= 8 ? (r.groups[0]?.errorCode ?? 0) : r.errorCode, {});
+      const groupError = errorOf(v >= 8 ? (r.groups[0]?.errorCode ?? 0) : r.errorCode, { group: groupId });
       if (groupError) throw groupError;
       return v >= 8 ? (r.groups[0]?.topics ?? []) : r.topics;
     });
@@ -651,12 +716,8 @@ export class Admin {
   }
 }
 
-function errorOf(
-  code: number,
-  context: { topic?: string; partition?: number; broker?: string },
-  message?: string | null,
-): KafkaError | null {
-  return code === ErrorCode.NONE ? null : new KafkaError(code, context, message ?? undefined);
+function errorOf(code: number, context: ErrorContext, message?: string | null): KafkaError | null {
+  return code === ErrorCode.NONE ? null : kafkaError(code, context, message ?? undefined);
 }
 
 /** Inside a retry: a retriable code (coordinator loading or moved) is thrown so the call runs again. */

@@ -9,17 +9,10 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { parseBootstrap } from '../network/cluster.js';
 import { closest } from '../network/suggest.js';
+import { CLIENT_OPTION_FLAGS } from './client-options.js';
+import { UsageError } from './usage-error.js';
 
-/** Something wrong with the command line: exit 2, with a pointer to the command's --help. */
-export class UsageError extends Error {
-  /** The command whose --help explains the fix (`produce`, `topics create`, ...); '' for the top level. */
-  readonly command: string;
-  constructor(message: string, command = '') {
-    super(message);
-    this.name = 'UsageError';
-    this.command = command;
-  }
-}
+export { UsageError };
 
 /** Options every command accepts, before or after its name. */
 export const GLOBAL_OPTIONS = {
@@ -27,6 +20,7 @@ export const GLOBAL_OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
+  ...CLIENT_OPTION_FLAGS,
 } as const satisfies ParseArgsOptionsConfig;
 
 /**
@@ -65,6 +59,27 @@ export function parseCommand<T extends ParseArgsOptionsConfig>(
   } catch (err) {
     throw new UsageError(parseErrorMessage(err, { ...GLOBAL_OPTIONS, ...options }), command);
   }
+}
+
+/**
+ * The client-option flags (client-options.ts) wherever they appear, before or after the command
+ * name: every command accepts them, main.ts applies them to every client of the run.
+ */
+export function scanClientFlags(args: readonly string[]) {
+  const { values } = parseArgs({
+    args: [...args],
+    options: GLOBAL_OPTIONS,
+    strict: false,
+    allowPositionals: true,
+  });
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(CLIENT_OPTION_FLAGS) as (keyof typeof CLIENT_OPTION_FLAGS)[]) {
+    const v = values[name];
+    // Without strict parsing a string flag given last without a value comes back as `true`.
+    if (v === true) throw new UsageError(`option --${name} needs a value`);
+    if (v !== undefined) out[name] = v;
+  }
+  return out as import('./client-options.js').ClientOptionFlags;
 }
 
 /** Flags of other Kafka tools (kcat, Kafka's console scripts, KafkaJS's options), and ours. */

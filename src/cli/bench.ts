@@ -19,6 +19,7 @@ import {
   splitAtCommand,
   UsageError,
 } from './args.js';
+import { consumerConfig, producerConfig } from './client-options.js';
 import { brokersOf, CLIENT_ID, type Context, describeExisting, onInterrupt, withAdmin } from './context.js';
 import { bar, fixed, jsonLine, MB, Progress, perSecond, plural, printError, round } from './output.js';
 import { InFlightWindow } from './window.js';
@@ -131,14 +132,16 @@ async function benchProduce(ctx: Context, o: Setup): Promise<number> {
   let stopProgress = () => {};
   try {
     await withAdmin(o.brokers, (admin) => describeExisting(admin, o.topic));
-    producer = new Producer({
-      bootstrapServers: o.brokers,
-      clientId: CLIENT_ID,
-      acks: o.acks === 'all' || o.acks === '-1' ? 'all' : o.acks === '1' ? 1 : 0,
-      enableIdempotence: o.acks === 'all' || o.acks === '-1',
-      compressionType: o.compression,
-      lingerMs: o.linger,
-    });
+    producer = new Producer(
+      producerConfig({
+        bootstrapServers: o.brokers,
+        clientId: CLIENT_ID,
+        acks: o.acks === 'all' || o.acks === '-1' ? 'all' : o.acks === '1' ? 1 : 0,
+        enableIdempotence: o.acks === 'all' || o.acks === '-1',
+        compressionType: o.compression,
+        lingerMs: o.linger,
+      }),
+    );
     await producer.connect();
     started = performance.now();
     stopProgress = showProgress(n, started, () => ({ records: acked, bytes: acked * o.size }));
@@ -241,11 +244,13 @@ async function benchConsume(ctx: Context, o: Setup): Promise<number> {
       process.stderr.write(`kafkawire: ${o.topic} holds ${plural(target, 'record')}, reading those\n`);
     }
     if (o.count !== undefined) target = Math.min(target, o.count);
-    consumer = new Consumer({
-      bootstrapServers: o.brokers,
-      clientId: CLIENT_ID,
-      autoOffsetReset: 'earliest',
-    });
+    consumer = new Consumer(
+      consumerConfig({
+        bootstrapServers: o.brokers,
+        clientId: CLIENT_ID,
+        autoOffsetReset: 'earliest',
+      }),
+    );
     consumer.assign(starts);
     for (const s of starts) consumer.seek(s, s.offset);
     await consumer.connect();

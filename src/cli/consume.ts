@@ -24,6 +24,7 @@ import {
   separatorFlag,
   UsageError,
 } from './args.js';
+import { consumerConfig } from './client-options.js';
 import {
   brokersOf,
   CLIENT_ID,
@@ -149,13 +150,15 @@ export async function consume(args: string[], ctx: Context): Promise<number> {
       return { tps, ends: new Map(ends.map((e) => [tpKey(e.topic, e.partition), e.offset])), starts };
     });
 
-    consumer = new Consumer({
-      bootstrapServers: brokers,
-      clientId: CLIENT_ID,
-      ...(group !== undefined ? { groupId: group } : {}),
-      autoOffsetReset: typeof from === 'string' ? from : 'none',
-      enableAutoCommit: group !== undefined,
-    });
+    consumer = new Consumer(
+      consumerConfig({
+        bootstrapServers: brokers,
+        clientId: CLIENT_ID,
+        ...(group !== undefined ? { groupId: group } : {}),
+        autoOffsetReset: typeof from === 'string' ? from : 'none',
+        enableAutoCommit: group !== undefined,
+      }),
+    );
     if (group !== undefined) {
       consumer.subscribe(topicList);
     } else {

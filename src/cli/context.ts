@@ -10,6 +10,7 @@ import { Admin, type TopicDescription } from '../admin/admin.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { KafkaError } from '../protocol/errors.js';
 import { resolveBrokers } from './args.js';
+import { adminConfig, clientOptions } from './client-options.js';
 import type { Stdout } from './output.js';
 
 /** client.id of every CLI connection, so brokers' logs and quotas can tell the tool apart. */
@@ -23,14 +24,17 @@ export interface Context {
   stdout: Stdout;
 }
 
-/** Broker list: the command's own --brokers, else the global one, else KAFKA_BROKERS. */
+/**
+ * Broker list: the command's own --brokers, else the global one, else bootstrap.servers from
+ * --command-config or -X, else KAFKA_BROKERS.
+ */
 export function brokersOf(ctx: Context, flag: string | undefined): string {
-  return resolveBrokers(flag ?? ctx.brokersFlag);
+  return resolveBrokers(flag ?? ctx.brokersFlag ?? clientOptions().bootstrapServers);
 }
 
 /** A connected Admin; closed again if connecting fails. */
 export async function openAdmin(brokers: string): Promise<Admin> {
-  const admin = new Admin({ bootstrapServers: brokers, clientId: CLIENT_ID });
+  const admin = new Admin(adminConfig({ bootstrapServers: brokers, clientId: CLIENT_ID }));
   try {
     await admin.connect();
   } catch (err) {

@@ -12,8 +12,18 @@
  */
 import { closest } from '../network/suggest.js';
 import { CLIENT_SOFTWARE_VERSION } from '../version.js';
-import { GLOBAL_OPTIONS, parseCommand, splitAtCommand, UsageError, wantsHelp, wantsJson } from './args.js';
+import { acls, aclsHelp } from './acls.js';
+import {
+  GLOBAL_OPTIONS,
+  parseCommand,
+  scanClientFlags,
+  splitAtCommand,
+  UsageError,
+  wantsHelp,
+  wantsJson,
+} from './args.js';
 import { bench, benchHelp } from './bench.js';
+import { CLIENT_OPTIONS_HELP, resolveClientOptions, setClientOptions } from './client-options.js';
 import { cluster, clusterHelp } from './cluster.js';
 import { configs, configsHelp } from './configs.js';
 import { consume, consumeHelp } from './consume.js';
@@ -34,6 +44,7 @@ Commands:
   configs    describe and alter the configs of a topic or a broker
   groups     list, describe, lag and reset consumer groups
   cluster    brokers, controller, cluster id and API versions
+  acls       list, create and delete ACLs
   bench      produce / consume throughput and latency
 
 Global options:
@@ -43,6 +54,7 @@ Global options:
   -h, --help            help of kafkawire or of a command
   -V, --version         print the version
 
+${CLIENT_OPTIONS_HELP}
 Exit codes: 0 success, 1 runtime failure, 2 usage error, 130 interrupted (produce, bench).
 Run 'kafkawire COMMAND --help' for a command's options.
 `;
@@ -54,6 +66,7 @@ const COMMANDS: Record<string, { run: (args: string[], ctx: Context) => Promise<
   configs: { run: configs, help: configsHelp },
   groups: { run: groups, help: groupsHelp },
   cluster: { run: cluster, help: clusterHelp },
+  acls: { run: acls, help: aclsHelp },
   bench: { run: bench, help: benchHelp },
 };
 
@@ -80,7 +93,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         await stdout.write(USAGE);
         return 0;
       }
-      throw new UsageError('missing command: produce, consume, topics, configs, groups, cluster or bench');
+      throw new UsageError(
+        'missing command: produce, consume, topics, configs, groups, cluster, acls or bench',
+      );
     }
     if (!Object.hasOwn(COMMANDS, name)) {
       const near = closest(name, Object.keys(COMMANDS));
@@ -91,6 +106,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       await stdout.write(command.help);
       return 0;
     }
+    const client = await resolveClientOptions(scanClientFlags(argv));
+    for (const key of client.ignored) {
+      process.stderr.write(
+        `kafkawire: warning: ignoring ${key} from --command-config (not a kafkawire client option)\n`,
+      );
+    }
+    setClientOptions(client);
     return await command.run(after, { json, brokersFlag: global.brokers, stdout });
   } catch (err) {
     printError(err, json);

@@ -22,6 +22,7 @@ import {
   separatorFlag,
   UsageError,
 } from './args.js';
+import { producerConfig } from './client-options.js';
 import {
   brokersOf,
   CLIENT_ID,
@@ -126,7 +127,7 @@ export async function produce(args: string[], ctx: Context): Promise<number> {
       compressionType,
     };
     if (lingerMs !== undefined) config.lingerMs = lingerMs;
-    producer = new Producer(config);
+    producer = new Producer(producerConfig(config));
     await producer.connect();
     started = performance.now();
 

@@ -15,6 +15,12 @@ import {
   rejectUnknownOptions,
   stringOption,
 } from '../network/config.js';
+import {
+  type ResolvedSecurity,
+  resolveSecurity,
+  SECURITY_OPTIONS,
+  type SecurityConfig,
+} from '../network/security.js';
 import { ConfigError } from '../protocol/errors.js';
 
 export type AutoOffsetReset = 'earliest' | 'latest' | 'none';
@@ -22,10 +28,8 @@ export type IsolationLevelName = 'read_uncommitted' | 'read_committed';
 
 /** Options of a Consumer. Names are the camelCase of the Java consumer's configs. */
 export interface ConsumerConfig
-  extends Pick<
-    ClusterOptions,
-    'tls' | 'authenticate' | 'connectTimeoutMs' | 'reconnectBackoffMs' | 'reconnectBackoffMaxMs'
-  > {
+  extends SecurityConfig,
+    Pick<ClusterOptions, 'connectTimeoutMs' | 'reconnectBackoffMs' | 'reconnectBackoffMaxMs'> {
   /** Java: `bootstrap.servers`. */
   bootstrapServers: string | string[];
   /** Java: `client.id`. Default `kafkawire-consumer`. */
@@ -104,9 +108,11 @@ export interface ResolvedConsumerConfig {
   maxPollIntervalMs: number;
   groupInstanceId: string | null;
   partitionAssignmentStrategy: readonly Assignor[];
+  security: ResolvedSecurity;
 }
 
-const KNOWN = [
+/** Every option a Consumer takes (the CLI maps Java names onto these). */
+export const CONSUMER_OPTIONS = [
   'bootstrapServers',
   'clientId',
   'groupId',
@@ -122,8 +128,7 @@ const KNOWN = [
   'retryBackoffMaxMs',
   'checkCrcs',
   'metadataMaxAgeMs',
-  'tls',
-  'authenticate',
+  ...SECURITY_OPTIONS,
   'connectTimeoutMs',
   'enableAutoCommit',
   'autoCommitIntervalMs',
@@ -139,11 +144,8 @@ const INT32_MAX = 2147483647;
 
 export function resolveConsumerConfig(c: ConsumerConfig): ResolvedConsumerConfig {
   if (c === null || typeof c !== 'object') throw new ConfigError('config', 'expected an object');
-  rejectUnknownOptions(c, KNOWN, 'consumer');
+  rejectUnknownOptions(c, CONSUMER_OPTIONS, 'consumer');
   if (c.bootstrapServers === undefined) throw new ConfigError('bootstrapServers', 'is required');
-  if (c.authenticate !== undefined && typeof c.authenticate !== 'function') {
-    throw new ConfigError('authenticate', 'expected a function');
-  }
   const groupId = stringOption('groupId', c.groupId, null);
   if (groupId === '') throw new ConfigError('groupId', 'must not be empty');
   const isolation = enumOption('isolationLevel', c.isolationLevel, 'read_uncommitted', [
@@ -205,5 +207,6 @@ export function resolveConsumerConfig(c: ConsumerConfig): ResolvedConsumerConfig
         ? undefined
         : intOption('connectTimeoutMs', c.connectTimeoutMs, 10_000, 1, INT32_MAX),
     ...reconnectOptions(c),
+    security: resolveSecurity(c),
   };
 }

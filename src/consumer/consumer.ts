@@ -41,6 +41,7 @@ import {
   ConfigError,
   IllegalStateError,
   KafkaError,
+  kafkaError,
   ProtocolError,
 } from '../protocol/errors.js';
 import type { DecodedRecord } from '../protocol/records/layout.js';
@@ -191,8 +192,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       connectTimeoutMs: c.connectTimeoutMs,
       reconnectBackoffMs: c.reconnectBackoffMs,
       reconnectBackoffMaxMs: c.reconnectBackoffMaxMs,
-      tls: config.tls,
-      authenticate: config.authenticate,
+      tls: c.security.tls,
+      authenticate: c.security.authenticate,
     });
     this.bootstrap = new Bootstrap(this.cluster, () => this.kick());
     this.missingTopics = new MissingTopics(c, () => void this.cluster.refresh().catch(() => {}));
@@ -1259,7 +1260,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
         if (r && r.errorCode === ErrorCode.NONE) {
           this.setPosition(c, r.offset);
         } else {
-          const err = new KafkaError(r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, {
+          const err = kafkaError(r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, {
             topic: c.topic,
             partition: c.partition,
           });
@@ -1469,7 +1470,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       if (c.hasBuffered) this.wakeWaiters();
       return;
     }
-    const err = new KafkaError(code, { topic: c.topic, partition: c.partition, broker: `node ${node}` });
+    const err = kafkaError(code, { topic: c.topic, partition: c.partition, broker: `node ${node}` });
     if (code === ErrorCode.OFFSET_OUT_OF_RANGE && c.hasBuffered) {
       // A fetch ahead of records still to hand out: those are good. Deliver them first; the
       // fetch is asked again later, and out of range then (nothing buffered), the policy applies.

@@ -38,7 +38,7 @@ import {
   encodeSubscription,
 } from '../protocol/consumer-protocol.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { IllegalStateError, KafkaError, KafkawireError } from '../protocol/errors.js';
+import { IllegalStateError, KafkaError, KafkawireError, kafkaError } from '../protocol/errors.js';
 import type { Assignor, MemberSubscription } from './assignors/assignor.js';
 import { CooperativeStickyAssignor } from './assignors/cooperative-sticky.js';
 
@@ -180,7 +180,8 @@ export class GroupMembership {
           continue;
         }
         if (code === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = '';
-        if (code !== ErrorCode.NONE) throw new KafkaError(code, { broker: `node ${node}` });
+        if (code !== ErrorCode.NONE)
+          throw kafkaError(code, { group: this.options.groupId, broker: `node ${node}` });
         this.memberId = join.memberId;
         this.generation = join.generationId;
         const chosen = this.options.assignors.find((a) => a.name === join.protocolName);
@@ -203,7 +204,8 @@ export class GroupMembership {
           { timeoutMs: this.options.rebalanceTimeoutMs + 5_000 },
         );
         code = sync.errorCode;
-        if (code !== ErrorCode.NONE) throw new KafkaError(code, { broker: `node ${node}` });
+        if (code !== ErrorCode.NONE)
+          throw kafkaError(code, { group: this.options.groupId, broker: `node ${node}` });
         const decoded =
           sync.assignment.length > 0 ? decodeAssignment(sync.assignment) : { assignedPartitions: [] };
         const partitions: { topic: string; partition: number }[] = [];
@@ -404,7 +406,11 @@ export class GroupMembership {
         for (const t of res.topics) {
           for (const p of t.partitions) {
             if (p.errorCode !== ErrorCode.NONE && !failed) {
-              failed = new KafkaError(p.errorCode, { topic: t.name, partition: p.partitionIndex });
+              failed = kafkaError(p.errorCode, {
+                topic: t.name,
+                partition: p.partitionIndex,
+                group: this.options.groupId,
+              });
             }
           }
         }
@@ -443,12 +449,16 @@ export class GroupMembership {
             : { groupId: this.options.groupId, topics, requireStable: true },
         );
         const groupError = v >= 8 ? (res.groups[0]?.errorCode ?? 0) : res.errorCode;
-        if (groupError !== ErrorCode.NONE) throw new KafkaError(groupError, {});
+        if (groupError !== ErrorCode.NONE) throw kafkaError(groupError, { group: this.options.groupId });
         const out = new Map<string, bigint>();
         for (const t of v >= 8 ? (res.groups[0]?.topics ?? []) : res.topics) {
           for (const p of t.partitions) {
             if (p.errorCode !== ErrorCode.NONE)
-              throw new KafkaError(p.errorCode, { topic: t.name, partition: p.partitionIndex });
+              throw kafkaError(p.errorCode, {
+                topic: t.name,
+                partition: p.partitionIndex,
+                group: this.options.groupId,
+              });
             out.set(`${t.name}\0${p.partitionIndex}`, p.committedOffset);
           }
         }

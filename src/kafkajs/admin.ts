@@ -109,6 +109,7 @@ export class KafkaJSAdmin {
     const brokers = await this.ctx.brokers();
     const retry = this.ctx.retry;
     this.admin = new Admin({
+      ...this.ctx.security,
       bootstrapServers: brokers,
       clientId: this.ctx.clientId,
       requestTimeoutMs: this.ctx.requestTimeoutMs,

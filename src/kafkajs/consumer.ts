@@ -372,6 +372,7 @@ export class KafkaJSConsumer {
     });
     const retry = this.retry;
     const native: NativeConsumerConfig = {
+      ...this.ctx.security,
       bootstrapServers: this.brokers ?? [],
       clientId: this.ctx.clientId,
       groupId: c.groupId,

@@ -3,19 +3,22 @@
  * consumers and admin clients that run on kafkawire's engine.
  *
  * Owns the translation of the client-wide options (brokers, clientId, timeouts, retry, logging)
- * into kafkawire's; each client file maps its own. Options kafkawire cannot honour yet (`ssl`,
- * `sasl`, a custom socket factory) are refused with an error naming them rather than ignored,
- * so a program never runs with less security than it asked for.
+ * into kafkawire's; each client file maps its own. `ssl` and `sasl` become kafkawire's security
+ * options (security.ts); what kafkawire cannot honour (a custom socket factory, a TLS option or
+ * SASL mechanism it does not take) is refused with an error naming it rather than ignored, so a
+ * program never runs with less security than it asked for.
  */
 
 import { parseBootstrap } from '../network/cluster.js';
 import { Connection } from '../network/connection.js';
+import { resolveSecurity, type SecurityConfig } from '../network/security.js';
 import { Metadata, type MetadataResponse } from '../protocol/apis/03-metadata.js';
 import { type AdminConfig, KafkaJSAdmin } from './admin.js';
 import { type ConsumerConfig, KafkaJSConsumer } from './consumer.js';
 import { KafkaJSConnectionError, KafkaJSNonRetriableError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { KafkaJSProducer, type ProducerConfig } from './producer.js';
+import { securityOf } from './security.js';
 import type { KafkaConfig, RetryOptions } from './types.js';
 
 /** KafkaJS's retry defaults. */
@@ -36,6 +39,8 @@ export interface ClientContext {
   requestTimeoutMs?: number;
   retry: RetryOptions;
   logger: Logger;
+  /** kafkawire's securityProtocol / ssl / sasl for KafkaJS's `ssl` and `sasl`. */
+  security: SecurityConfig;
 }
 
 const KNOWN_OPTIONS = new Set([
@@ -78,13 +83,12 @@ export class Kafka {
     for (const key of Object.keys(config)) {
       if (!KNOWN_OPTIONS.has(key)) throw new KafkaJSNonRetriableError(`Unknown Kafka option "${key}"`);
     }
-    if (config.ssl !== undefined && config.ssl !== false) {
-      throw new KafkaJSNonRetriableError(
-        'kafkawire/kafkajs does not support "ssl" yet (kafkawire speaks PLAINTEXT only for now)',
-      );
-    }
-    if (config.sasl !== undefined) {
-      throw new KafkaJSNonRetriableError('kafkawire/kafkajs does not support "sasl" yet');
+    const security = securityOf(config.ssl, config.sasl);
+    try {
+      // Checked now, as kafkawire's own clients check them at construction.
+      resolveSecurity(security);
+    } catch (err) {
+      throw new KafkaJSNonRetriableError((err as Error).message, { cause: err });
     }
     if ((config as { socketFactory?: unknown }).socketFactory !== undefined) {
       throw new KafkaJSNonRetriableError('kafkawire/kafkajs does not support "socketFactory"');
@@ -103,6 +107,7 @@ export class Kafka {
       requestTimeoutMs: positive('requestTimeout', config.requestTimeout),
       retry: { ...RETRY_DEFAULTS, ...(config.retry ?? {}) },
       logger: this.rootLogger,
+      security,
     };
   }
 
@@ -158,6 +163,7 @@ export async function requestMetadata(
   allowAutoTopicCreation: boolean,
 ): Promise<MetadataResponse> {
   const brokers = parseBootstrap(await ctx.brokers());
+  const { tls, authenticate } = resolveSecurity(ctx.security);
   let last: unknown;
   for (const b of brokers) {
     const conn = new Connection({
@@ -166,6 +172,8 @@ export async function requestMetadata(
       clientId: ctx.clientId,
       connectTimeoutMs: ctx.connectTimeoutMs,
       requestTimeoutMs: ctx.requestTimeoutMs,
+      tls,
+      authenticate,
     });
     try {
       await conn.connect();

@@ -240,6 +240,7 @@ export class KafkaJSProducer {
       const retry = { ...this.ctx.retry, ...(c.retry ?? {}) };
       const idempotent = c.idempotent === true;
       const config: NativeProducerConfig<Buffer | string | null, Buffer | string | null> = {
+        ...this.ctx.security,
         bootstrapServers: this.brokers,
         clientId: this.ctx.clientId,
         acks: acks as 0 | 1 | -1,

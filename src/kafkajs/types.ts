@@ -30,9 +30,15 @@ export interface RetryOptions {
 export interface KafkaConfig {
   /** `host:port` seed brokers, or a function returning them. */
   brokers: string[] | BrokersFunction;
-  /** TLS. Not supported yet: anything but `false`/absent is refused with an error. */
+  /**
+   * TLS: `true`, or tls.connect() options among ca, cert, key, passphrase, servername,
+   * rejectUnauthorized, minVersion, ciphers (others are refused). kafkawire's `ssl`.
+   */
   ssl?: boolean | object;
-  /** SASL. Not supported yet: a value is refused with an error. */
+  /**
+   * SASL: `{ mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', username, password }` or
+   * `{ mechanism: 'oauthbearer', oauthBearerProvider }`; over TLS with `ssl`, else plaintext.
+   */
   sasl?: object;
   clientId?: string;
   /** Time to open a connection, ms (kafkawire's `connectTimeoutMs`). Default 10000 (KafkaJS: 1000). */

@@ -210,7 +210,7 @@ export class Cluster extends EventEmitter {
       }
     }
     throw new ConnectionError(
-      `No broker answered a metadata request (tried ${this.bootstrap.map((b) => `${b.host}:${b.port}`).join(', ')} and the known brokers)`,
+      `No broker answered a metadata request (tried ${this.bootstrap.map((b) => `${b.host}:${b.port}`).join(', ')} and the known brokers)${lastError instanceof Error ? `; last: ${lastError.message}` : ''}`,
       undefined,
       { cause: lastError },
     );

@@ -16,10 +16,17 @@
  * - No response larger than `maxResponseSize` is buffered: the size prefix is checked first.
  *
  * Start-up runs in three steps, so TLS and SASL slot in without touching callers:
- * open the socket (net or tls) → ApiVersions negotiation → `authenticate` hook → ready.
+ * open the socket (net or tls) → ApiVersions negotiation → `authenticate` step → ready.
  * Before them it may wait `connectDelayMs` (the cluster's reconnect backoff for this address);
  * every caller of `connect()` shares that one wait and that one attempt.
+ *
+ * Re-authentication (KIP-368): when the authenticate step reports a session lifetime, the
+ * connection runs the step again at 85–95 % of it (Java's window). Requests already in flight
+ * are answered first (the broker handles one connection's requests in order); requests sent
+ * meanwhile wait until it ends, because a broker reads every frame between SaslHandshake and the
+ * last SaslAuthenticate as part of the exchange. Nothing in flight fails.
  */
+import { channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -38,7 +45,17 @@ import { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
 import { CLIENT_SOFTWARE_NAME, CLIENT_SOFTWARE_VERSION } from '../version.js';
 import { type BrokerFeatures, brokerFeaturesOf } from './features.js';
+import { tlsConnectOptions, tlsError } from './tls.js';
 import { pickVersion, type VersionRange } from './versions.js';
+
+/**
+ * `kafkawire:connection:authenticated` (node:diagnostics_channel): published after each
+ * successful authenticate step, with `{ connectionId, broker, nodeId, reauthentication,
+ * sessionLifetimeMs }` — never a credential.
+ */
+export const authenticatedChannel = channel('kafkawire:connection:authenticated');
+
+let connectionIds = 0;
 
 export interface ConnectionOptions {
   host: string;
@@ -57,8 +74,9 @@ export interface ConnectionOptions {
    * Runs after version negotiation and before the connection is ready: the place for a SASL
    * exchange. Requests go through `session.send`, which does not wait for readiness (other
    * callers' requests do, so nothing else reaches the broker before authentication ends).
+   * A returned `sessionLifetimeMs` makes the connection run it again before the session ends.
    */
-  authenticate?: (session: AuthSession) => Promise<void>;
+  authenticate?: (session: AuthSession) => Promise<AuthResult | undefined> | Promise<void>;
   /** Node id of the broker, when known from metadata (-1 for a bootstrap address). */
   nodeId?: number;
   /**
@@ -80,7 +98,16 @@ export interface SendOptions {
 /** What an `authenticate` hook gets: the connection, and a send that works before it is ready. */
 export interface AuthSession {
   readonly connection: Connection;
+  /** True when an authenticated connection renews its session (KIP-368). */
+  readonly reauthentication: boolean;
+  /** Sends during authentication; the timeout defaults to what is left of the step's deadline. */
   send<Req, Res>(api: ApiDescriptor<Req, Res>, request: Req, options?: SendOptions): Promise<Res>;
+}
+
+/** What an `authenticate` hook may report. */
+export interface AuthResult {
+  /** The broker's session lifetime (SaslAuthenticate v1+); 0 when the session does not expire. */
+  sessionLifetimeMs?: number;
 }
 
 interface InFlight {
@@ -107,6 +134,8 @@ export class Connection extends EventEmitter {
   readonly port: number;
   readonly nodeId: number;
   readonly clientId: string | null;
+  /** Unique in this process, for diagnostics. */
+  readonly id = ++connectionIds;
   private readonly requestTimeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly maxResponseSize: number;
@@ -133,6 +162,9 @@ export class Connection extends EventEmitter {
 
   private readonly writer = new Writer(4096);
   private brokerVersions: Map<number, VersionRange> | null = null;
+  private reauthTimer: NodeJS.Timeout | null = null;
+  /** A response arrived after start-up: a close before that hints at a security mismatch. */
+  private servedAfterStart = false;
   private brokerFeatures: BrokerFeatures | null = null;
 
   constructor(options: ConnectionOptions) {
@@ -188,14 +220,24 @@ export class Connection extends EventEmitter {
         new ConnectionError('Connection is closed', this.address, { cause: this.closeError }),
       );
     }
-    if (!this.connecting) {
-      this.connecting = this.start().catch((err: unknown) => {
-        const e = toError(err);
-        this.destroy(e);
-        throw e;
-      });
-    }
+    if (!this.connecting) this.connecting = this.guard(this.start());
     return this.connecting;
+  }
+
+  /**
+   * Closes the connection when a start-up or re-authentication step fails. A non-retriable
+   * failure the socket saw first (a TLS alert, TLS bytes on a plaintext connection) is the error
+   * reported, not the ConnectionError it caused for the request in flight.
+   */
+  private guard(step: Promise<void>): Promise<void> {
+    return step.catch((err: unknown) => {
+      const e =
+        this.closeError instanceof KafkawireError && !this.closeError.retriable
+          ? this.closeError
+          : toError(err);
+      this.destroy(e);
+      throw e;
+    });
   }
 
   private async start(): Promise<void> {
@@ -212,16 +254,65 @@ export class Connection extends EventEmitter {
     const deadline = Date.now() + this.connectTimeoutMs;
     await this.openSocket();
     await this.negotiateVersions(deadline - Date.now());
-    if (this.options.authenticate) {
-      await this.options.authenticate({
-        connection: this,
-        send: (api, request, options = {}) => this.sendNow(api, request, options),
-      });
-    }
+    await this.authenticate(false, deadline);
     if (this.closed)
       throw new ConnectionError('Connection is closed', this.address, { cause: this.closeError });
     this.state = 'ready';
     this.emit('ready');
+  }
+
+  /** Runs the authenticate step (if any) and schedules the next one from its session lifetime. */
+  private async authenticate(reauthentication: boolean, deadline: number): Promise<void> {
+    const step = this.options.authenticate;
+    if (!step) return;
+    const result = await step({
+      connection: this,
+      reauthentication,
+      send: (api, request, options = {}) =>
+        this.sendNow(api, request, {
+          ...options,
+          timeoutMs: options.timeoutMs ?? Math.max(1, deadline - Date.now()),
+        }),
+    });
+    if (this.state === 'closed') return;
+    const sessionLifetimeMs = result?.sessionLifetimeMs ?? 0;
+    if (authenticatedChannel.hasSubscribers) {
+      authenticatedChannel.publish({
+        connectionId: this.id,
+        broker: this.address,
+        nodeId: this.nodeId,
+        reauthentication,
+        sessionLifetimeMs,
+      });
+    }
+    if (sessionLifetimeMs > 0) {
+      // Java re-authenticates at a random point in [85 %, 95 %] of the session, so connections
+      // opened together do not all renew at once.
+      const delay = sessionLifetimeMs * (0.85 + Math.random() * 0.1);
+      this.reauthTimer = setTimeout(() => this.reauthenticate(), delay);
+      this.reauthTimer.unref?.();
+    }
+  }
+
+  /**
+   * KIP-368: renews the session on this connection. New requests wait (send() sees the
+   * connection not ready and waits for `connecting`); those in flight are answered before the
+   * broker reads the SaslHandshake. A failure closes the connection, as a failed connect does.
+   */
+  private reauthenticate(): void {
+    this.reauthTimer = null;
+    if (this.state !== 'ready') return;
+    this.state = 'connecting';
+    // In-flight requests ahead of the handshake (a long-polling fetch) count against this too.
+    const deadline = Date.now() + Math.max(this.connectTimeoutMs, this.requestTimeoutMs);
+    const step = this.guard(
+      this.authenticate(true, deadline).then(() => {
+        if (this.state === 'connecting') this.state = 'ready';
+      }),
+    );
+    this.connecting = step;
+    // Waiting senders see the failure; nobody else has to.
+    step.catch(() => {});
   }
 
   private openSocket(): Promise<void> {
@@ -229,7 +320,7 @@ export class Connection extends EventEmitter {
       const { host, port } = this;
       const tlsOptions = this.options.tls;
       const socket = tlsOptions
-        ? tls.connect({ ...tlsOptions, host, port, servername: tlsOptions.servername ?? host })
+        ? tls.connect(tlsConnectOptions(tlsOptions, host, port))
         : net.connect({ host, port });
       this.socket = socket;
       socket.setNoDelay(true);
@@ -239,22 +330,46 @@ export class Connection extends EventEmitter {
       }, this.connectTimeoutMs);
       const onConnectError = (err: Error) => {
         clearTimeout(timer);
-        reject(new ConnectionError(`Cannot connect: ${err.message}`, this.address, { cause: err }));
+        reject(
+          tlsOptions
+            ? tlsError(err, this.address)
+            : new ConnectionError(`Cannot connect: ${err.message}`, this.address, { cause: err }),
+        );
       };
       socket.once('error', onConnectError);
       socket.once(tlsOptions ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.off('error', onConnectError);
         socket.on('error', (err: Error) =>
-          this.destroy(new ConnectionError(`Socket error: ${err.message}`, this.address, { cause: err })),
+          this.destroy(
+            // A TLS 1.3 broker refuses a client certificate after our side of the handshake ended.
+            tlsOptions && this.state === 'connecting'
+              ? tlsError(err, this.address)
+              : new ConnectionError(`Socket error: ${err.message}`, this.address, { cause: err }),
+          ),
         );
         socket.on('close', () =>
-          this.destroy(new ConnectionError('Connection closed by broker', this.address)),
+          this.destroy(new ConnectionError(this.closedByBrokerMessage(), this.address)),
         );
         socket.on('data', (chunk: Buffer) => this.onData(chunk));
         resolve();
       });
     });
+  }
+
+  /** Why the broker may have closed: during start-up, the usual cause is a security mismatch. */
+  private closedByBrokerMessage(): string {
+    if (this.state === 'ready' && !this.servedAfterStart && !this.options.authenticate && this.pending > 0) {
+      // A SASL listener answers ApiVersions, then drops a client that does not authenticate.
+      return 'Connection closed by broker on the first request after ApiVersions (if this listener requires SASL, set securityProtocol SASL_PLAINTEXT or SASL_SSL and sasl)';
+    }
+    if (this.state !== 'connecting') return 'Connection closed by broker';
+    if (!this.brokerVersions) {
+      return this.options.tls
+        ? 'Connection closed by broker during start-up'
+        : 'Connection closed by broker before answering ApiVersions (if this listener uses TLS, set securityProtocol to SSL or SASL_SSL)';
+    }
+    return 'Connection closed by broker during authentication';
   }
 
   /**
@@ -373,7 +488,9 @@ export class Connection extends EventEmitter {
         if (size < 4 || size > this.maxResponseSize) {
           this.destroy(
             new ProtocolError(
-              `Response size ${size} from ${this.address} is outside 4..${this.maxResponseSize} (maxResponseSize)`,
+              isTlsRecordHeader(size)
+                ? `${this.address} answered with TLS: this listener needs securityProtocol SSL or SASL_SSL`
+                : `Response size ${size} from ${this.address} is outside 4..${this.maxResponseSize} (maxResponseSize)`,
             ),
           );
           return;
@@ -433,6 +550,7 @@ export class Connection extends EventEmitter {
   }
 
   private onFrame(frame: Buffer): void {
+    if (!this.servedAfterStart && this.state === 'ready') this.servedAfterStart = true;
     const req = this.inFlight[this.head];
     const correlationId = frame.readInt32BE(0);
     if (!req || req.correlationId !== correlationId) {
@@ -514,6 +632,8 @@ export class Connection extends EventEmitter {
     this.closeError = error ?? null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.reauthTimer) clearTimeout(this.reauthTimer);
+    this.reauthTimer = null;
     if (this.delay) {
       clearTimeout(this.delay.timer);
       this.delay.done();
@@ -547,6 +667,15 @@ export class Connection extends EventEmitter {
     }
     this.destroy();
   }
+}
+
+/**
+ * True when a "size prefix" is the start of a TLS record (content type 20-23, version 3.x): a
+ * TLS listener's alert read as a Kafka frame.
+ */
+function isTlsRecordHeader(size: number): boolean {
+  const type = size >>> 24;
+  return type >= 20 && type <= 23 && ((size >>> 16) & 0xff) === 3;
 }
 
 function softwareInfo() {

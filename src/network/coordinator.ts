@@ -4,7 +4,7 @@
  */
 import { CoordinatorType, FindCoordinator } from '../protocol/apis/index.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { KafkaError } from '../protocol/errors.js';
+import { kafkaError } from '../protocol/errors.js';
 import type { Cluster } from './cluster.js';
 import { type BackoffOptions, backoffMs } from './retry.js';
 
@@ -30,7 +30,7 @@ export async function findGroupCoordinator(
       if (!cluster.metadata.brokers.has(c.nodeId)) await cluster.refresh();
       return c.nodeId;
     }
-    const err = new KafkaError(c?.errorCode ?? ErrorCode.COORDINATOR_NOT_AVAILABLE, {});
+    const err = kafkaError(c?.errorCode ?? ErrorCode.COORDINATOR_NOT_AVAILABLE, { group: groupId });
     if (!err.retriable || attempt >= maxAttempts) throw err;
     await new Promise((r) => setTimeout(r, backoffMs(attempt, backoff)));
   }

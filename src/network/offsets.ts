@@ -8,7 +8,7 @@
  */
 import { ListOffsets, type ListOffsetsResponse, ListOffsetsTimestamp } from '../protocol/apis/index.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { ConfigError, KafkaError } from '../protocol/errors.js';
+import { ConfigError, KafkaError, kafkaError } from '../protocol/errors.js';
 import type { Cluster } from './cluster.js';
 import { type BackoffOptions, backoffMs, shouldRetry } from './retry.js';
 
@@ -160,7 +160,7 @@ export async function lookupOffsets(
             });
             continue;
           }
-          const err = new KafkaError(code, { topic, partition, broker: `node ${leader}` });
+          const err = kafkaError(code, { topic, partition, broker: `node ${leader}` });
           cluster.reportError(err);
           if (!err.retriable) throw err;
           lastError = err;

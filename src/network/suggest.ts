@@ -62,7 +62,6 @@ export const KAFKAJS_OPTIONS: Readonly<Record<string, string>> = {
   requestTimeout: 'requestTimeoutMs',
   connectionTimeout: 'connectTimeoutMs',
   retry: 'retries, retryBackoffMs and retryBackoffMaxMs',
-  ssl: 'tls',
   compression: 'compressionType',
   autoCommit: 'enableAutoCommit',
   autoCommitInterval: 'autoCommitIntervalMs',

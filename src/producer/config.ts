@@ -12,6 +12,12 @@ import {
   rejectUnknownOptions,
   stringOption,
 } from '../network/config.js';
+import {
+  type ResolvedSecurity,
+  resolveSecurity,
+  SECURITY_OPTIONS,
+  type SecurityConfig,
+} from '../network/security.js';
 import { Compression, zstdAvailable } from '../protocol/codecs/index.js';
 import { ConfigError } from '../protocol/errors.js';
 import type { Partitioner } from './partitioner.js';
@@ -23,10 +29,8 @@ export type CompressionType = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 
 /** Options of a Producer. Names are the camelCase of the Java producer's configs. */
 export interface ProducerConfig<K = Buffer | string | null, V = Buffer | string | null>
-  extends Pick<
-    ClusterOptions,
-    'tls' | 'authenticate' | 'connectTimeoutMs' | 'reconnectBackoffMs' | 'reconnectBackoffMaxMs'
-  > {
+  extends SecurityConfig,
+    Pick<ClusterOptions, 'connectTimeoutMs' | 'reconnectBackoffMs' | 'reconnectBackoffMaxMs'> {
   /** `host:port` list (Java: `bootstrap.servers`). */
   bootstrapServers: string | string[];
   /** Java: `client.id`. Default `kafkawire-producer`. */
@@ -90,9 +94,11 @@ export interface ResolvedProducerConfig {
   connectTimeoutMs?: number;
   reconnectBackoffMs: number;
   reconnectBackoffMaxMs: number;
+  security: ResolvedSecurity;
 }
 
-const KNOWN = [
+/** Every option a Producer takes (the CLI maps Java names onto these). */
+export const PRODUCER_OPTIONS = [
   'bootstrapServers',
   'clientId',
   'acks',
@@ -113,8 +119,7 @@ const KNOWN = [
   'partitioner',
   'keySerializer',
   'valueSerializer',
-  'tls',
-  'authenticate',
+  ...SECURITY_OPTIONS,
   'connectTimeoutMs',
   ...RECONNECT_OPTIONS,
 ] as const;
@@ -123,7 +128,7 @@ const INT32_MAX = 2147483647;
 
 export function resolveProducerConfig(c: ProducerConfig<never, never>): ResolvedProducerConfig {
   if (c === null || typeof c !== 'object') throw new ConfigError('config', 'expected an object');
-  rejectUnknownOptions(c, KNOWN, 'producer');
+  rejectUnknownOptions(c, PRODUCER_OPTIONS, 'producer');
   if (c.bootstrapServers === undefined) throw new ConfigError('bootstrapServers', 'is required');
   const acksRaw = enumOption('acks', c.acks, 'all', [0, 1, -1, 'all'] as const);
   const acks = acksRaw === 'all' ? -1 : acksRaw;
@@ -171,6 +176,7 @@ export function resolveProducerConfig(c: ProducerConfig<never, never>): Resolved
         ? undefined
         : intOption('connectTimeoutMs', c.connectTimeoutMs, 10_000, 1, INT32_MAX),
     ...reconnectOptions(c),
+    security: resolveSecurity(c),
   };
   if (r.enableIdempotence) {
     // The Java producer's own checks (KIP-679): idempotence needs acks=all, retries and at most 5 in flight.
@@ -203,9 +209,6 @@ export function resolveProducerConfig(c: ProducerConfig<never, never>): Resolved
     throw new ConfigError('batchSize', `exceeds bufferMemory (${r.bufferMemory})`);
   if (c.partitioner !== undefined && typeof c.partitioner !== 'function') {
     throw new ConfigError('partitioner', 'expected a function');
-  }
-  if (c.authenticate !== undefined && typeof c.authenticate !== 'function') {
-    throw new ConfigError('authenticate', 'expected a function');
   }
   for (const name of ['keySerializer', 'valueSerializer'] as const) {
     if (c[name] !== undefined && typeof c[name] !== 'function')

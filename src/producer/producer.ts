@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events';
 import { Cluster, type MetadataSnapshot, type TopicInfo } from '../network/cluster.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { ConfigError, KafkaError, KafkawireError, TimeoutError } from '../protocol/errors.js';
+import { ConfigError, KafkaError, KafkawireError, kafkaError, TimeoutError } from '../protocol/errors.js';
 import {
   RECORD_BATCH_OVERHEAD,
   type RecordHeaderInput,
@@ -193,8 +193,8 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       connectTimeoutMs: c.connectTimeoutMs,
       reconnectBackoffMs: c.reconnectBackoffMs,
       reconnectBackoffMaxMs: c.reconnectBackoffMaxMs,
-      tls: config.tls,
-      authenticate: config.authenticate,
+      tls: c.security.tls,
+      authenticate: c.security.authenticate,
     });
     this.cluster.on('metadata', (md: MetadataSnapshot) => this.emit('metadata', md));
     this.pool = new BufferPool(c.bufferMemory, c.batchSize);
@@ -388,6 +388,14 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
         try {
           await this.connect();
         } catch (err) {
+          if (err instanceof KafkawireError && !err.retriable) {
+            // One failed attempt answers every send waiting for it: a wrong password or
+            // certificate would fail each of their own attempts the same way (a reconnect per
+            // queued send was a storm of failed authentications; test "no retry storm" in
+            // test/integration/security/authentication.suite.ts).
+            while (this.waiting.length > 0) this.rejectWaiting(this.waiting.peek() as Pending, err);
+            break;
+          }
           this.rejectWaiting(head, err);
           continue;
         }
@@ -435,7 +443,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       if (t && t.errorCode === ErrorCode.NONE && t.partitions.length > 0) return;
       lastCode = t?.errorCode ?? -1;
       if (t && lastCode !== ErrorCode.NONE && !new KafkaError(lastCode).retriable) {
-        throw new KafkaError(lastCode, { topic: name });
+        throw kafkaError(lastCode, { topic: name });
       }
       const wait = Math.min(this.config.retryBackoffMaxMs, this.config.retryBackoffMs * 2 ** attempt);
       if (Date.now() + wait >= deadline) {

@@ -31,7 +31,7 @@ import {
   type ProduceResponse,
 } from '../protocol/apis/index.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { KafkaError, KafkawireError, TimeoutError } from '../protocol/errors.js';
+import { KafkaError, KafkawireError, kafkaError, TimeoutError } from '../protocol/errors.js';
 import { setProducerState } from '../protocol/records/record-batch-builder.js';
 import {
   type Accumulator,
@@ -101,7 +101,7 @@ export class Sender {
           producerId: bump && conn.versionFor(InitProducerId) >= 3 ? this.producerId : -1n,
           producerEpoch: bump && conn.versionFor(InitProducerId) >= 3 ? this.producerEpoch : -1,
         });
-        if (res.errorCode !== ErrorCode.NONE) throw new KafkaError(res.errorCode, { broker: conn.address });
+        if (res.errorCode !== ErrorCode.NONE) throw kafkaError(res.errorCode, { broker: conn.address });
         this.producerId = res.producerId;
         this.producerEpoch = res.producerEpoch;
         return;
@@ -374,7 +374,7 @@ export class Sender {
         this.complete(b, p.baseOffset, p.logAppendTimeMs);
         continue;
       }
-      const err = new KafkaError(code, { topic: q.topic, partition: q.partition, broker }, p.errorMessage);
+      const err = kafkaError(code, { topic: q.topic, partition: q.partition, broker }, p.errorMessage);
       if (code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
         // The broker has this batch already (a retry of something that was written): success,
         // but the offset is no longer known, as in Java.

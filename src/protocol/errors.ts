@@ -11,6 +11,10 @@ import { type ErrorCode, errorCodeInfo } from './error-codes.js';
 export interface ErrorContext {
   topic?: string;
   partition?: number;
+  /** The consumer group concerned (GROUP_AUTHORIZATION_FAILED names it). */
+  group?: string;
+  /** The transactional id concerned (TRANSACTIONAL_ID_AUTHORIZATION_FAILED names it). */
+  transactionalId?: string;
   broker?: string;
   apiKey?: number;
   apiVersion?: number;
@@ -41,6 +45,8 @@ export class KafkaError extends KafkawireError {
   readonly refreshMetadata: boolean;
   readonly topic?: string;
   readonly partition?: number;
+  readonly group?: string;
+  readonly transactionalId?: string;
   readonly broker?: string;
   constructor(code: number, context: ErrorContext = {}, detail?: string | null) {
     const info = errorCodeInfo(code);
@@ -54,7 +60,98 @@ export class KafkaError extends KafkawireError {
     this.refreshMetadata = info.refreshMetadata;
     this.topic = context.topic;
     this.partition = context.partition;
+    this.group = context.group;
+    this.transactionalId = context.transactionalId;
     this.broker = context.broker;
+  }
+}
+
+/** What an authorization error is about, as Java's ACL resource types name it. */
+export type AuthorizationResource = 'topic' | 'group' | 'cluster' | 'transactionalId';
+
+const AUTHORIZATION_CODES: Record<number, AuthorizationResource> = {
+  29: 'topic', // TOPIC_AUTHORIZATION_FAILED
+  30: 'group', // GROUP_AUTHORIZATION_FAILED
+  31: 'cluster', // CLUSTER_AUTHORIZATION_FAILED
+  53: 'transactionalId', // TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+};
+
+/**
+ * The broker's authorizer refused an operation (Java: `TopicAuthorizationException`,
+ * `GroupAuthorizationException`, ...). Never retriable: asking again with the same principal
+ * gets the same answer until someone changes the ACLs. Only the calls about `resourceName` fail.
+ */
+export class AuthorizationError extends KafkaError {
+  /** The kind of resource the principal may not use. */
+  readonly resourceType: AuthorizationResource;
+  /** The topic, group or transactional id refused (undefined for the cluster, or when unknown). */
+  readonly resourceName?: string;
+  constructor(code: number, context: ErrorContext = {}, detail?: string | null) {
+    super(code, context, detail);
+    this.resourceType = AUTHORIZATION_CODES[code] ?? 'cluster';
+    this.resourceName =
+      this.resourceType === 'topic'
+        ? context.topic
+        : this.resourceType === 'group'
+          ? context.group
+          : this.resourceType === 'transactionalId'
+            ? context.transactionalId
+            : undefined;
+  }
+}
+
+/**
+ * The error for a broker's error code: an AuthorizationError for the *_AUTHORIZATION_FAILED
+ * codes, a KafkaError otherwise. Use it where a code reaches the user.
+ */
+export function kafkaError(code: number, context: ErrorContext = {}, detail?: string | null): KafkaError {
+  return code in AUTHORIZATION_CODES
+    ? new AuthorizationError(code, context, detail)
+    : new KafkaError(code, context, detail);
+}
+
+/**
+ * Authentication with a broker failed (Java: `AuthenticationException`): bad credentials, a
+ * SASL mechanism the broker does not enable, a token it refuses, a server signature that does
+ * not verify. Not retriable: a reconnect with the same credentials fails the same way. The
+ * message names the broker and the reason, never a password, token or key.
+ */
+export class AuthenticationError extends KafkawireError {
+  readonly broker?: string;
+  /** The SASL mechanism in use, when SASL failed. */
+  readonly mechanism?: string;
+  /** The broker's error code (SASL_AUTHENTICATION_FAILED, UNSUPPORTED_SASL_MECHANISM, ...), if it sent one. */
+  readonly code?: number;
+  /** UNSUPPORTED_SASL_MECHANISM: what the broker's listener enables. */
+  readonly enabledMechanisms?: readonly string[];
+  constructor(
+    message: string,
+    details: {
+      broker?: string;
+      mechanism?: string;
+      code?: number;
+      enabledMechanisms?: readonly string[];
+    } = {},
+    options?: ErrorOptions,
+  ) {
+    super(details.broker ? `${message} [broker ${details.broker}]` : message, false, options);
+    this.broker = details.broker;
+    this.mechanism = details.mechanism;
+    this.code = details.code;
+    this.enabledMechanisms = details.enabledMechanisms;
+  }
+}
+
+/**
+ * The TLS handshake failed on a certificate (Java: `SslAuthenticationException`): the broker's
+ * certificate is not signed by a trusted CA, does not match the host name, has expired, or the
+ * broker refused ours. `reason` is Node's code for it, e.g. `ERR_TLS_CERT_ALTNAME_INVALID`.
+ */
+export class SslAuthenticationError extends AuthenticationError {
+  readonly reason: string;
+  constructor(message: string, broker: string, reason: string, options?: ErrorOptions) {
+    super(message, { broker }, options);
+    this.reason = reason;
   }
 }
 
@@ -191,6 +288,8 @@ function describeContext(c: ErrorContext): string {
   const parts: string[] = [];
   if (c.topic !== undefined) parts.push(`topic ${c.topic}`);
   if (c.partition !== undefined) parts.push(`partition ${c.partition}`);
+  if (c.group !== undefined) parts.push(`group ${c.group}`);
+  if (c.transactionalId !== undefined) parts.push(`transactional id ${c.transactionalId}`);
   if (c.broker !== undefined) parts.push(`broker ${c.broker}`);
   return parts.join(', ');
 }

@@ -174,6 +174,9 @@ const RESPONSE_DEFAULTS: Record<string, Record<string, unknown>> = {
   DescribeCluster: {
     endpointType: 1,
   },
+  SaslAuthenticate: {
+    sessionLifetimeMs: 0n,
+  },
 };
 
 /** Module file names are kebab-case API names: ApiVersions → api-versions(.json). */

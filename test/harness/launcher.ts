@@ -45,8 +45,15 @@ export interface StartKafkaOptions {
   heapMb?: number;
   /** How long nodes may take to become ready; default 90 s. */
   timeoutMs?: number;
-  /** Extra or overriding server.properties, for a test that needs a non-default broker. */
-  properties?: Record<string, string>;
+  /**
+   * Extra or overriding server.properties, for a test that needs a non-default broker; a function
+   * gets each node's ports (with `extraPorts` of its own) to name more listeners.
+   */
+  properties?: Record<string, string> | ((node: NodePorts) => Record<string, string>);
+  /** Free ports to reserve per node for such listeners (NodePorts.extra). Default 0. */
+  extraPorts?: number;
+  /** Extra arguments for `kafka-storage format`, e.g. `--add-scram ...`. */
+  formatArgs?: string[];
   /**
    * The Apache Kafka version: exact (`3.9.2`, `4.3.1`) or a line with a pin in
    * scripts/kafka-jars/pom.xml (`3.9`). Default `KAFKA_VERSION`, else the default pin (4.3.1).
@@ -57,6 +64,15 @@ export interface StartKafkaOptions {
    * Fails before formatting anything when a port is taken. Controller ports are always free ones.
    */
   port?: number;
+}
+
+/** The ports of one node, for {@link StartKafkaOptions.properties} as a function. */
+export interface NodePorts {
+  id: number;
+  host: string;
+  port: number;
+  controllerPort: number;
+  extra: number[];
 }
 
 /** One node of a launched cluster. */
@@ -665,7 +681,8 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   const ownsDir = options.dir === undefined;
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'kafkawire-kafka-')));
   installExitHooks();
-  const [libs, ports] = await Promise.all([kafkaLibs(options.version), freePorts(2 * count)]);
+  const extraPorts = options.extraPorts ?? 0;
+  const [libs, ports] = await Promise.all([kafkaLibs(options.version), freePorts((2 + extraPorts) * count)]);
   const version = libsVersion(libs);
   if (fixed !== undefined) await useFixedClientPorts(ports, fixed, count);
   // A cluster id is a Kafka Uuid: 16 random bytes, base64url without padding (22 chars). Like
@@ -696,7 +713,15 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
         'inter.broker.listener.name': 'PLAINTEXT',
         'log.dirs': join(nodeDir, 'data'),
         ...testBrokerSettings(count, version),
-        ...options.properties,
+        ...(typeof options.properties === 'function'
+          ? options.properties({
+              id,
+              host: HOST,
+              port,
+              controllerPort,
+              extra: ports.slice(2 * count + (id - 1) * extraPorts, 2 * count + id * extraPorts),
+            })
+          : options.properties),
       };
       const config = join(nodeDir, 'server.properties');
       await writeFile(
@@ -746,6 +771,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
             clusterId,
             '-c',
             n.config,
+            ...(options.formatArgs ?? []),
           ],
           n.log,
         ),

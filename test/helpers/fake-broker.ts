@@ -33,6 +33,8 @@ export interface FakeRequest {
   correlationId: number;
   clientId: string | null;
   socket: net.Socket;
+  /** The bytes after the client id: header tagged fields (flexible versions), then the body. */
+  rest: Buffer;
   /**
    * Writes a response frame: correlation id, optional header tagged fields, then `body`.
    * `rewrite` gets the whole frame, size prefix included, and returns the bytes to write instead.
@@ -284,6 +286,7 @@ export class FakeBroker {
       correlationId,
       clientId,
       socket,
+      rest: frame.subarray(r.pos),
       reply(body, opts = {}) {
         const w = new Writer();
         w.int32(0).int32(opts.correlationId ?? correlationId);

@@ -56,6 +56,7 @@ describe('Producer config', () => {
       maxInFlightRequestsPerConnection: 5,
       metadataMaxAgeMs: 300_000,
       connectTimeoutMs: undefined,
+      security: { securityProtocol: 'PLAINTEXT' },
       reconnectBackoffMs: 50,
       reconnectBackoffMaxMs: 1000,
     });
@@ -360,9 +361,14 @@ describe('Producer config: regressions of gaps found with these tests', () => {
     expectConfigError({ connectTimeoutMs: INT32_MAX + 1 }, 'connectTimeoutMs', /out of range/);
   });
 
-  // config.ts does not check `authenticate`: a non-function passes construction and fails at
-  // connect with a TypeError from Connection.start.
-  it('refuses an authenticate hook that is not a function', () => {
-    expectConfigError({ authenticate: 'PLAIN' }, 'authenticate', /expected a function/);
+  // config.ts did not check `authenticate`: a non-function passed construction and failed at
+  // connect with a TypeError from Connection.start. Its successor, a custom SASL mechanism,
+  // must bring a function.
+  it('refuses a SASL mechanism that is neither built in nor given an authenticator', () => {
+    expectConfigError(
+      { securityProtocol: 'SASL_SSL', sasl: { mechanism: 'GSSAPI', authenticator: 'x' } as never },
+      'sasl.authenticator',
+      /not built in/,
+    );
   });
 });

@@ -13,6 +13,7 @@ import { LeaveGroup } from './13-leave-group.js';
 import { SyncGroup } from './14-sync-group.js';
 import { DescribeGroups } from './15-describe-groups.js';
 import { ListGroups } from './16-list-groups.js';
+import { SaslHandshake } from './17-sasl-handshake.js';
 import { ApiVersions } from './18-api-versions.js';
 import { CreateTopics } from './19-create-topics.js';
 import { DeleteTopics } from './20-delete-topics.js';
@@ -22,6 +23,7 @@ import { DescribeAcls } from './29-describe-acls.js';
 import { CreateAcls } from './30-create-acls.js';
 import { DeleteAcls } from './31-delete-acls.js';
 import { DescribeConfigs } from './32-describe-configs.js';
+import { SaslAuthenticate } from './36-sasl-authenticate.js';
 import { CreatePartitions } from './37-create-partitions.js';
 import { DeleteGroups } from './42-delete-groups.js';
 import { IncrementalAlterConfigs } from './44-incremental-alter-configs.js';
@@ -57,6 +59,8 @@ export type * from './15-describe-groups.js';
 export { DescribeGroups } from './15-describe-groups.js';
 export type * from './16-list-groups.js';
 export { ListGroups } from './16-list-groups.js';
+export type * from './17-sasl-handshake.js';
+export { SaslHandshake } from './17-sasl-handshake.js';
 export type * from './18-api-versions.js';
 export { ApiVersions } from './18-api-versions.js';
 export type * from './19-create-topics.js';
@@ -81,6 +85,8 @@ export type * from './31-delete-acls.js';
 export { DeleteAcls } from './31-delete-acls.js';
 export type * from './32-describe-configs.js';
 export { ConfigResourceType, ConfigSource, ConfigType, DescribeConfigs } from './32-describe-configs.js';
+export type * from './36-sasl-authenticate.js';
+export { SaslAuthenticate } from './36-sasl-authenticate.js';
 export type * from './37-create-partitions.js';
 export { CreatePartitions } from './37-create-partitions.js';
 export type * from './42-delete-groups.js';
@@ -112,6 +118,7 @@ export const IMPLEMENTED_APIS: readonly ApiDescriptor<never, unknown>[] = [
   SyncGroup,
   DescribeGroups,
   ListGroups,
+  SaslHandshake,
   ApiVersions,
   CreateTopics,
   DeleteTopics,
@@ -121,6 +128,7 @@ export const IMPLEMENTED_APIS: readonly ApiDescriptor<never, unknown>[] = [
   CreateAcls,
   DeleteAcls,
   DescribeConfigs,
+  SaslAuthenticate,
   CreatePartitions,
   DeleteGroups,
   IncrementalAlterConfigs,

@@ -223,6 +223,15 @@ import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestDataJsonConverter;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseDataJsonConverter;
+// SASL APIs (SaslVectors)
+import org.apache.kafka.common.message.SaslAuthenticateRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateRequestDataJsonConverter;
+import org.apache.kafka.common.message.SaslAuthenticateResponseData;
+import org.apache.kafka.common.message.SaslAuthenticateResponseDataJsonConverter;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
+import org.apache.kafka.common.message.SaslHandshakeRequestDataJsonConverter;
+import org.apache.kafka.common.message.SaslHandshakeResponseData;
+import org.apache.kafka.common.message.SaslHandshakeResponseDataJsonConverter;
 
 public class GoldenVectors {
   /** The version ranges src/protocol/apis implements (golden.test.ts fails if a module outgrows them). */
@@ -319,6 +328,7 @@ public class GoldenVectors {
     write(out.resolve("init-producer-id.json"), "InitProducerId", ApiKeys.INIT_PRODUCER_ID, initProducerId);
     AdminVectors.writeAll(out);
     GroupVectors.writeAll(out);
+    SaslVectors.writeAll(out);
     write(out.resolve("headers.json"), "RequestHeader/ResponseHeader", null, headers());
   }
 
@@ -2633,6 +2643,118 @@ public class GoldenVectors {
     }
   }
 
+  /**
+   * SaslHandshake (key 17, v1: v0's raw tokens are gone from 4.x) and SaslAuthenticate (key 36).
+   * The tokens are made-up but shaped as the mechanisms send them (PLAIN's NUL-separated
+   * credentials, SCRAM's server-final message); sessionLifetimeMs covers zero, a typical value and
+   * Long.MAX_VALUE (beyond 2^53: it must stay exact).
+   */
+  static final class SaslVectors {
+    static final short HANDSHAKE_MIN = 1, HANDSHAKE_MAX = 1;
+    static final short AUTHENTICATE_MIN = 0, AUTHENTICATE_MAX = 2;
+
+    static void writeAll(Path out) throws Exception {
+      List<Vector> handshake = new ArrayList<>();
+      for (short v : versions(ApiKeys.SASL_HANDSHAKE, HANDSHAKE_MIN, HANDSHAKE_MAX)) {
+        handshake.addAll(handshakeRequests(v));
+        handshake.addAll(handshakeResponses(v));
+      }
+      write(out.resolve("sasl-handshake.json"), "SaslHandshake", ApiKeys.SASL_HANDSHAKE, handshake);
+      List<Vector> authenticate = new ArrayList<>();
+      for (short v : versions(ApiKeys.SASL_AUTHENTICATE, AUTHENTICATE_MIN, AUTHENTICATE_MAX)) {
+        authenticate.addAll(authenticateRequests(v));
+        authenticate.addAll(authenticateResponses(v));
+      }
+      write(out.resolve("sasl-authenticate.json"), "SaslAuthenticate", ApiKeys.SASL_AUTHENTICATE, authenticate);
+    }
+
+    /** Header vectors for both APIs, correlation ids from `correlationId`; returns the next one. */
+    static int headers(List<Vector> out, int correlationId) {
+      for (short v : versions(ApiKeys.SASL_HANDSHAKE, HANDSHAKE_MIN, HANDSHAKE_MAX)) {
+        out.add(requestHeader(ApiKeys.SASL_HANDSHAKE.name + " v" + v, ApiKeys.SASL_HANDSHAKE, v, correlationId, "kafkawire"));
+        out.add(responseHeader(ApiKeys.SASL_HANDSHAKE.name + " v" + v, ApiKeys.SASL_HANDSHAKE, v, correlationId));
+        correlationId++;
+      }
+      for (short v : versions(ApiKeys.SASL_AUTHENTICATE, AUTHENTICATE_MIN, AUTHENTICATE_MAX)) {
+        out.add(requestHeader(ApiKeys.SASL_AUTHENTICATE.name + " v" + v, ApiKeys.SASL_AUTHENTICATE, v, correlationId, "kafkawire"));
+        out.add(responseHeader(ApiKeys.SASL_AUTHENTICATE.name + " v" + v, ApiKeys.SASL_AUTHENTICATE, v, correlationId));
+        correlationId++;
+      }
+      return correlationId;
+    }
+
+    static List<Vector> handshakeRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      for (String mechanism : List.of("SCRAM-SHA-512", "PLAIN", "OAUTHBEARER", "")) {
+        out.add(vector(mechanism.isEmpty() ? "empty mechanism" : mechanism, "request", v,
+            new SaslHandshakeRequestData().setMechanism(mechanism),
+            SaslHandshakeRequestDataJsonConverter::write, SaslHandshakeRequestData::new));
+      }
+      return out;
+    }
+
+    static List<Vector> handshakeResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(handshakeResponse("accepted, four mechanisms", v, (short) 0,
+          List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER")));
+      out.add(handshakeResponse("UNSUPPORTED_SASL_MECHANISM, what the listener enables", v, (short) 33,
+          List.of("SCRAM-SHA-512")));
+      out.add(handshakeResponse("ILLEGAL_SASL_STATE, no mechanisms", v, (short) 34, List.of()));
+      return out;
+    }
+
+    static Vector handshakeResponse(String name, short v, short errorCode, List<String> mechanisms) {
+      return vector(name, "response", v,
+          new SaslHandshakeResponseData().setErrorCode(errorCode).setMechanisms(new ArrayList<>(mechanisms)),
+          SaslHandshakeResponseDataJsonConverter::write, SaslHandshakeResponseData::new);
+    }
+
+    static List<Vector> authenticateRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(authenticateRequest("PLAIN credentials", v, "\0alicé\0s3cr3t".getBytes(StandardCharsets.UTF_8)));
+      out.add(authenticateRequest("SCRAM client-first", v,
+          "n,,n=alice,r=fyko+d2lbbFgONRv9qkxdawL".getBytes(StandardCharsets.UTF_8)));
+      out.add(authenticateRequest("empty token", v, new byte[0]));
+      out.add(authenticateRequest("binary token", v, new byte[] {0, (byte) 0xff, 0x7f, (byte) 0x80, 1}));
+      return out;
+    }
+
+    static Vector authenticateRequest(String name, short v, byte[] token) {
+      return vector(name, "request", v, new SaslAuthenticateRequestData().setAuthBytes(token),
+          SaslAuthenticateRequestDataJsonConverter::write, SaslAuthenticateRequestData::new);
+    }
+
+    static SaslAuthenticateResponseData serverFinal(short v) {
+      SaslAuthenticateResponseData m = new SaslAuthenticateResponseData().setErrorCode((short) 0).setErrorMessage(null)
+          .setAuthBytes("v=rmF9pqV8S7suAoZWja4dJRkFsKQ=".getBytes(StandardCharsets.UTF_8));
+      if (v >= 1) m.setSessionLifetimeMs(10_000L);
+      return m;
+    }
+
+    static List<Vector> authenticateResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(authenticateResponse("SCRAM server-final, a session lifetime", v, serverFinal(v), null));
+      if (v >= 2) {
+        SaslAuthenticateResponseData m = serverFinal(v);
+        Planted planted = new Planted().add(m.unknownTaggedFields(), "", 0, "0102").add(m.unknownTaggedFields(), "", 5, "");
+        out.add(authenticateResponse("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      out.add(authenticateResponse("SASL_AUTHENTICATION_FAILED with a message", v, new SaslAuthenticateResponseData()
+          .setErrorCode((short) 58).setErrorMessage("Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512")
+          .setAuthBytes(new byte[0]), null));
+      SaslAuthenticateResponseData forever = new SaslAuthenticateResponseData().setErrorCode((short) 0).setErrorMessage("")
+          .setAuthBytes(new byte[] {0, (byte) 0xff});
+      if (v >= 1) forever.setSessionLifetimeMs(Long.MAX_VALUE);
+      out.add(authenticateResponse("empty message, binary token, longest lifetime", v, forever, null));
+      return out;
+    }
+
+    static Vector authenticateResponse(String name, short v, SaslAuthenticateResponseData m, Planted planted) {
+      return vector(name, "response", v, m, SaslAuthenticateResponseDataJsonConverter::write,
+          SaslAuthenticateResponseData::new, planted);
+    }
+  }
+
   /** Request and response headers, at the header version Kafka picks for each API version. */
   static List<Vector> headers() {
     List<Vector> out = new ArrayList<>();
@@ -2648,6 +2770,7 @@ public class GoldenVectors {
     }
     out.addAll(AdminVectors.headers(1000));
     GroupVectors.headers(out, 2000);
+    SaslVectors.headers(out, 3000);
     out.add(requestHeader("null client id, non-flexible", ApiKeys.METADATA, (short) 8, 0, null));
     out.add(requestHeader("null client id, flexible", ApiKeys.METADATA, (short) 12, 0, null));
     out.add(requestHeader("empty client id", ApiKeys.METADATA, (short) 12, 7, ""));
