@@ -25,8 +25,10 @@ export type {
   ConfigEntry,
   ConfigOp,
   ConfigResource,
+  FencedProducer,
   GroupDescription,
   GroupMemberDescription,
+  ListTransactionsOptions,
   NewTopic,
   OffsetSpec,
   PartitionDescription,
@@ -34,6 +36,8 @@ export type {
   PartitionOffset,
   TopicDescription,
   TopicResult,
+  TransactionDescription,
+  TransactionListing,
 } from './admin/admin.js';
 export { Admin } from './admin/admin.js';
 export type { AutoOffsetReset, ConsumerConfig, IsolationLevelName } from './consumer/config.js';
@@ -66,10 +70,18 @@ export type {
   SecurityProtocol,
 } from './network/security.js';
 export type { PemInput, SslConfig } from './network/tls.js';
+export type { ExactlyOnceCommit, ExactlyOnceOptions } from './pipeline/exactly-once.js';
+export { runExactlyOnce } from './pipeline/exactly-once.js';
 export type { RecordMetadata } from './producer/accumulator.js';
 export type { CompressionType, ProducerConfig, Serializer } from './producer/config.js';
 export type { Partitioner, PartitionerArgs } from './producer/partitioner.js';
-export type { HeaderValue, ProducerRecord } from './producer/producer.js';
+export type {
+  ConsumerGroupMetadata,
+  HeaderValue,
+  ProducerRecord,
+  TransactionOffset,
+  TransactionState,
+} from './producer/producer.js';
 export { jsonSerializer, Producer } from './producer/producer.js';
 export type { ErrorCodeName } from './protocol/error-codes.js';
 export { ErrorCode } from './protocol/error-codes.js';
@@ -85,9 +97,15 @@ export {
   IllegalStateError,
   KafkaError,
   KafkawireError,
+  ProducerFencedError,
   ProtocolError,
   SslAuthenticationError,
   TimeoutError,
+  TransactionAbortableError,
+  TransactionAbortedError,
+  TransactionFatalError,
+  TransactionStateError,
+  TransactionTimedOutError,
   UnsupportedFeatureError,
   UnsupportedVersionError,
 } from './protocol/errors.js';

@@ -1,5 +1,5 @@
 /**
- * Admin: topics, configs, cluster, consumer groups and offsets (Java: `Admin`).
+ * Admin: topics, configs, cluster, consumer groups and offsets, transactions (Java: `Admin`).
  *
  * Each call goes to the broker that can answer it — topic and config changes to any broker
  * (KRaft brokers forward them to the controller), offsets and deletions to the partition
@@ -54,6 +54,22 @@ import {
   deleteAcls,
   describeAcls,
 } from './acls.js';
+import {
+  describeTransactions,
+  type FencedProducer,
+  fenceProducers,
+  type ListTransactionsOptions,
+  listTransactions,
+  type TransactionDescription,
+  type TransactionListing,
+} from './transactions.js';
+
+export type {
+  FencedProducer,
+  ListTransactionsOptions,
+  TransactionDescription,
+  TransactionListing,
+} from './transactions.js';
 
 export interface AdminConfig
   extends SecurityConfig,
@@ -592,6 +608,26 @@ export class Admin {
         return { groupId, error: errorOf(code, { group: groupId }) };
       }),
     );
+  }
+
+  // ---- transactions (transactions.ts)
+
+  /** Transactions of every broker's coordinator, filtered by state, producer id, age or id pattern (KIP-664). */
+  listTransactions(options: ListTransactionsOptions = {}): Promise<TransactionListing[]> {
+    return listTransactions(this.cluster, (fn) => this.retry(fn), options);
+  }
+
+  /** State, timeout, start time, producer id and epoch, and partitions of transactional ids (KIP-664). */
+  describeTransactions(transactionalIds: string[]): Promise<TransactionDescription[]> {
+    return describeTransactions(this.cluster, (fn) => this.retry(fn), this.backoff, transactionalIds);
+  }
+
+  /**
+   * Fences the producers of transactional ids and aborts their open transactions (Java:
+   * `fenceProducers`, KIP-618): ends a transaction left open by a producer that is gone.
+   */
+  fenceProducers(transactionalIds: string[]): Promise<FencedProducer[]> {
+    return fenceProducers(this.cluster, (fn) => this.retry(fn), this.backoff, transactionalIds);
   }
 
   /** The group's committed offsets, every partition it has one for. */

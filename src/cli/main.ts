@@ -32,6 +32,7 @@ import { groups, groupsHelp } from './groups.js';
 import { exitCodeOf, flushed, oneLine, printError, Stdout } from './output.js';
 import { produce, produceHelp } from './produce.js';
 import { topics, topicsHelp } from './topics.js';
+import { transactions, transactionsHelp } from './transactions.js';
 
 const USAGE = `Usage: kafkawire [--brokers LIST] COMMAND [options]
 
@@ -43,6 +44,7 @@ Commands:
   topics     list, describe, create, delete topics, add partitions
   configs    describe and alter the configs of a topic or a broker
   groups     list, describe, lag and reset consumer groups
+  transactions  list and describe transactions, abort a hanging one
   cluster    brokers, controller, cluster id and API versions
   acls       list, create and delete ACLs
   bench      produce / consume throughput and latency
@@ -65,6 +67,7 @@ const COMMANDS: Record<string, { run: (args: string[], ctx: Context) => Promise<
   topics: { run: topics, help: topicsHelp },
   configs: { run: configs, help: configsHelp },
   groups: { run: groups, help: groupsHelp },
+  transactions: { run: transactions, help: transactionsHelp },
   cluster: { run: cluster, help: clusterHelp },
   acls: { run: acls, help: aclsHelp },
   bench: { run: bench, help: benchHelp },
@@ -94,7 +97,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       }
       throw new UsageError(
-        'missing command: produce, consume, topics, configs, groups, cluster, acls or bench',
+        'missing command: produce, consume, topics, configs, groups, transactions, cluster, acls or bench',
       );
     }
     if (!Object.hasOwn(COMMANDS, name)) {

@@ -632,29 +632,32 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     if (back) this.kick();
   }
 
-  /** The partitions assigned. */
-  assignment(): TopicPartition[] {
-    return this.order.map((c) => ({ topic: c.topic, partition: c.partition }));
-  }
-
   /**
-   * The group this consumer commits to, as it stands (Java: `groupMetadata()`): the generation
-   * and member id of the last join (-1 and '' before one). Null without a `groupId`.
+   * The group identity a transactional producer's `sendOffsetsToTransaction` needs (Java:
+   * `groupMetadata()`): with the generation and member id of the last join, the group refuses the
+   * offsets of a member it has fenced meanwhile (KIP-447). Outside group management (assign())
+   * the generation is -1 and the member id ''.
    */
   groupMetadata(): {
     groupId: string;
     generationId: number;
     memberId: string;
     groupInstanceId: string | null;
-  } | null {
+  } {
     const groupId = this.config.groupId;
-    if (groupId === null) return null;
+    if (groupId === null) throw new ConfigError('groupId', 'groupMetadata() needs a groupId');
+    const m = this.membership;
     return {
       groupId,
-      generationId: this.membership?.generation ?? -1,
-      memberId: this.membership?.memberId ?? '',
+      generationId: m?.generation ?? -1,
+      memberId: m?.memberId ?? '',
       groupInstanceId: this.config.groupInstanceId,
     };
+  }
+
+  /** The partitions assigned. */
+  assignment(): TopicPartition[] {
+    return this.order.map((c) => ({ topic: c.topic, partition: c.partition }));
   }
 
   /** Next offset the application will get from a partition (null before it is known). */

@@ -82,7 +82,10 @@ export interface ClusterOptions
 /** Which connection to a broker a request uses: ordinary traffic, or group coordination. */
 export type Lane = 'default' | 'coordinator';
 
-/** Group-coordination APIs, sent on the coordinator lane by `sendTo`. */
+/**
+ * Group- and transaction-coordination APIs, sent on the coordinator lane by `sendTo` (an EndTxn
+ * or a TxnOffsetCommit must not wait behind produce requests or fetch long polls).
+ */
 const COORDINATOR_APIS: ReadonlySet<number> = new Set([
   8, // OffsetCommit
   9, // OffsetFetch
@@ -90,6 +93,11 @@ const COORDINATOR_APIS: ReadonlySet<number> = new Set([
   12, // Heartbeat
   13, // LeaveGroup
   14, // SyncGroup
+  22, // InitProducerId
+  24, // AddPartitionsToTxn
+  25, // AddOffsetsToTxn
+  26, // EndTxn
+  28, // TxnOffsetCommit
   68, // ConsumerGroupHeartbeat
 ]);
 

@@ -89,6 +89,8 @@ export interface ConnectionOptions {
 export interface SendOptions {
   /** Version to use; default: the highest both sides support. */
   version?: number;
+  /** Highest version to use when `version` is not given (e.g. Produce v11 for a transaction without TV2). */
+  maxVersion?: number;
   /** Overrides the connection's request timeout for this request. */
   timeoutMs?: number;
   /** False for requests the broker does not answer (Produce with acks=0). Default true. */
@@ -129,6 +131,8 @@ type State = 'new' | 'connecting' | 'ready' | 'closed';
  * A connection to one broker. Emits `'ready'` once start-up is done, and `'close'` (with the
  * error that ended it, if any) once.
  */
+const NO_FEATURES: ReadonlyMap<string, number> = new Map();
+
 export class Connection extends EventEmitter {
   readonly host: string;
   readonly port: number;
@@ -403,6 +407,15 @@ export class Connection extends EventEmitter {
   }
 
   /**
+   * The cluster's finalized feature levels as this broker announced them in ApiVersions (KIP-584),
+   * e.g. `transaction.version` → 2 (KIP-890). Empty before the connection is ready, and from
+   * brokers that announce none.
+   */
+  get finalizedFeatures(): ReadonlyMap<string, number> {
+    return this.brokerFeatures?.finalized ?? NO_FEATURES;
+  }
+
+  /**
    * Sends a request and resolves with the decoded response. Waits for the connection to be
    * ready first. Rejects with ConnectionError (retriable) if the connection dies, TimeoutError
    * if no response comes in time, ProtocolError if the response cannot be read.
@@ -416,6 +429,11 @@ export class Connection extends EventEmitter {
     let version: number;
     try {
       version = options.version ?? this.versionFor(api as ApiDescriptor<unknown, unknown>);
+      if (options.version === undefined && options.maxVersion !== undefined && version > options.maxVersion) {
+        if (options.maxVersion < api.min)
+          throw new UnsupportedVersionError(`${api.name} v${options.maxVersion} or lower is not implemented`);
+        version = options.maxVersion;
+      }
     } catch (err) {
       return Promise.reject(err);
     }

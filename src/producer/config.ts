@@ -71,6 +71,18 @@ export interface ProducerConfig<K = Buffer | string | null, V = Buffer | string 
   keySerializer?: Serializer<K>;
   /** Java: `value.serializer`. Default: Buffer as is, string as UTF-8, null as null. */
   valueSerializer?: Serializer<V>;
+  /**
+   * Makes the producer transactional (Java: `transactional.id`): call `initTransactions()` once,
+   * then send inside `beginTransaction()` … `commitTransaction()`. It must be the same across
+   * restarts of one instance, and differ between instances that run at the same time: a new
+   * producer with the id fences the old one. Requires idempotence. Default none.
+   */
+  transactionalId?: string;
+  /**
+   * How long the coordinator lets a transaction stay open before aborting it (Java:
+   * `transaction.timeout.ms`); at most the broker's `transaction.max.timeout.ms`. Default 60000.
+   */
+  transactionTimeoutMs?: number;
 }
 
 export interface ResolvedProducerConfig {
@@ -95,6 +107,8 @@ export interface ResolvedProducerConfig {
   reconnectBackoffMs: number;
   reconnectBackoffMaxMs: number;
   security: ResolvedSecurity;
+  transactionalId: string | null;
+  transactionTimeoutMs: number;
 }
 
 /** Every option a Producer takes (the CLI maps Java names onto these). */
@@ -122,6 +136,8 @@ export const PRODUCER_OPTIONS = [
   ...SECURITY_OPTIONS,
   'connectTimeoutMs',
   ...RECONNECT_OPTIONS,
+  'transactionalId',
+  'transactionTimeoutMs',
 ] as const;
 
 const INT32_MAX = 2147483647;
@@ -133,6 +149,15 @@ export function resolveProducerConfig(c: ProducerConfig<never, never>): Resolved
   const acksRaw = enumOption('acks', c.acks, 'all', [0, 1, -1, 'all'] as const);
   const acks = acksRaw === 'all' ? -1 : acksRaw;
   const idempotenceSet = c.enableIdempotence !== undefined;
+  const transactionalId = stringOption('transactionalId', c.transactionalId, null) ?? null;
+  if (transactionalId === '') throw new ConfigError('transactionalId', 'must not be empty');
+  if (transactionalId !== null && c.enableIdempotence === false) {
+    // As Java: transactions are built on the idempotent producer's sequence numbers.
+    throw new ConfigError(
+      'enableIdempotence',
+      'a transactionalId requires idempotence; leave enableIdempotence on',
+    );
+  }
   const compressionType = enumOption('compressionType', c.compressionType, 'none', [
     'none',
     'gzip',
@@ -151,7 +176,12 @@ export function resolveProducerConfig(c: ProducerConfig<never, never>): Resolved
     clientId: stringOption('clientId', c.clientId, 'kafkawire-producer') ?? 'kafkawire-producer',
     acks,
     // Java turns idempotence off silently when acks != all and it was not asked for explicitly.
-    enableIdempotence: boolOption('enableIdempotence', c.enableIdempotence, acks === -1),
+    // A transactionalId needs it whatever acks says (and then refuses acks other than all).
+    enableIdempotence: boolOption(
+      'enableIdempotence',
+      c.enableIdempotence,
+      acks === -1 || transactionalId !== null,
+    ),
     batchSize: intOption('batchSize', c.batchSize, 16384, 1, INT32_MAX),
     lingerMs: intOption('lingerMs', c.lingerMs, 5, 0, INT32_MAX),
     bufferMemory: intOption('bufferMemory', c.bufferMemory, 32 * 1024 * 1024, 1024),
@@ -177,6 +207,8 @@ export function resolveProducerConfig(c: ProducerConfig<never, never>): Resolved
         : intOption('connectTimeoutMs', c.connectTimeoutMs, 10_000, 1, INT32_MAX),
     ...reconnectOptions(c),
     security: resolveSecurity(c),
+    transactionalId,
+    transactionTimeoutMs: intOption('transactionTimeoutMs', c.transactionTimeoutMs, 60_000, 1, INT32_MAX),
   };
   if (r.enableIdempotence) {
     // The Java producer's own checks (KIP-679): idempotence needs acks=all, retries and at most 5 in flight.

@@ -5,11 +5,22 @@
  * metadata and memory are at hand; otherwise the record (and every later one, so per-partition
  * order holds) waits in a FIFO for metadata or memory, at most `maxBlockMs`. The Sender ships
  * batches in the background. Every record's promise settles.
+ *
+ * With a `transactionalId` the TransactionManager (transaction-manager.ts) owns the transaction:
+ * a send outside `beginTransaction()` … `commitTransaction()` is refused before anything is
+ * appended, and the Sender asks the manager before each partition's first batch.
  */
 import { EventEmitter } from 'node:events';
 import { Cluster, type MetadataSnapshot, type TopicInfo } from '../network/cluster.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { ConfigError, KafkaError, KafkawireError, kafkaError, TimeoutError } from '../protocol/errors.js';
+import {
+  ConfigError,
+  KafkaError,
+  KafkawireError,
+  kafkaError,
+  TimeoutError,
+  TransactionStateError,
+} from '../protocol/errors.js';
 import {
   RECORD_BATCH_OVERHEAD,
   type RecordHeaderInput,
@@ -26,8 +37,16 @@ import {
 } from './config.js';
 import { DefaultPartitioner, type Partitioner } from './partitioner.js';
 import { Sender } from './sender.js';
+import { ClusterTransactionChannel } from './transaction-channel.js';
+import {
+  type ConsumerGroupMetadata,
+  TransactionManager,
+  type TransactionOffset,
+  type TransactionState,
+} from './transaction-manager.js';
 
 export type { RecordMetadata } from './accumulator.js';
+export type { ConsumerGroupMetadata, TransactionOffset, TransactionState } from './transaction-manager.js';
 
 /** A header value: bytes, a string (UTF-8) or null. */
 export type HeaderValue = Buffer | string | null;
@@ -178,6 +197,8 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
   /** Bytes the last append that could not proceed needed from the pool (0: it needed metadata). */
   private memoryNeeded = 0;
   private connected: Promise<void> | null = null;
+  /** The transaction manager, with a `transactionalId`. */
+  private readonly txn: TransactionManager | null = null;
   private closing = false;
   private closed: Promise<void> | null = null;
 
@@ -207,6 +228,25 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     this.customPartitioner = config.partitioner;
     this.keySerializer = (config.keySerializer ?? defaultSerializer) as Serializer<K>;
     this.valueSerializer = (config.valueSerializer ?? defaultSerializer) as Serializer<V>;
+    if (c.transactionalId !== null) {
+      const backoff = { retryBackoffMs: c.retryBackoffMs, retryBackoffMaxMs: c.retryBackoffMaxMs };
+      this.txn = new TransactionManager(
+        {
+          transactionalId: c.transactionalId,
+          transactionTimeoutMs: c.transactionTimeoutMs,
+          maxBlockMs: c.maxBlockMs,
+          ...backoff,
+        },
+        new ClusterTransactionChannel(this.cluster, c.transactionalId, backoff),
+        {
+          flush: () => this.flush(),
+          abortUnsent: (err) => this.abortUnsent(err),
+          setProducerIdAndEpoch: (id, epoch) => this.sender.setProducerIdAndEpoch(id, epoch),
+          wakeup: () => this.sender.wakeup(),
+        },
+      );
+      this.sender.txn = this.txn;
+    }
   }
 
   /** Connects to the cluster and, with idempotence, gets a producer id. Optional: send connects too. */
@@ -231,6 +271,11 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     input: ProducerRecord<K, V> | readonly ProducerRecord<K, V>[],
   ): Promise<RecordMetadata | RecordMetadata[]> {
     if (this.closing) return Promise.reject(new KafkawireError('Producer is closed', false));
+    if (this.txn) {
+      // Outside a transaction nothing of the call is appended, not even part of an array.
+      const refused = this.txn.sendError();
+      if (refused) return Promise.reject(refused);
+    }
     if (!Array.isArray(input)) return this.sendOne(input as ProducerRecord<unknown, unknown>);
     const records = input as readonly ProducerRecord<unknown, unknown>[];
     if (records.length === 0) return Promise.resolve([]);
@@ -258,7 +303,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       try {
         appended = this.appendOne(record, sink, 0, Date.now());
       } catch (err) {
-        sink.reject(0, err instanceof Error ? err : new Error(String(err)));
+        this.refuse(sink, 0, err);
         return promise;
       }
       if (appended) {
@@ -289,7 +334,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       try {
         result = this.appendOne(r, sink, i, now);
       } catch (err) {
-        sink.reject(i, err instanceof Error ? err : new Error(String(err)));
+        this.refuse(sink, i, err);
         continue;
       }
       if (!result) break;
@@ -378,6 +423,91 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     return true;
   }
 
+  /**
+   * Gets the producer id of the `transactionalId` (Java: `initTransactions`): fences every older
+   * producer with the same id and aborts its open transaction. Call once, before the first
+   * transaction; a TimeoutError (after maxBlockMs) may be followed by another call, which waits
+   * for the same attempt. Rejects with a TransactionFatalError when the broker refuses.
+   */
+  async initTransactions(): Promise<void> {
+    const txn = this.transactional('initTransactions');
+    await this.connect();
+    await txn.initTransactions();
+  }
+
+  /** Opens a transaction (Java: `beginTransaction`); local, nothing is sent. */
+  beginTransaction(): void {
+    this.transactional('beginTransaction').beginTransaction();
+  }
+
+  /**
+   * Adds a consumer group's offsets to the transaction (Java: `sendOffsetsToTransaction`): they
+   * are committed if and only if the transaction is. `offsets` are the next offsets to read, and
+   * `groupMetadata` comes from `consumer.groupMetadata()`, so that the group refuses the offsets
+   * of a member it has fenced (KIP-447). Rejects with a TransactionAbortableError when the group
+   * refused them (the consumer was fenced): abort the transaction.
+   */
+  async sendOffsetsToTransaction(
+    offsets: readonly TransactionOffset[],
+    groupMetadata: ConsumerGroupMetadata,
+  ): Promise<void> {
+    await this.transactional('sendOffsetsToTransaction').sendOffsetsToTransaction(offsets, groupMetadata);
+  }
+
+  /**
+   * Sends every record of the transaction and commits it (Java: `commitTransaction`). Rejects with
+   * a TransactionAbortableError when it cannot commit (a send failed, the coordinator aborted it
+   * after transactionTimeoutMs: TransactionTimedOutError) — then call `abortTransaction()` — or
+   * with a TransactionFatalError (ProducerFencedError: a newer producer has the
+   * transactionalId) — then close. A TimeoutError after maxBlockMs may be followed by another
+   * call, which waits for the same commit.
+   */
+  async commitTransaction(): Promise<void> {
+    await this.transactional('commitTransaction').commitTransaction();
+  }
+
+  /**
+   * Aborts the transaction (Java: `abortTransaction`): records not sent yet fail with a
+   * TransactionAbortedError, those in flight are waited for, and the coordinator writes abort
+   * markers, so read_committed consumers never see any record of it.
+   */
+  async abortTransaction(): Promise<void> {
+    await this.transactional('abortTransaction').abortTransaction();
+  }
+
+  /** The transaction manager's state (e.g. 'ready', 'in-transaction'), or null without a transactionalId. */
+  get transactionState(): TransactionState | null {
+    return this.txn?.state ?? null;
+  }
+
+  private transactional(what: string): TransactionManager {
+    if (!this.txn)
+      throw new TransactionStateError(
+        `${what}() needs a producer with a transactionalId`,
+        'not transactional',
+      );
+    if (this.closing) throw new KafkawireError('Producer is closed', false);
+    return this.txn;
+  }
+
+  /**
+   * Fails a record before it reached the accumulator. Inside a transaction that makes the
+   * transaction abortable, as in Java: committing without the record would lose it.
+   */
+  private refuse(sink: RecordSink, index: number, err: unknown): void {
+    const e = err instanceof Error ? err : new Error(String(err));
+    this.txn?.onBatchFailed(e, false);
+    sink.reject(index, e);
+  }
+
+  /** For an aborting transaction: fails what is not sent yet, then waits for what is in flight. */
+  private async abortUnsent(err: Error): Promise<void> {
+    for (const p of this.waiting.takeAll()) p.sink.reject(p.index, err);
+    this.sender.failEverythingQueued(err);
+    // In flight: a batch that comes back to be retried is failed by the Sender (queueError).
+    await this.flush();
+  }
+
   /** Works through sends that wait for metadata or memory, strictly in order. */
   private async drainWaiting(): Promise<void> {
     if (this.draining) return;
@@ -399,6 +529,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
           this.rejectWaiting(head, err);
           continue;
         }
+        if (this.waiting.peek() !== head) continue; // taken meanwhile (an aborted transaction)
         this.memoryNeeded = 0;
         head.index = this.appendSync(head.records, head.index, head.sink);
         if (head.index >= head.records.length) {
@@ -418,8 +549,9 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
             await this.waitForTopic(head.records[head.index].topic, head.deadline);
           }
         } catch (err) {
+          if (this.waiting.peek() !== head) continue; // taken meanwhile (an aborted transaction)
           // This record cannot go out in time: fail it and go on with the next one.
-          head.sink.reject(head.index, err instanceof Error ? err : new Error(String(err)));
+          this.refuse(head.sink, head.index, err);
           head.index++;
           if (head.index >= head.records.length) this.waiting.shift();
         }
@@ -430,7 +562,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
   }
 
   private rejectWaiting(head: Pending, err: unknown): void {
-    head.sink.reject(head.index, err instanceof Error ? err : new Error(String(err)));
+    this.refuse(head.sink, head.index, err);
     this.waiting.shift();
   }
 
@@ -490,9 +622,22 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
   private async doClose(timeoutMs: number): Promise<void> {
     this.closing = true;
     const deadline = Date.now() + timeoutMs;
+    const txn = this.txn;
+    if (txn && (txn.state === 'in-transaction' || txn.state === 'abortable-error')) {
+      // As Java: a transaction still open when the producer closes is aborted, not committed.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        txn.abortTransaction().catch(() => {}),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    txn?.close();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now()));
     });
     const outcome = await Promise.race([this.flush().then(() => 'done' as const), timedOut]);
     clearTimeout(timer);

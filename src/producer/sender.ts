@@ -21,6 +21,10 @@
  *   place; splitting counts against the delivery timeout only, not against `retries` (as Java).
  * - Every record's promise settles: acknowledged, failed with a typed error, or expired after
  *   `deliveryTimeoutMs`.
+ * - A transactional producer (`txn` set) takes its id and epoch from the TransactionManager and
+ *   never repairs them itself: it drains a partition only once the transaction has it
+ *   (`mayDrain`), fails what is queued while the transaction fails or aborts (`queueError`), and
+ *   reports every failed batch and every epoch problem to the manager.
  */
 import type { Cluster } from '../network/cluster.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
@@ -42,6 +46,7 @@ import {
 } from './accumulator.js';
 import type { BufferPool } from './buffer-pool.js';
 import type { ResolvedProducerConfig } from './config.js';
+import type { TransactionGate } from './transaction-manager.js';
 
 export class Sender {
   private readonly cluster: Cluster;
@@ -68,6 +73,8 @@ export class Sender {
   private fatalError: Error | null = null;
   /** Called with errors the application should hear of that belong to no send() (e.g. epoch bump). */
   onError: (err: Error) => void = () => {};
+  /** The transaction manager of a transactional producer, null otherwise. */
+  txn: TransactionGate | null = null;
 
   constructor(cluster: Cluster, acc: Accumulator, pool: BufferPool, config: ResolvedProducerConfig) {
     this.cluster = cluster;
@@ -78,7 +85,8 @@ export class Sender {
 
   /** Gets a producer id when idempotence is on. */
   async init(): Promise<void> {
-    if (!this.config.enableIdempotence || this.producerId >= 0n) return;
+    // A transactional producer's id comes from initTransactions (TransactionManager).
+    if (!this.config.enableIdempotence || this.producerId >= 0n || this.txn) return;
     if (!this.initializing) {
       this.initializing = this.initProducerId().finally(() => {
         this.initializing = null;
@@ -148,6 +156,20 @@ export class Sender {
       this.failEverythingQueued(this.fatalError);
       return;
     }
+    const txn = this.txn;
+    if (txn) {
+      // The epoch of a transaction is the coordinator's: the manager gets it bumped at the abort.
+      if (this.needEpochBump) {
+        this.needEpochBump = false;
+        txn.onEpochBumpNeeded();
+      }
+      const err = txn.queueError;
+      if (err) {
+        this.failEverythingQueued(err);
+        return;
+      }
+      if (this.producerId < 0n) return; // before initTransactions nothing is appended anyway
+    }
     if (this.config.enableIdempotence && (this.producerId < 0n || this.needEpochBump)) {
       this.ensureProducerId();
       return;
@@ -199,6 +221,8 @@ export class Sender {
             (this.config.enableIdempotence && !q.sequenceEstablished))
         )
           continue;
+        // Classic transactions: AddPartitionsToTxn first (the manager wakes us when it is done).
+        if (txn && !txn.mayDrain(q.topic, q.partition)) continue;
         const leader = this.cluster.leaderFor(q.topic, q.partition);
         if (leader === undefined) {
           needMetadata = true;
@@ -236,6 +260,7 @@ export class Sender {
         producerId: this.producerId,
         producerEpoch: this.producerEpoch,
         baseSequence: b.baseSequence,
+        isTransactional: this.txn !== null,
       });
     }
   }
@@ -248,15 +273,7 @@ export class Sender {
       .then(() => {
         if (bumping) {
           this.needEpochBump = false;
-          // A new epoch restarts every partition's sequence at 0 (KIP-360).
-          for (const byPartition of this.acc.queues.values()) {
-            for (const q of byPartition.values()) {
-              q.nextSequence = 0;
-              q.lastAckedSequence = -1;
-              q.sequenceEstablished = false;
-              q.retrying = false;
-            }
-          }
+          this.resetSequences();
         }
       })
       .catch((err: unknown) => {
@@ -267,6 +284,29 @@ export class Sender {
         this.initializing = null;
         this.wakeup();
       });
+  }
+
+  /** A new epoch restarts every partition's sequence at 0 (KIP-360). */
+  private resetSequences(): void {
+    for (const byPartition of this.acc.queues.values()) {
+      for (const q of byPartition.values()) {
+        q.nextSequence = 0;
+        q.lastAckedSequence = -1;
+        q.sequenceEstablished = false;
+        q.retrying = false;
+      }
+    }
+  }
+
+  /**
+   * The transaction manager's producer id and epoch (initTransactions, and each new epoch of
+   * transaction version 2 or of an abort). Called only when nothing is in flight.
+   */
+  setProducerIdAndEpoch(producerId: bigint, producerEpoch: number): void {
+    if (producerId === this.producerId && producerEpoch === this.producerEpoch) return;
+    this.producerId = producerId;
+    this.producerEpoch = producerEpoch;
+    this.resetSequences();
   }
 
   private refreshMetadata(): void {
@@ -301,7 +341,7 @@ export class Sender {
       list.push({ index: b.queue.partition, records: b.buffer as Buffer });
     }
     const request: ProduceRequest = {
-      transactionalId: null,
+      transactionalId: this.txn?.transactionalId ?? null,
       acks: this.config.acks,
       timeoutMs: this.config.requestTimeoutMs,
       topicData: [...byTopic].map(([name, partitionData]) => ({ name, partitionData })),
@@ -320,6 +360,8 @@ export class Sender {
       .sendTo(node, Produce, request, {
         timeoutMs,
         expectResponse: !acks0,
+        // Without transaction version 2, Produce v12+ must not carry transactional batches.
+        maxVersion: this.txn?.produceMaxVersion,
       })
       .then(
         (res) => this.onResponse(node, batches, acks0 ? null : res),
@@ -375,7 +417,17 @@ export class Sender {
         continue;
       }
       const err = kafkaError(code, { topic: q.topic, partition: q.partition, broker }, p.errorMessage);
-      if (code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
+      if (
+        this.txn &&
+        (code === ErrorCode.INVALID_PRODUCER_EPOCH ||
+          code === ErrorCode.UNKNOWN_PRODUCER_ID ||
+          code === ErrorCode.PRODUCER_FENCED)
+      ) {
+        // A transactional producer does not bump its epoch itself (that could fence the new owner
+        // of the transactional id): the transaction ended, and the manager asks the coordinator
+        // whether we were fenced or the transaction timed out.
+        this.fail(b, err);
+      } else if (code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
         // The broker has this batch already (a retry of something that was written): success,
         // but the offset is no longer known, as in Java.
         this.complete(b, -1n, -1n);
@@ -512,6 +564,7 @@ export class Sender {
           producerId: this.producerId,
           producerEpoch: h.producerEpoch,
           baseSequence: h.baseSequence,
+          isTransactional: this.txn !== null,
         });
       }
     }
@@ -565,6 +618,7 @@ export class Sender {
   }
 
   fail(b: ProducerBatch, err: Error): void {
+    this.txn?.onBatchFailed(err, b.attempts > 0);
     for (let i = 0; i < b.recordCount; i++) b.sinks[i].reject(b.sinkIndexes[i], err);
     this.acc.release(b);
     const q = b.queue;
@@ -578,7 +632,8 @@ export class Sender {
     );
   }
 
-  private failEverythingQueued(err: Error): void {
+  /** Fails every batch not in flight (a closing producer, an aborting transaction). */
+  failEverythingQueued(err: Error): void {
     for (const byPartition of this.acc.queues.values()) {
       for (const q of byPartition.values()) {
         for (const b of q.batches.splice(0)) this.fail(b, err);

@@ -293,3 +293,58 @@ function describeContext(c: ErrorContext): string {
   if (c.broker !== undefined) parts.push(`broker ${c.broker}`);
   return parts.join(', ');
 }
+
+/**
+ * A transactional call made in a state that does not allow it (Java: `IllegalStateException`):
+ * `send` outside `beginTransaction`, `commitTransaction` with no transaction open,
+ * `sendOffsetsToTransaction` on a producer without a `transactionalId`, ... Nothing was sent and
+ * the producer's state is unchanged.
+ */
+export class TransactionStateError extends KafkawireError {
+  /** The transaction manager's state when the call was made (e.g. `ready`). */
+  readonly state: string;
+  constructor(message: string, state: string) {
+    super(`${message} (transaction state: ${state})`, false);
+    this.state = state;
+  }
+}
+
+/**
+ * The open transaction cannot commit (a send failed, a zombie consumer's offsets were refused,
+ * TRANSACTION_ABORTABLE, ...): call `abortTransaction()`, then carry on with a new transaction
+ * (Java: the `KafkaException`s other than the fatal ones). `cause` is what went wrong.
+ */
+export class TransactionAbortableError extends KafkawireError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, false, options);
+  }
+}
+
+/**
+ * The coordinator aborted the transaction because it stayed open longer than
+ * `transactionTimeoutMs`. Abortable: `abortTransaction()` and carry on.
+ */
+export class TransactionTimedOutError extends TransactionAbortableError {}
+
+/**
+ * The producer cannot go on (Java: `ProducerFencedException`, `AuthorizationException`, ...):
+ * close it. A new producer with the same `transactionalId` may take over.
+ */
+export class TransactionFatalError extends KafkawireError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, false, options);
+  }
+}
+
+/**
+ * A newer producer with the same `transactionalId` called `initTransactions()` (PRODUCER_FENCED):
+ * this one's open transaction was aborted and it can do nothing more. Fatal: close it.
+ */
+export class ProducerFencedError extends TransactionFatalError {}
+
+/** The record was not sent: its transaction was aborted first (Java: `TransactionAbortedException`). */
+export class TransactionAbortedError extends KafkawireError {
+  constructor(message = 'the transaction was aborted before the record was sent', options?: ErrorOptions) {
+    super(message, false, options);
+  }
+}

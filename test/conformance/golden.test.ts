@@ -177,6 +177,10 @@ const RESPONSE_DEFAULTS: Record<string, Record<string, unknown>> = {
   SaslAuthenticate: {
     sessionLifetimeMs: 0n,
   },
+  EndTxn: {
+    producerId: -1n,
+    producerEpoch: -1,
+  },
 };
 
 /** Module file names are kebab-case API names: ApiVersions → api-versions(.json). */

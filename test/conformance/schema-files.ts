@@ -7,6 +7,11 @@
  * RequestHeader and ResponseHeader, unchanged byte for byte with their ASF headers (Apache-2.0).
  * The copy keeps the tests independent of the sibling folder; schemas.test.ts checks that it holds
  * every implemented API and that it still matches the sibling where both exist.
+ *
+ * `test/conformance/schemas/kafka-4.3.1/` holds the few schemas where kafkawire implements
+ * versions newer than that 2024 tree (Produce v12 and TxnOffsetCommit v5 for transaction
+ * version 2, ListTransactions v2), taken unchanged from `common/message/` inside
+ * kafka-clients-4.3.1.jar, the release the tests run against; `loadSchema` prefers them.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -32,6 +37,8 @@ function findSiblingSchemas(): string | null {
 export const SIBLING_SCHEMAS_DIR: string | null = findSiblingSchemas();
 export const COPIED_SCHEMAS_DIR = resolve(REPO_ROOT, 'test', 'conformance', 'schemas');
 export const SCHEMAS_DIR = SIBLING_SCHEMAS_DIR ?? COPIED_SCHEMAS_DIR;
+/** Schemas of the Kafka release under test where they define versions the 2024 tree lacks. */
+export const NEWER_SCHEMAS_DIR = resolve(COPIED_SCHEMAS_DIR, 'kafka-4.3.1');
 
 export interface SchemaField {
   name: string;
@@ -97,7 +104,12 @@ export function schemaPath(name: string, dir = SCHEMAS_DIR): string {
   return join(dir, `${name}.json`);
 }
 
-/** Loads `<name>.json` (e.g. "MetadataRequest") from `dir`. */
-export function loadSchema(name: string, dir = SCHEMAS_DIR): MessageSchema {
-  return JSON.parse(stripComments(readFileSync(schemaPath(name, dir), 'utf8'))) as MessageSchema;
+/**
+ * Loads `<name>.json` (e.g. "MetadataRequest") from `dir`; by default the Kafka 4.3.1 schema
+ * where there is one (see NEWER_SCHEMAS_DIR), else the one of SCHEMAS_DIR.
+ */
+export function loadSchema(name: string, dir?: string): MessageSchema {
+  const newer = schemaPath(name, NEWER_SCHEMAS_DIR);
+  const file = dir === undefined && existsSync(newer) ? newer : schemaPath(name, dir ?? SCHEMAS_DIR);
+  return JSON.parse(stripComments(readFileSync(file, 'utf8'))) as MessageSchema;
 }

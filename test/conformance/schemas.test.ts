@@ -3,13 +3,15 @@
  * (see schema-files.ts for where the schemas come from). A module may implement fewer versions
  * than the schema defines, never more, and must turn flexible exactly where the schema does.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { IMPLEMENTED_APIS } from '../../src/protocol/apis/index.js';
 import {
   COPIED_SCHEMAS_DIR,
   loadSchema,
+  NEWER_SCHEMAS_DIR,
   parseVersions,
+  SCHEMAS_DIR,
   SIBLING_SCHEMAS_DIR,
   schemaPath,
   stripComments,
@@ -86,5 +88,18 @@ describe('stripComments', () => {
   it('keeps // inside strings and drops it elsewhere', () => {
     const text = '{ // a comment\n "about": "see https://kafka.apache.org \\" // not one" }';
     expect(JSON.parse(stripComments(text))).toEqual({ about: 'see https://kafka.apache.org " // not one' });
+  });
+});
+
+describe('Kafka 4.3.1 schemas in test/conformance/schemas/kafka-4.3.1', () => {
+  const names = readdirSync(NEWER_SCHEMAS_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5));
+  it.each(names)('%s extends the schema of the 2024 tree', (name) => {
+    const newer = loadSchema(name, NEWER_SCHEMAS_DIR);
+    const older = loadSchema(name, SCHEMAS_DIR);
+    expect(newer.apiKey).toBe(older.apiKey);
+    expect(newer.flexibleVersions).toBe(older.flexibleVersions);
+    expect(parseVersions(newer.validVersions)!.max).toBeGreaterThan(parseVersions(older.validVersions)!.max);
   });
 });

@@ -64,6 +64,11 @@ export interface StartKafkaOptions {
    * Fails before formatting anything when a port is taken. Controller ports are always free ones.
    */
   port?: number;
+  /**
+   * Feature levels to format the cluster with (`kafka-storage format --feature name=level`), e.g.
+   * `{ 'transaction.version': 1 }` for a cluster without KIP-890's transaction version 2.
+   */
+  features?: Record<string, number>;
 }
 
 /** The ports of one node, for {@link StartKafkaOptions.properties} as a function. */
@@ -772,6 +777,10 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
             '-c',
             n.config,
             ...(options.formatArgs ?? []),
+            ...Object.entries(options.features ?? {}).flatMap(([name, level]) => [
+              '--feature',
+              `${name}=${level}`,
+            ]),
           ],
           n.log,
         ),

@@ -59,7 +59,29 @@ describe('Producer config', () => {
       security: { securityProtocol: 'PLAINTEXT' },
       reconnectBackoffMs: 50,
       reconnectBackoffMaxMs: 1000,
+      transactionalId: null,
+      transactionTimeoutMs: 60_000,
     });
+  });
+
+  it('takes a transactionalId with idempotence on, and refuses one with it off or empty', () => {
+    expect(make({ transactionalId: 'tx-1' }).config).toMatchObject({
+      transactionalId: 'tx-1',
+      enableIdempotence: true,
+      transactionTimeoutMs: 60_000,
+    });
+    expect(make({ transactionalId: 'tx-1', transactionTimeoutMs: 5000 }).config.transactionTimeoutMs).toBe(
+      5000,
+    );
+    expectConfigError(
+      { transactionalId: 'tx-1', enableIdempotence: false },
+      'enableIdempotence',
+      /requires idempotence/,
+    );
+    expectConfigError({ transactionalId: '' }, 'transactionalId', /must not be empty/);
+    expectConfigError({ transactionalId: 7 }, 'transactionalId', /expected a string/);
+    expectConfigError({ transactionalId: 'tx-1', acks: 1 }, 'acks', /requires acks 'all'/);
+    expectConfigError({ transactionTimeoutMs: 0 }, 'transactionTimeoutMs', /./);
   });
 
   it('refuses a config that is not an object', () => {
@@ -318,7 +340,7 @@ describe('Producer config', () => {
       );
     });
 
-    it.each([['groupId'], ['foo'], ['transactionalId']])('refuses %s without a suggestion', (key) => {
+    it.each([['groupId'], ['foo'], ['isolationLevel']])('refuses %s without a suggestion', (key) => {
       expectConfigError({ [key]: 'x' }, key, /unknown producer option$/);
     });
 

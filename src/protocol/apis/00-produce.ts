@@ -1,8 +1,12 @@
 /**
- * Produce (key 0), v3–v11. A 4.x broker still advertises v0 but rejects v0–v2 (KAFKA-18659),
+ * Produce (key 0), v3–v12. A 4.x broker still advertises v0 but rejects v0–v2 (KAFKA-18659),
  * and v3 is the first version that carries RecordBatch v2 and a transactional id.
  * v5: +logStartOffset · v8: +recordErrors, errorMessage (KIP-467) · v9: flexible ·
- * v10: tagged currentLeader and nodeEndpoints (KIP-951) · v11: TRANSACTION_ABORTABLE (KIP-890).
+ * v10: tagged currentLeader and nodeEndpoints (KIP-951) · v11: TRANSACTION_ABORTABLE (KIP-890) ·
+ * v12: same bytes as v11; with transaction version 2 a transactional v12 produce adds its
+ * partitions to the transaction itself (KIP-890 part 2), so without TV2 a transactional
+ * producer must stay at v11 (see src/producer/transaction-manager.ts). v13 (topic ids,
+ * KIP-516) is not implemented.
  *
  * `records` is an already encoded RecordBatch (or several, back to back): the producer builds
  * batches in its accumulator and this module only frames them.
@@ -67,7 +71,7 @@ export const Produce: ApiDescriptor<ProduceRequest, ProduceResponse> = {
   key: 0,
   name: 'Produce',
   min: 3,
-  max: 11,
+  max: 12,
   flexibleFrom: 9,
   encodeRequest(w: Writer, v: number, m: ProduceRequest): void {
     const flexible = v >= 9;

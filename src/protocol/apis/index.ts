@@ -19,6 +19,10 @@ import { CreateTopics } from './19-create-topics.js';
 import { DeleteTopics } from './20-delete-topics.js';
 import { DeleteRecords } from './21-delete-records.js';
 import { InitProducerId } from './22-init-producer-id.js';
+import { AddPartitionsToTxn } from './24-add-partitions-to-txn.js';
+import { AddOffsetsToTxn } from './25-add-offsets-to-txn.js';
+import { EndTxn } from './26-end-txn.js';
+import { TxnOffsetCommit } from './28-txn-offset-commit.js';
 import { DescribeAcls } from './29-describe-acls.js';
 import { CreateAcls } from './30-create-acls.js';
 import { DeleteAcls } from './31-delete-acls.js';
@@ -29,6 +33,8 @@ import { DeleteGroups } from './42-delete-groups.js';
 import { IncrementalAlterConfigs } from './44-incremental-alter-configs.js';
 import { OffsetDelete } from './47-offset-delete.js';
 import { DescribeCluster } from './60-describe-cluster.js';
+import { DescribeTransactions } from './65-describe-transactions.js';
+import { ListTransactions } from './66-list-transactions.js';
 import { ConsumerGroupHeartbeat } from './68-consumer-group-heartbeat.js';
 import { ConsumerGroupDescribe } from './69-consumer-group-describe.js';
 import { DescribeTopicPartitions } from './75-describe-topic-partitions.js';
@@ -71,6 +77,14 @@ export type * from './21-delete-records.js';
 export { DeleteRecords } from './21-delete-records.js';
 export type * from './22-init-producer-id.js';
 export { InitProducerId } from './22-init-producer-id.js';
+export type * from './24-add-partitions-to-txn.js';
+export { AddPartitionsToTxn } from './24-add-partitions-to-txn.js';
+export type * from './25-add-offsets-to-txn.js';
+export { AddOffsetsToTxn } from './25-add-offsets-to-txn.js';
+export type * from './26-end-txn.js';
+export { EndTxn } from './26-end-txn.js';
+export type * from './28-txn-offset-commit.js';
+export { TxnOffsetCommit } from './28-txn-offset-commit.js';
 export type * from './29-describe-acls.js';
 export {
   AclOperation,
@@ -97,6 +111,10 @@ export type * from './47-offset-delete.js';
 export { OffsetDelete } from './47-offset-delete.js';
 export type * from './60-describe-cluster.js';
 export { DescribeCluster, EndpointType } from './60-describe-cluster.js';
+export type * from './65-describe-transactions.js';
+export { DescribeTransactions } from './65-describe-transactions.js';
+export type * from './66-list-transactions.js';
+export { ListTransactions } from './66-list-transactions.js';
 export type * from './68-consumer-group-heartbeat.js';
 export { ConsumerGroupHeartbeat } from './68-consumer-group-heartbeat.js';
 export type * from './69-consumer-group-describe.js';
@@ -124,6 +142,10 @@ export const IMPLEMENTED_APIS: readonly ApiDescriptor<never, unknown>[] = [
   DeleteTopics,
   DeleteRecords,
   InitProducerId,
+  AddPartitionsToTxn,
+  AddOffsetsToTxn,
+  EndTxn,
+  TxnOffsetCommit,
   DescribeAcls,
   CreateAcls,
   DeleteAcls,
@@ -134,6 +156,8 @@ export const IMPLEMENTED_APIS: readonly ApiDescriptor<never, unknown>[] = [
   IncrementalAlterConfigs,
   OffsetDelete,
   DescribeCluster,
+  DescribeTransactions,
+  ListTransactions,
   ConsumerGroupHeartbeat,
   ConsumerGroupDescribe,
   DescribeTopicPartitions,

@@ -233,11 +233,37 @@ import org.apache.kafka.common.message.SaslHandshakeRequestDataJsonConverter;
 import org.apache.kafka.common.message.SaslHandshakeResponseData;
 import org.apache.kafka.common.message.SaslHandshakeResponseDataJsonConverter;
 
+// Transaction APIs (TxnVectors)
+import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
+import org.apache.kafka.common.message.AddOffsetsToTxnRequestDataJsonConverter;
+import org.apache.kafka.common.message.AddOffsetsToTxnResponseData;
+import org.apache.kafka.common.message.AddOffsetsToTxnResponseDataJsonConverter;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestDataJsonConverter;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseDataJsonConverter;
+import org.apache.kafka.common.message.DescribeTransactionsRequestData;
+import org.apache.kafka.common.message.DescribeTransactionsRequestDataJsonConverter;
+import org.apache.kafka.common.message.DescribeTransactionsResponseData;
+import org.apache.kafka.common.message.DescribeTransactionsResponseDataJsonConverter;
+import org.apache.kafka.common.message.EndTxnRequestData;
+import org.apache.kafka.common.message.EndTxnRequestDataJsonConverter;
+import org.apache.kafka.common.message.EndTxnResponseData;
+import org.apache.kafka.common.message.EndTxnResponseDataJsonConverter;
+import org.apache.kafka.common.message.ListTransactionsRequestData;
+import org.apache.kafka.common.message.ListTransactionsRequestDataJsonConverter;
+import org.apache.kafka.common.message.ListTransactionsResponseData;
+import org.apache.kafka.common.message.ListTransactionsResponseDataJsonConverter;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestDataJsonConverter;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseDataJsonConverter;
+
 public class GoldenVectors {
   /** The version ranges src/protocol/apis implements (golden.test.ts fails if a module outgrows them). */
   static final short API_VERSIONS_MIN = 0, API_VERSIONS_MAX = 4;
   static final short METADATA_MIN = 0, METADATA_MAX = 12;
-  static final short PRODUCE_MIN = 3, PRODUCE_MAX = 11;
+  static final short PRODUCE_MIN = 3, PRODUCE_MAX = 12;
   static final short FETCH_MIN = 4, FETCH_MAX = 17;
   static final short LIST_OFFSETS_MIN = 1, LIST_OFFSETS_MAX = 10;
   static final short CREATE_TOPICS_MIN = 2, CREATE_TOPICS_MAX = 7;
@@ -329,6 +355,7 @@ public class GoldenVectors {
     AdminVectors.writeAll(out);
     GroupVectors.writeAll(out);
     SaslVectors.writeAll(out);
+    TxnVectors.writeAll(out);
     write(out.resolve("headers.json"), "RequestHeader/ResponseHeader", null, headers());
   }
 
@@ -2771,6 +2798,7 @@ public class GoldenVectors {
     out.addAll(AdminVectors.headers(1000));
     GroupVectors.headers(out, 2000);
     SaslVectors.headers(out, 3000);
+    TxnVectors.headers(out, 4000);
     out.add(requestHeader("null client id, non-flexible", ApiKeys.METADATA, (short) 8, 0, null));
     out.add(requestHeader("null client id, flexible", ApiKeys.METADATA, (short) 12, 0, null));
     out.add(requestHeader("empty client id", ApiKeys.METADATA, (short) 12, 7, ""));
@@ -2778,6 +2806,305 @@ public class GoldenVectors {
     out.add(requestHeader("negative correlation id", ApiKeys.METADATA, (short) 9, -2, "kafkawire"));
     out.add(responseHeader("max correlation id", ApiKeys.METADATA, (short) 12, Integer.MAX_VALUE));
     return out;
+  }
+
+  /**
+   * Transaction APIs: AddPartitionsToTxn (client versions v0–v3), AddOffsetsToTxn, EndTxn,
+   * TxnOffsetCommit, DescribeTransactions, ListTransactions. One fixture each, plus their header
+   * vectors (added to headers.json by headers()).
+   */
+  static final class TxnVectors {
+    record Range(ApiKeys api, String file, short min, short max) {}
+
+    /** The version ranges src/protocol/apis implements, in key order. */
+    static final List<Range> RANGES = List.of(
+        new Range(ApiKeys.ADD_PARTITIONS_TO_TXN, "add-partitions-to-txn", (short) 0, (short) 3),
+        new Range(ApiKeys.ADD_OFFSETS_TO_TXN, "add-offsets-to-txn", (short) 0, (short) 4),
+        new Range(ApiKeys.END_TXN, "end-txn", (short) 0, (short) 5),
+        new Range(ApiKeys.TXN_OFFSET_COMMIT, "txn-offset-commit", (short) 0, (short) 5),
+        new Range(ApiKeys.DESCRIBE_TRANSACTIONS, "describe-transactions", (short) 0, (short) 0),
+        new Range(ApiKeys.LIST_TRANSACTIONS, "list-transactions", (short) 0, (short) 2));
+
+    static final String TXN_ID = "orders-pipeline-é-0";
+    static final long BIG_PID = 9007199254740993L;
+
+    static void writeAll(Path out) throws Exception {
+      for (Range r : RANGES) {
+        List<Vector> vectors = new ArrayList<>();
+        for (short v : versions(r.api, r.min, r.max)) {
+          vectors.addAll(requests(r.api, v));
+          vectors.addAll(responses(r.api, v));
+        }
+        write(out.resolve(r.file + ".json"), r.api.name, r.api, vectors);
+      }
+    }
+
+    /** Header vectors for these APIs, correlation ids from `correlationId`; returns the next one. */
+    static int headers(List<Vector> out, int correlationId) {
+      for (Range r : RANGES) {
+        for (short v : versions(r.api, r.min, r.max)) {
+          out.add(requestHeader(r.api.name + " v" + v, r.api, v, correlationId, "kafkawire"));
+          out.add(responseHeader(r.api.name + " v" + v, r.api, v, correlationId));
+          correlationId++;
+        }
+      }
+      return correlationId;
+    }
+
+    static List<Vector> requests(ApiKeys api, short v) {
+      return switch (api) {
+        case ADD_PARTITIONS_TO_TXN -> addPartitionsRequests(v);
+        case ADD_OFFSETS_TO_TXN -> addOffsetsRequests(v);
+        case END_TXN -> endTxnRequests(v);
+        case TXN_OFFSET_COMMIT -> txnOffsetCommitRequests(v);
+        case DESCRIBE_TRANSACTIONS -> describeTransactionsRequests(v);
+        case LIST_TRANSACTIONS -> listTransactionsRequests(v);
+        default -> throw new IllegalArgumentException(api.name);
+      };
+    }
+
+    static List<Vector> responses(ApiKeys api, short v) {
+      return switch (api) {
+        case ADD_PARTITIONS_TO_TXN -> addPartitionsResponses(v);
+        case ADD_OFFSETS_TO_TXN -> addOffsetsResponses(v);
+        case END_TXN -> endTxnResponses(v);
+        case TXN_OFFSET_COMMIT -> txnOffsetCommitResponses(v);
+        case DESCRIBE_TRANSACTIONS -> describeTransactionsResponses(v);
+        case LIST_TRANSACTIONS -> listTransactionsResponses(v);
+        default -> throw new IllegalArgumentException(api.name);
+      };
+    }
+
+    // ---- AddPartitionsToTxn (key 24)
+
+    static List<Vector> addPartitionsRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection topics =
+          new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection();
+      topics.add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic().setName("orders").setPartitions(ints(0, 2, 5)));
+      topics.add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic().setName("payments").setPartitions(ints(1)));
+      out.add(addPartitionsRequest("two topics, producer id beyond 2^53", v, new AddPartitionsToTxnRequestData()
+          .setV3AndBelowTransactionalId(TXN_ID).setV3AndBelowProducerId(BIG_PID).setV3AndBelowProducerEpoch((short) 5)
+          .setV3AndBelowTopics(topics)));
+      AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection one =
+          new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection();
+      one.add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic().setName("t").setPartitions(ints(0)));
+      out.add(addPartitionsRequest("one partition, max epoch", v, new AddPartitionsToTxnRequestData()
+          .setV3AndBelowTransactionalId("x").setV3AndBelowProducerId(0).setV3AndBelowProducerEpoch(Short.MAX_VALUE)
+          .setV3AndBelowTopics(one)));
+      return out;
+    }
+
+    static Vector addPartitionsRequest(String name, short v, AddPartitionsToTxnRequestData m) {
+      return vector(name, "request", v, m, AddPartitionsToTxnRequestDataJsonConverter::write, AddPartitionsToTxnRequestData::new);
+    }
+
+    static List<Vector> addPartitionsResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResultCollection results =
+          new AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResultCollection();
+      AddPartitionsToTxnResponseData.AddPartitionsToTxnPartitionResultCollection orders =
+          new AddPartitionsToTxnResponseData.AddPartitionsToTxnPartitionResultCollection();
+      orders.add(new AddPartitionsToTxnResponseData.AddPartitionsToTxnPartitionResult().setPartitionIndex(0).setPartitionErrorCode((short) 0));
+      // CONCURRENT_TRANSACTIONS, then OPERATION_NOT_ATTEMPTED for the rest of the request
+      orders.add(new AddPartitionsToTxnResponseData.AddPartitionsToTxnPartitionResult().setPartitionIndex(2).setPartitionErrorCode((short) 51));
+      orders.add(new AddPartitionsToTxnResponseData.AddPartitionsToTxnPartitionResult().setPartitionIndex(5).setPartitionErrorCode((short) 55));
+      results.add(new AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResult().setName("orders").setResultsByPartition(orders));
+      AddPartitionsToTxnResponseData.AddPartitionsToTxnPartitionResultCollection payments =
+          new AddPartitionsToTxnResponseData.AddPartitionsToTxnPartitionResultCollection();
+      payments.add(new AddPartitionsToTxnResponseData.AddPartitionsToTxnPartitionResult().setPartitionIndex(1).setPartitionErrorCode((short) 0));
+      results.add(new AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResult().setName("payments").setResultsByPartition(payments));
+      out.add(addPartitionsResponse("per-partition errors", v, new AddPartitionsToTxnResponseData().setThrottleTimeMs(0)
+          .setResultsByTopicV3AndBelow(results), null));
+      out.add(addPartitionsResponse("throttled, no results", v, new AddPartitionsToTxnResponseData().setThrottleTimeMs(40), null));
+      if (v >= 3) {
+        AddPartitionsToTxnResponseData m = new AddPartitionsToTxnResponseData().setThrottleTimeMs(0);
+        Planted planted = new Planted().add(m.unknownTaggedFields(), "", 3, "0a0b");
+        out.add(addPartitionsResponse("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      return out;
+    }
+
+    static Vector addPartitionsResponse(String name, short v, AddPartitionsToTxnResponseData m, Planted planted) {
+      return vector(name, "response", v, m, AddPartitionsToTxnResponseDataJsonConverter::write, AddPartitionsToTxnResponseData::new, planted);
+    }
+
+    // ---- AddOffsetsToTxn (key 25)
+
+    static List<Vector> addOffsetsRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(vector("group of a pipeline", "request", v, new AddOffsetsToTxnRequestData().setTransactionalId(TXN_ID)
+          .setProducerId(BIG_PID).setProducerEpoch((short) 3).setGroupId("orders-app"),
+          AddOffsetsToTxnRequestDataJsonConverter::write, AddOffsetsToTxnRequestData::new));
+      return out;
+    }
+
+    static List<Vector> addOffsetsResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(addOffsetsResponse("ok", v, new AddOffsetsToTxnResponseData().setThrottleTimeMs(0).setErrorCode((short) 0), null));
+      // PRODUCER_FENCED
+      out.add(addOffsetsResponse("fenced, throttled", v, new AddOffsetsToTxnResponseData().setThrottleTimeMs(12).setErrorCode((short) 90), null));
+      if (v >= 3) {
+        AddOffsetsToTxnResponseData m = new AddOffsetsToTxnResponseData();
+        Planted planted = new Planted().add(m.unknownTaggedFields(), "", 0, "ff");
+        out.add(addOffsetsResponse("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      return out;
+    }
+
+    static Vector addOffsetsResponse(String name, short v, AddOffsetsToTxnResponseData m, Planted planted) {
+      return vector(name, "response", v, m, AddOffsetsToTxnResponseDataJsonConverter::write, AddOffsetsToTxnResponseData::new, planted);
+    }
+
+    // ---- EndTxn (key 26)
+
+    static List<Vector> endTxnRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(vector("commit", "request", v, new EndTxnRequestData().setTransactionalId(TXN_ID).setProducerId(BIG_PID)
+          .setProducerEpoch((short) 7).setCommitted(true), EndTxnRequestDataJsonConverter::write, EndTxnRequestData::new));
+      out.add(vector("abort", "request", v, new EndTxnRequestData().setTransactionalId("t").setProducerId(1)
+          .setProducerEpoch((short) 0).setCommitted(false), EndTxnRequestDataJsonConverter::write, EndTxnRequestData::new));
+      return out;
+    }
+
+    static List<Vector> endTxnResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      EndTxnResponseData ok = new EndTxnResponseData().setThrottleTimeMs(0).setErrorCode((short) 0);
+      // From v5 (transaction version 2) the coordinator hands back the epoch bumped for the next transaction.
+      if (v >= 5) ok.setProducerId(BIG_PID).setProducerEpoch((short) 8);
+      out.add(endTxnResponse("ok", v, ok, null));
+      // INVALID_TXN_STATE
+      out.add(endTxnResponse("invalid state, throttled", v, new EndTxnResponseData().setThrottleTimeMs(100).setErrorCode((short) 48), null));
+      if (v >= 3) {
+        EndTxnResponseData m = new EndTxnResponseData();
+        Planted planted = new Planted().add(m.unknownTaggedFields(), "", 4, "00");
+        out.add(endTxnResponse("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      return out;
+    }
+
+    static Vector endTxnResponse(String name, short v, EndTxnResponseData m, Planted planted) {
+      return vector(name, "response", v, m, EndTxnResponseDataJsonConverter::write, EndTxnResponseData::new, planted);
+    }
+
+    // ---- TxnOffsetCommit (key 28)
+
+    static List<Vector> txnOffsetCommitRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      TxnOffsetCommitRequestData m = new TxnOffsetCommitRequestData().setTransactionalId(TXN_ID).setGroupId("orders-app")
+          .setProducerId(BIG_PID).setProducerEpoch((short) 2);
+      if (v >= 3) {
+        // KIP-447: the member's identity, so the coordinator fences a zombie's offsets
+        m.setGenerationId(12).setMemberId(GroupVectors.MEMBER_1).setGroupInstanceId("orders-app-1");
+      }
+      List<TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition> parts = new ArrayList<>();
+      TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition p0 = new TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition()
+          .setPartitionIndex(0).setCommittedOffset(9007199254740993L).setCommittedMetadata(null);
+      TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition p3 = new TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition()
+          .setPartitionIndex(3).setCommittedOffset(0).setCommittedMetadata("é");
+      if (v >= 2) p0.setCommittedLeaderEpoch(4);
+      parts.add(p0);
+      parts.add(p3);
+      List<TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic> topics = new ArrayList<>();
+      topics.add(new TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic().setName("input").setPartitions(parts));
+      m.setTopics(topics);
+      out.add(vector("two partitions, member identity", "request", v, m, TxnOffsetCommitRequestDataJsonConverter::write,
+          TxnOffsetCommitRequestData::new));
+      out.add(vector("outside group management, no topics", "request", v, new TxnOffsetCommitRequestData().setTransactionalId("t")
+          .setGroupId("g").setProducerId(1).setProducerEpoch((short) 0), TxnOffsetCommitRequestDataJsonConverter::write,
+          TxnOffsetCommitRequestData::new));
+      return out;
+    }
+
+    static List<Vector> txnOffsetCommitResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      List<TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition> parts = new ArrayList<>();
+      parts.add(new TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition().setPartitionIndex(0).setErrorCode((short) 0));
+      // ILLEGAL_GENERATION: a zombie member's commit (KIP-447)
+      parts.add(new TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition().setPartitionIndex(3).setErrorCode((short) 22));
+      List<TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic> topics = new ArrayList<>();
+      topics.add(new TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic().setName("input").setPartitions(parts));
+      out.add(txnOffsetCommitResponse("per-partition errors", v, new TxnOffsetCommitResponseData().setThrottleTimeMs(5)
+          .setTopics(topics), null));
+      if (v >= 3) {
+        TxnOffsetCommitResponseData m = new TxnOffsetCommitResponseData();
+        Planted planted = new Planted().add(m.unknownTaggedFields(), "", 1, "7f");
+        out.add(txnOffsetCommitResponse("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      return out;
+    }
+
+    static Vector txnOffsetCommitResponse(String name, short v, TxnOffsetCommitResponseData m, Planted planted) {
+      return vector(name, "response", v, m, TxnOffsetCommitResponseDataJsonConverter::write, TxnOffsetCommitResponseData::new, planted);
+    }
+
+    // ---- DescribeTransactions (key 65)
+
+    static List<Vector> describeTransactionsRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(vector("two ids", "request", v, new DescribeTransactionsRequestData().setTransactionalIds(List.of(TXN_ID, "other")),
+          DescribeTransactionsRequestDataJsonConverter::write, DescribeTransactionsRequestData::new));
+      return out;
+    }
+
+    static List<Vector> describeTransactionsResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      DescribeTransactionsResponseData.TopicDataCollection topics = new DescribeTransactionsResponseData.TopicDataCollection();
+      topics.add(new DescribeTransactionsResponseData.TopicData().setTopic("output").setPartitions(ints(0, 4)));
+      topics.add(new DescribeTransactionsResponseData.TopicData().setTopic("__consumer_offsets").setPartitions(ints(17)));
+      List<DescribeTransactionsResponseData.TransactionState> states = new ArrayList<>();
+      states.add(new DescribeTransactionsResponseData.TransactionState().setErrorCode((short) 0).setTransactionalId(TXN_ID)
+          .setTransactionState("Ongoing").setTransactionTimeoutMs(60000).setTransactionStartTimeMs(1700000000123L)
+          .setProducerId(BIG_PID).setProducerEpoch((short) 3).setTopics(topics));
+      // TRANSACTIONAL_ID_NOT_FOUND
+      states.add(new DescribeTransactionsResponseData.TransactionState().setErrorCode((short) 105).setTransactionalId("other")
+          .setTransactionState("").setTransactionTimeoutMs(0).setTransactionStartTimeMs(-1).setProducerId(-1).setProducerEpoch((short) -1));
+      DescribeTransactionsResponseData m = new DescribeTransactionsResponseData().setThrottleTimeMs(0).setTransactionStates(states);
+      out.add(vector("ongoing and unknown", "response", v, m, DescribeTransactionsResponseDataJsonConverter::write,
+          DescribeTransactionsResponseData::new));
+      DescribeTransactionsResponseData tagged = new DescribeTransactionsResponseData().setThrottleTimeMs(1);
+      Planted planted = new Planted().add(tagged.unknownTaggedFields(), "", 2, "01");
+      out.add(vector("unknown tagged fields from a newer broker", "response", v, tagged, DescribeTransactionsResponseDataJsonConverter::write,
+          DescribeTransactionsResponseData::new, planted));
+      return out;
+    }
+
+    // ---- ListTransactions (key 66)
+
+    static List<Vector> listTransactionsRequests(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(vector("no filters", "request", v, new ListTransactionsRequestData(),
+          ListTransactionsRequestDataJsonConverter::write, ListTransactionsRequestData::new));
+      ListTransactionsRequestData filtered = new ListTransactionsRequestData().setStateFilters(List.of("Ongoing", "PrepareCommit"))
+          .setProducerIdFilters(List.of(BIG_PID, 7L));
+      if (v >= 1) filtered.setDurationFilter(3600000L);
+      if (v >= 2) filtered.setTransactionalIdPattern("orders-.*");
+      out.add(vector("state, producer id, duration and pattern filters", "request", v, filtered,
+          ListTransactionsRequestDataJsonConverter::write, ListTransactionsRequestData::new));
+      return out;
+    }
+
+    static List<Vector> listTransactionsResponses(short v) {
+      List<Vector> out = new ArrayList<>();
+      List<ListTransactionsResponseData.TransactionState> states = new ArrayList<>();
+      states.add(new ListTransactionsResponseData.TransactionState().setTransactionalId(TXN_ID).setProducerId(BIG_PID)
+          .setTransactionState("Ongoing"));
+      states.add(new ListTransactionsResponseData.TransactionState().setTransactionalId("idle").setProducerId(3)
+          .setTransactionState("CompleteCommit"));
+      out.add(vector("two transactions, an unknown filter", "response", v, new ListTransactionsResponseData().setThrottleTimeMs(0)
+          .setErrorCode((short) 0).setUnknownStateFilters(List.of("Sleeping")).setTransactionStates(states),
+          ListTransactionsResponseDataJsonConverter::write, ListTransactionsResponseData::new));
+      // COORDINATOR_LOAD_IN_PROGRESS
+      ListTransactionsResponseData loading = new ListTransactionsResponseData().setThrottleTimeMs(0).setErrorCode((short) 14);
+      Planted planted = new Planted().add(loading.unknownTaggedFields(), "", 5, "");
+      out.add(vector("loading, unknown tagged fields", "response", v, loading, ListTransactionsResponseDataJsonConverter::write,
+          ListTransactionsResponseData::new, planted));
+      return out;
+    }
+
+    static List<Integer> ints(Integer... values) {
+      return new ArrayList<>(List.of(values));
+    }
   }
 
   static Vector requestHeader(String name, ApiKeys api, short v, int correlationId, String clientId) {
