@@ -212,11 +212,17 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
    */
   assign(partitions: readonly TopicPartition[]): void {
     this.assertOpen();
-    const next = new Map<string, Cursor>();
     if (!Array.isArray(partitions))
       throw new ConfigError('partitions', 'expected an array of { topic, partition }');
+    for (const tp of partitions) checkTopicPartition(tp, 'partitions');
+    this.place(partitions);
+    this.kick();
+  }
+
+  /** The cursors of exactly these partitions (kept ones keep theirs), without starting anything. */
+  private place(partitions: readonly TopicPartition[]): void {
+    const next = new Map<string, Cursor>();
     for (const tp of partitions) {
-      checkTopicPartition(tp, 'partitions');
       const k = key(tp.topic, tp.partition);
       const existing = this.cursors.get(k) ?? next.get(k);
       next.set(k, existing ?? new Cursor(tp.topic, tp.partition));
@@ -231,7 +237,6 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     this.order = [...next.values()];
     this.nextCursor = 0;
     this.cluster.addTopics(new Set(partitions.map((p) => p.topic)));
-    this.kick();
   }
 
   /**
@@ -533,16 +538,33 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     const revoked = this.order.filter((c) => !next.has(key(c.topic, c.partition)));
     const added = assignment.partitions.filter((tp) => !this.cursors.has(key(tp.topic, tp.partition)));
     if (revoked.length > 0) await this.revoke(revoked);
-    this.assign(assignment.partitions);
-    if (added.length > 0) {
-      const committed = await m.committed(added);
-      for (const tp of added) {
-        const offset = committed.get(key(tp.topic, tp.partition));
-        if (offset !== undefined && offset >= 0n) this.setPosition(this.cursor(tp), offset);
-      }
+    // The committed offsets are known before the new cursors exist: a cursor without a position
+    // would otherwise go to autoOffsetReset at once, and a poll meanwhile (the join's step runs
+    // past poll deadlines) handed out records from there — from offset 0 with 'earliest', though
+    // the group had committed far beyond (duplicates downstream, the committed offset moved
+    // back). A failed lookup is left to the cursors' own lookup, retried, never reset past it.
+    // Regression test: consumer-rebalance-positions.test.ts.
+    let committed: Map<string, bigint> | null = null;
+    if (added.length > 0) committed = await m.committed(added).catch(() => null);
+    this.place(assignment.partitions);
+    const held: Cursor[] = [];
+    for (const tp of added) {
+      const c = this.cursor(tp);
+      // Nothing fetched or handed out before onPartitionsAssigned returns (where a seek may go).
+      c.held = true;
+      held.push(c);
+      if (!committed) continue;
+      const offset = committed.get(key(tp.topic, tp.partition));
+      if (offset !== undefined && offset >= 0n) this.setPosition(c, offset);
+      else c.committedChecked = true; // none committed: autoOffsetReset applies
     }
     this.kick();
-    await this.listener.onPartitionsAssigned?.(added);
+    try {
+      await this.listener.onPartitionsAssigned?.(added);
+    } finally {
+      for (const c of held) c.held = false;
+      this.kick();
+    }
     this.lastCommitAt = Date.now();
     // A cooperative assignor gave what we revoked to nobody yet: the follow-up rebalance does.
     if (revoked.length > 0 && assignment.protocol === 'cooperative') m.needsRejoin = true;
@@ -972,7 +994,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
         c.error = err; // deliver what we have first, the error next poll
         break;
       }
-      if (c.paused || !c.hasBuffered) continue;
+      if (c.paused || c.held || !c.hasBuffered) continue;
       let records: DecodedRecord[] = [];
       let failure: unknown = null;
       while (budget > 0) {
@@ -1077,9 +1099,9 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
   /** Starts what needs starting: offset resets, and a fetch loop per leader with work. */
   private kick(): void {
     if (this.closed || !this.bootstrap.connected) return;
-    // Assigned by hand with a groupId: start where the group committed, as Java does (after
-    // subscribe, the join looks committed offsets up itself).
-    const fromGroup = this.config.groupId !== null && this.subscription === null;
+    // With a groupId, start where the group committed, as Java does (after subscribe the join
+    // looks committed offsets up before placing the cursors; these are the ones it could not).
+    const fromGroup = this.config.groupId !== null;
     let lookUp: Cursor[] | null = null;
     for (const c of this.order) {
       if (c.position === null && fromGroup && !c.committedChecked) {
@@ -1133,6 +1155,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     return (
       c.fetchOffset !== null &&
       !c.paused &&
+      !c.held &&
       !c.inFlight &&
       c.error === null &&
       c.retryAt <= Date.now() &&
@@ -1189,9 +1212,10 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       const offset = committed?.get(key(c.topic, c.partition));
       if (offset !== undefined && offset >= 0n) this.setPosition(c, offset);
       else if (failure) {
-        // Reported at poll; the lookup is tried again rather than skipping to autoOffsetReset,
-        // which could jump past what the group committed.
-        c.error = failure;
+        // The lookup is tried again rather than skipping to autoOffsetReset, which could jump
+        // past what the group committed; reported at poll unless retriable (UNSTABLE_OFFSET_COMMIT
+        // while a transaction's offsets are pending, a coordinator moving: Java retries those).
+        if (!(failure instanceof KafkaError && failure.retriable)) c.error = failure;
         c.committedChecked = false;
         const wait = backoffMs(c.attempts++, this.config);
         c.retryAt = Date.now() + wait;
@@ -1306,7 +1330,11 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       // Each used to ask for the whole of fetchMaxBytes while the batches' own bytes were under
       // it: 8-11 MiB alive under a 2 MiB fetchMaxBytes in the test, and more with more brokers
       // (the README said about fetchMaxBytes). Regression test: consumer-memory.test.ts.
-      const maxBytes = this.memory.room;
+      // Each broker gets its share of it, not all that is left: a loop long-polling partitions
+      // at their end took the whole room again the moment its answer came, so the brokers
+      // leading partitions with records never got any — a consumer reading nothing for minutes
+      // with lag on other brokers. Regression test: failover.test.ts, "fetch budget".
+      const maxBytes = Math.min(this.memory.room, this.fetchShare());
       this.memory.reserved += maxBytes;
       let failed: boolean;
       try {
@@ -1317,6 +1345,17 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       }
       if (failed) await new Promise((r) => setTimeout(r, this.config.retryBackoffMs));
     }
+  }
+
+  /** fetchMaxBytes split evenly between the brokers leading partitions there is work for. */
+  private fetchShare(): number {
+    const nodes = new Set<number>();
+    for (const c of this.order) {
+      if (c.fetchOffset === null || c.paused || c.held || this.missingTopics.has(c.topic)) continue;
+      const leader = this.cluster.leaderFor(c.topic, c.partition);
+      if (leader !== undefined) nodes.add(leader);
+    }
+    return Math.ceil(this.config.fetchMaxBytes / Math.max(1, nodes.size));
   }
 
   /** One Fetch of `parts` from `node`, at most `maxBytes`; true when it failed as a whole. */

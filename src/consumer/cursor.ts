@@ -50,6 +50,8 @@ export class Cursor {
   bufferedBytes = 0;
   highWatermark = -1n;
   paused = false;
+  /** Added by a rebalance whose onPartitionsAssigned has not returned: not fetched, nothing handed out. */
+  held = false;
   inFlight = false;
   resetting = false;
   /** Unassigned: records handed out from it no longer count, and nothing is committed for it. */

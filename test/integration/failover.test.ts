@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Consumer } from '../../src/consumer/consumer.js';
 import { Cluster } from '../../src/network/cluster.js';
 import { Producer } from '../../src/producer/producer.js';
 import { Metadata } from '../../src/protocol/apis/index.js';
@@ -105,4 +106,43 @@ describe('idempotent producer on a 3-node cluster', () => {
     await cluster.refresh([topic]);
     await expectExactlyOnceInOrder(cluster, topic, 3, total);
   });
+});
+
+describe('fetch budget across brokers', () => {
+  it('reads partitions of every broker when the first one fetched has nothing to give', async () => {
+    const cluster = new Cluster({ bootstrapServers: kafka.bootstrap(), requestTimeoutMs: 5000 });
+    await cluster.connect();
+    const topic = uniqueTopic('fetch-share');
+    await createTopic(cluster, topic, 3, 1);
+    await cluster.refresh([topic]);
+    const leaders = [0, 1, 2].map((p) => cluster.leaderFor(topic, p));
+    await cluster.close();
+    expect(new Set(leaders).size, `leaders ${leaders.join(',')}`).toBe(3);
+    const producer = new Producer({ bootstrapServers: kafka.bootstrap(), lingerMs: 5 });
+    const perPartition = [0, 2000, 2000];
+    for (let p = 0; p < 3; p++)
+      await producer.send(
+        Array.from({ length: perPartition[p] }, (_, i) => ({ topic, partition: p, value: `${i}` })),
+      );
+    await producer.close();
+    // Partition 0 (empty) comes first: its broker's loop used to take the whole fetchMaxBytes on
+    // every fetch, long-polling at the end of the partition, and the other two brokers' loops
+    // found no room left, for good.
+    const consumer = new Consumer({
+      bootstrapServers: kafka.bootstrap(),
+      autoOffsetReset: 'earliest',
+      fetchMaxWaitMs: 500,
+    });
+    try {
+      consumer.assign([0, 1, 2].map((partition) => ({ topic, partition })));
+      for (let partition = 0; partition < 3; partition++) consumer.seek({ topic, partition }, 0n);
+      const read = [0, 0, 0];
+      const deadline = Date.now() + 30_000;
+      while (read.some((n, p) => n < perPartition[p]) && Date.now() < deadline)
+        for (const b of await consumer.poll({ timeoutMs: 500 })) read[b.partition] += b.records.length;
+      expect(read).toEqual(perPartition);
+    } finally {
+      await consumer.close();
+    }
+  }, 60_000);
 });
