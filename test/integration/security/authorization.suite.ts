@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Admin, Consumer, Producer } from '../../../src/index.js';
-import { AuthorizationError, KafkaError } from '../../../src/protocol/errors.js';
+import { AuthorizationError, KafkaError, TransactionFatalError } from '../../../src/protocol/errors.js';
 import { uniqueTopic } from '../../harness/kafka.js';
 import type { SecureBroker } from '../../harness/secure-broker.js';
 import { grant, revokeAll } from './acls.js';
@@ -92,6 +92,56 @@ export function authorizationSuite(broker: () => SecureBroker): void {
       } finally {
         await consumer.close();
         await revokeAll(b, 'User:bob');
+      }
+    });
+
+    it('fails initTransactions without WRITE on the transactional id with TRANSACTIONAL_ID_AUTHORIZATION_FAILED naming it, and works once granted', async () => {
+      const b = broker();
+      const topic = await createSecureTopic(b, 'authz-txn');
+      const transactionalId = uniqueTopic('authz-txn-id');
+      const principal = 'User:bob';
+      await grant(b, principal, [
+        { resourceType: 'topic', resourceName: topic, operation: 'write' },
+        { resourceType: 'topic', resourceName: topic, operation: 'describe' },
+      ]);
+      const refused = new Producer({ ...saslClient(b, 'PLAIN', 'bob'), transactionalId });
+      try {
+        const started = Date.now();
+        // Fatal for this producer (Java: TransactionalIdAuthorizationException), the
+        // AuthorizationError naming the id as its cause.
+        const fatal = (await refused.initTransactions().catch((e: unknown) => e)) as TransactionFatalError;
+        expect(fatal).toBeInstanceOf(TransactionFatalError);
+        const err = fatal.cause as AuthorizationError;
+        expect(err).toBeInstanceOf(AuthorizationError);
+        expect(err.type).toBe('TRANSACTIONAL_ID_AUTHORIZATION_FAILED');
+        expect(err.retriable).toBe(false);
+        expect(err.resourceType).toBe('transactionalId');
+        expect(err.resourceName).toBe(transactionalId);
+        expect(err.message).toContain(transactionalId);
+        expect(fatal.message).toContain(transactionalId);
+        // Refused at once, not retried until maxBlockMs.
+        expect(Date.now() - started).toBeLessThan(10_000);
+        await refused.close();
+
+        await grant(b, principal, [
+          { resourceType: 'topic', resourceName: topic, operation: 'write' },
+          { resourceType: 'topic', resourceName: topic, operation: 'describe' },
+          { resourceType: 'transactionalId', resourceName: transactionalId, operation: 'write' },
+          { resourceType: 'transactionalId', resourceName: transactionalId, operation: 'describe' },
+        ]);
+        const allowed = new Producer({ ...saslClient(b, 'PLAIN', 'bob'), transactionalId });
+        try {
+          await allowed.initTransactions();
+          allowed.beginTransaction();
+          const sent = allowed.send({ topic, value: 'in a transaction' });
+          await allowed.commitTransaction();
+          await expect(sent).resolves.toMatchObject({ topic });
+        } finally {
+          await allowed.close();
+        }
+      } finally {
+        await refused.close().catch(() => {});
+        await revokeAll(b, principal);
       }
     });
 
