@@ -130,6 +130,10 @@ export class Cluster extends EventEmitter {
   private readonly connections = new Map<string, Connection>();
   private bootstrapConnection: Connection | null = null;
   private refreshing: Promise<MetadataSnapshot> | null = null;
+  /** The topics the refresh in flight asks for. */
+  private refreshCovers: ReadonlySet<string> | 'all' = 'all';
+  /** A refresh queued behind the one in flight for topics it does not ask for. */
+  private nextRefresh: Promise<MetadataSnapshot> | null = null;
   /** Topics whose metadata we keep; null means all topics. */
   private readonly wanted = new Set<string>();
   private wantAll = false;
@@ -186,8 +190,25 @@ export class Cluster extends EventEmitter {
    * request. Tries every known broker, then the bootstrap list, before giving up.
    */
   refresh(topics?: Iterable<string>): Promise<MetadataSnapshot> {
-    if (topics) this.addTopics(topics);
-    if (this.refreshing) return this.refreshing;
+    const asked = topics ? [...topics] : [];
+    this.addTopics(asked);
+    if (this.refreshing) {
+      // The request in flight may not name these topics (it was sent before they were wanted):
+      // its answer would lack them, and a caller reading them from it saw a topic that exists
+      // as missing (a describeTopics beside another refresh: UNKNOWN_TOPIC_OR_PARTITION). Such
+      // callers get the next refresh, shared by every one of them. Regression test:
+      // cluster-refresh.test.ts.
+      const covered = this.refreshCovers;
+      if (covered === 'all' || asked.every((t) => covered.has(t))) return this.refreshing;
+      this.nextRefresh ??= this.refreshing
+        .catch(() => {})
+        .then(() => {
+          this.nextRefresh = null;
+          return this.refresh();
+        });
+      return this.nextRefresh;
+    }
+    this.refreshCovers = this.wantAll ? 'all' : new Set(this.wanted);
     this.refreshing = this.doRefresh().finally(() => {
       this.refreshing = null;
     });
