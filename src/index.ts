@@ -40,6 +40,7 @@ export type {
   TransactionListing,
 } from './admin/admin.js';
 export { Admin } from './admin/admin.js';
+export type { ConsumerGroupDescription, ConsumerGroupMemberDescription } from './admin/consumer-groups.js';
 export type { AutoOffsetReset, ConsumerConfig, IsolationLevelName } from './consumer/config.js';
 export type {
   CommitOffset,

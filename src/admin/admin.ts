@@ -54,6 +54,7 @@ import {
   deleteAcls,
   describeAcls,
 } from './acls.js';
+import { type ConsumerGroupDescription, describeConsumerGroups } from './consumer-groups.js';
 import {
   describeTransactions,
   type FencedProducer,
@@ -608,6 +609,17 @@ export class Admin {
         return { groupId, error: errorOf(code, { group: groupId }) };
       }),
     );
+  }
+
+  // ---- consumer-protocol groups (consumer-groups.ts)
+
+  /**
+   * Groups of the KIP-848 consumer protocol (Java: `describeConsumerGroups`): state, epochs, the
+   * server-side assignor, and each member's subscription, assignment and target assignment. A
+   * classic group answers with `error` GROUP_ID_NOT_FOUND; describe it with `describeGroups`.
+   */
+  describeConsumerGroups(groupIds: string[]): Promise<ConsumerGroupDescription[]> {
+    return describeConsumerGroups(this.cluster, (fn) => this.retry(fn), this.backoff, groupIds);
   }
 
   // ---- transactions (transactions.ts)

@@ -80,6 +80,19 @@ export interface ConsumerConfig
   groupInstanceId?: string;
   /** Assignors in order of preference (Java: `partition.assignment.strategy`). Default [range]. */
   partitionAssignmentStrategy?: readonly Assignor[];
+  /**
+   * The group protocol (Java: `group.protocol`): `'classic'` (JoinGroup/SyncGroup, assignors run
+   * by the group's leader) or `'consumer'` (KIP-848, Kafka 4.0+: the broker assigns, rebalances are
+   * incremental and no member stops for another). Default `'classic'`, as Java. With
+   * `'consumer'`, `sessionTimeoutMs`, `heartbeatIntervalMs` and `partitionAssignmentStrategy` are
+   * the broker's (`group.consumer.*`) and may not be set here.
+   */
+  groupProtocol?: 'classic' | 'consumer';
+  /**
+   * With `groupProtocol: 'consumer'`, the broker-side assignor (Java: `group.remote.assignor`):
+   * `'uniform'` or `'range'`. Default: the broker's (`uniform`).
+   */
+  groupRemoteAssignor?: string;
 }
 
 export interface ResolvedConsumerConfig {
@@ -108,6 +121,8 @@ export interface ResolvedConsumerConfig {
   maxPollIntervalMs: number;
   groupInstanceId: string | null;
   partitionAssignmentStrategy: readonly Assignor[];
+  groupProtocol: 'classic' | 'consumer';
+  groupRemoteAssignor: string | null;
   security: ResolvedSecurity;
 }
 
@@ -137,6 +152,8 @@ export const CONSUMER_OPTIONS = [
   'maxPollIntervalMs',
   'groupInstanceId',
   'partitionAssignmentStrategy',
+  'groupProtocol',
+  'groupRemoteAssignor',
   ...RECONNECT_OPTIONS,
 ] as const;
 
@@ -166,7 +183,30 @@ export function resolveConsumerConfig(c: ConsumerConfig): ResolvedConsumerConfig
     throw new ConfigError('heartbeatIntervalMs', `must be lower than sessionTimeoutMs (${sessionTimeoutMs})`);
   }
   const groupInstanceId = stringOption('groupInstanceId', c.groupInstanceId, null);
+  const groupProtocol = enumOption('groupProtocol', c.groupProtocol, 'classic', [
+    'classic',
+    'consumer',
+  ] as const);
+  const groupRemoteAssignor = stringOption('groupRemoteAssignor', c.groupRemoteAssignor, null);
+  if (groupProtocol === 'consumer') {
+    // As Java: under KIP-848 these live on the broker (group.consumer.session.timeout.ms, ...).
+    for (const name of ['sessionTimeoutMs', 'heartbeatIntervalMs', 'partitionAssignmentStrategy'] as const) {
+      if (c[name] !== undefined)
+        throw new ConfigError(
+          name,
+          `is not used with groupProtocol 'consumer': the broker sets it (group.consumer.*)${name === 'partitionAssignmentStrategy' ? '; choose a broker-side assignor with groupRemoteAssignor' : ''}`,
+        );
+    }
+  } else if (groupRemoteAssignor !== null) {
+    throw new ConfigError(
+      'groupRemoteAssignor',
+      "applies to groupProtocol 'consumer' only; use partitionAssignmentStrategy",
+    );
+  }
+  if (groupRemoteAssignor === '') throw new ConfigError('groupRemoteAssignor', 'must not be empty');
   return {
+    groupProtocol,
+    groupRemoteAssignor,
     enableAutoCommit: boolOption('enableAutoCommit', c.enableAutoCommit, true),
     autoCommitIntervalMs: intOption('autoCommitIntervalMs', c.autoCommitIntervalMs, 5_000, 0, INT32_MAX),
     sessionTimeoutMs,

@@ -30,6 +30,7 @@
  */
 
 import { EventEmitter } from 'node:events';
+import { ConsumerGroupMembership } from '../group/consumer-membership.js';
 import { type Assignment, GroupMembership } from '../group/membership.js';
 import { Cluster, type MetadataSnapshot } from '../network/cluster.js';
 import { lookupOffsets, type OffsetFound, type OffsetLookup } from '../network/offsets.js';
@@ -278,17 +279,26 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
   private group(what: string): GroupMembership {
     const groupId = this.config.groupId;
     if (groupId === null) throw new ConfigError('groupId', `${what} needs a groupId`);
-    this.membership ??= new GroupMembership(this.cluster, {
-      groupId,
-      groupInstanceId: this.config.groupInstanceId,
-      sessionTimeoutMs: this.config.sessionTimeoutMs,
-      rebalanceTimeoutMs: this.config.maxPollIntervalMs,
-      heartbeatIntervalMs: this.config.heartbeatIntervalMs,
-      assignors: this.config.partitionAssignmentStrategy,
-      retryBackoffMs: this.config.retryBackoffMs,
-      retryBackoffMaxMs: this.config.retryBackoffMaxMs,
-    });
-    return this.membership;
+    if (!this.membership) {
+      const options = {
+        groupId,
+        groupInstanceId: this.config.groupInstanceId,
+        sessionTimeoutMs: this.config.sessionTimeoutMs,
+        rebalanceTimeoutMs: this.config.maxPollIntervalMs,
+        heartbeatIntervalMs: this.config.heartbeatIntervalMs,
+        assignors: this.config.partitionAssignmentStrategy,
+        retryBackoffMs: this.config.retryBackoffMs,
+        retryBackoffMaxMs: this.config.retryBackoffMaxMs,
+      };
+      this.membership =
+        this.config.groupProtocol === 'consumer'
+          ? new ConsumerGroupMembership(this.cluster, {
+              ...options,
+              remoteAssignor: this.config.groupRemoteAssignor,
+            })
+          : new GroupMembership(this.cluster, options);
+    }
+    return this.membership as GroupMembership;
   }
 
   /**
@@ -568,6 +578,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     this.lastCommitAt = Date.now();
     // A cooperative assignor gave what we revoked to nobody yet: the follow-up rebalance does.
     if (revoked.length > 0 && assignment.protocol === 'cooperative') m.needsRejoin = true;
+    // KIP-848: tell the broker at once what we own now (it hands what we released to others).
+    if ((revoked.length > 0 || added.length > 0) && m.groupProtocol === 'consumer') m.needsRejoin = true;
   }
 
   /** Gives partitions up while keeping the rest: commit (auto-commit), listener, then drop the cursors. */

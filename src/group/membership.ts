@@ -71,6 +71,7 @@ const LOST = new Set<number>([
   ErrorCode.UNKNOWN_MEMBER_ID,
   ErrorCode.ILLEGAL_GENERATION,
   ErrorCode.FENCED_INSTANCE_ID,
+  ErrorCode.FENCED_MEMBER_EPOCH, // KIP-848
 ]);
 /** Join/sync errors answered by joining again. */
 const REJOIN = new Set<number>([ErrorCode.REBALANCE_IN_PROGRESS, ErrorCode.UNKNOWN_MEMBER_ID]);
@@ -82,15 +83,17 @@ const COORDINATOR = new Set<number>([
 ]);
 
 export class GroupMembership {
+  /** 'classic' (JoinGroup/SyncGroup) or 'consumer' (KIP-848, see consumer-membership.ts). */
+  readonly groupProtocol: 'classic' | 'consumer' = 'classic';
   readonly options: MembershipOptions;
-  private readonly cluster: Cluster;
+  protected readonly cluster: Cluster;
   memberId = '';
   generation = -1;
   /** Java `ConsumerCoordinator.protocol`: the highest protocol every configured assignor supports. */
   readonly protocol: 'eager' | 'cooperative';
-  private coordinator: number | null = null;
+  protected coordinator: number | null = null;
   /** A JoinGroup/SyncGroup round is in flight: the group is not stable for us. */
-  private joining = false;
+  protected joining = false;
   /** A rebalance is needed (first join, REBALANCE_IN_PROGRESS, subscription change). */
   needsRejoin = true;
   /** Our partitions were taken from us (see LOST); the consumer must drop them uncommitted. */
@@ -98,12 +101,21 @@ export class GroupMembership {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   /** Bumped by start/stop: a heartbeat answered for an older round neither reschedules nor flags. */
   private heartbeatEpoch = 0;
-  private stopped = false;
+  protected stopped = false;
 
   constructor(cluster: Cluster, options: MembershipOptions) {
     this.cluster = cluster;
     this.options = options;
     this.protocol = options.assignors.every((a) => a.protocol === 'cooperative') ? 'cooperative' : 'eager';
+  }
+
+  /**
+   * The epoch a commit is sent under moves while it retries (KIP-848: the member epoch changes
+   * with every reconciliation, and a commit goes in under the latest). False for classic groups,
+   * where a new generation means the partitions may have moved.
+   */
+  protected get epochFollows(): boolean {
+    return false;
   }
 
   /** The coordinator's node id, looked up once and again after it moves. */
@@ -112,7 +124,7 @@ export class GroupMembership {
     return this.coordinator;
   }
 
-  private coordinatorFailed(code: number | null): void {
+  protected coordinatorFailed(code: number | null): void {
     if (code === null || COORDINATOR.has(code)) this.coordinator = null;
   }
 
@@ -387,7 +399,7 @@ export class GroupMembership {
           'cannot commit: this consumer lost its place in the group while the commit was retried; poll to rejoin',
         );
       }
-      if (this.generation !== generation) {
+      if (this.generation !== generation && !this.epochFollows) {
         throw new KafkaError(
           ErrorCode.ILLEGAL_GENERATION,
           {},
@@ -398,7 +410,7 @@ export class GroupMembership {
       try {
         const res = await this.cluster.sendTo(node, OffsetCommit, {
           groupId: this.options.groupId,
-          generationIdOrMemberEpoch: generation,
+          generationIdOrMemberEpoch: this.epochFollows ? this.generation : generation,
           memberId,
           groupInstanceId: this.options.groupInstanceId,
           topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
@@ -422,6 +434,12 @@ export class GroupMembership {
       }
       if (!failed) return;
       this.coordinatorFailed(failed.code);
+      if (failed.code === ErrorCode.STALE_MEMBER_EPOCH && this.epochFollows && attempt < 10) {
+        // KIP-848: the epoch moved on while the commit was in flight; the next heartbeat brings
+        // the new one, under which it is sent again.
+        await sleep(backoffMs(attempt, this.options));
+        continue;
+      }
       if (LOST.has(failed.code) || failed.code === ErrorCode.REBALANCE_IN_PROGRESS) {
         // The group moved on: these offsets are not ours to commit any more (Java's CommitFailedException).
         this.needsRejoin = true;

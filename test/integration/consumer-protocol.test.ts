@@ -1,0 +1,236 @@
+/**
+ * The KIP-848 consumer group protocol (`groupProtocol: 'consumer'`) against the real broker:
+ * members join, the broker assigns, partitions move incrementally as members come and go, and
+ * every record is processed with no partition owned by two members at once. The broker's
+ * group.consumer.* settings come from the launcher (heartbeat 500 ms, session 10 s).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Admin, Consumer, Producer } from '../../src/index.js';
+import { Cluster } from '../../src/network/cluster.js';
+import { ConfigError, UnsupportedFeatureError } from '../../src/protocol/errors.js';
+import { brokers, kafkaMajor, uniqueTopic } from '../harness/kafka.js';
+import { createTopic, waitFor } from '../helpers/topics.js';
+
+let cluster: Cluster;
+beforeAll(async () => {
+  cluster = new Cluster({ bootstrapServers: brokers() });
+  await cluster.connect();
+});
+afterAll(() => cluster.close());
+
+const PARTITIONS = 6;
+
+/** Members of one group, each polling in its own loop, with an ownership check across them. */
+class Group {
+  readonly consumers: Consumer[] = [];
+  readonly seen = new Map<string, number>();
+  readonly owners = new Map<number, string>();
+  readonly violations: string[] = [];
+  private readonly loops: Promise<void>[] = [];
+  private readonly stops: AbortController[] = [];
+
+  constructor(
+    readonly topic: string,
+    readonly groupId: string,
+  ) {}
+
+  add(name: string, extra: Record<string, unknown> = {}): Consumer {
+    const consumer = new Consumer({
+      bootstrapServers: brokers(),
+      groupId: this.groupId,
+      groupProtocol: 'consumer',
+      autoOffsetReset: 'earliest',
+      autoCommitIntervalMs: 200,
+      ...extra,
+    });
+    consumer.subscribe([this.topic], {
+      onPartitionsAssigned: (tps) => {
+        for (const tp of tps) {
+          const other = this.owners.get(tp.partition);
+          if (other !== undefined && other !== name)
+            this.violations.push(`${tp.partition}: ${name} while ${other}`);
+          this.owners.set(tp.partition, name);
+        }
+      },
+      onPartitionsRevoked: (tps) => {
+        for (const tp of tps) if (this.owners.get(tp.partition) === name) this.owners.delete(tp.partition);
+      },
+      onPartitionsLost: (tps) => {
+        for (const tp of tps) if (this.owners.get(tp.partition) === name) this.owners.delete(tp.partition);
+      },
+    });
+    const stop = new AbortController();
+    this.consumers.push(consumer);
+    this.stops.push(stop);
+    this.loops.push(
+      (async () => {
+        while (!stop.signal.aborted) {
+          for (const b of await consumer.poll({ timeoutMs: 200, signal: stop.signal }))
+            for (const r of b.records) {
+              const v = r.value?.toString() ?? '';
+              this.seen.set(v, (this.seen.get(v) ?? 0) + 1);
+            }
+        }
+      })(),
+    );
+    return consumer;
+  }
+
+  /** Stops member `i`'s loop and closes it (commits, revokes, leaves). */
+  async close(i: number): Promise<void> {
+    this.stops[i].abort();
+    await this.loops[i].catch(() => {});
+    await this.consumers[i].close();
+  }
+
+  async closeAll(): Promise<void> {
+    for (let i = 0; i < this.consumers.length; i++) if (!this.stops[i].signal.aborted) await this.close(i);
+  }
+}
+
+async function produce(topic: string, from: number, count: number): Promise<void> {
+  const producer = new Producer({ bootstrapServers: brokers(), lingerMs: 5 });
+  try {
+    await producer.send(
+      Array.from({ length: count }, (_, i) => ({ topic, key: `k${from + i}`, value: `v${from + i}` })),
+    );
+  } finally {
+    await producer.close();
+  }
+}
+
+describe("groupProtocol 'consumer' (KIP-848)", () => {
+  if (kafkaMajor() < 4) {
+    it('3.x: a poll fails with UnsupportedFeatureError naming group.version, within its deadline', async () => {
+      const topic = uniqueTopic('kip848-3x');
+      await createTopic(cluster, topic, 1);
+      const consumer = new Consumer({
+        bootstrapServers: brokers(),
+        groupId: uniqueTopic('g'),
+        groupProtocol: 'consumer',
+      });
+      try {
+        consumer.subscribe([topic]);
+        const started = Date.now();
+        let err: unknown;
+        while (err === undefined && Date.now() - started < 10_000)
+          await consumer.poll({ timeoutMs: 500 }).catch((e: unknown) => (err = e));
+        expect(err).toBeInstanceOf(UnsupportedFeatureError);
+        expect(String((err as Error).message)).toContain('group.version');
+      } finally {
+        await consumer.close();
+      }
+    });
+    return;
+  }
+
+  it('shares the partitions between members as they join and leave, every record processed, none owned twice', async () => {
+    const topic = uniqueTopic('kip848');
+    await createTopic(cluster, topic, PARTITIONS);
+    const group = new Group(topic, uniqueTopic('kip848-group'));
+    const admin = new Admin({ bootstrapServers: brokers() });
+    try {
+      await produce(topic, 0, 3000);
+      const a = group.add('a');
+      await waitFor(
+        () => a.assignment().length === PARTITIONS,
+        'the first member to own every partition',
+        30_000,
+      );
+      const b = group.add('b');
+      await waitFor(
+        () =>
+          a.assignment().length > 0 &&
+          b.assignment().length > 0 &&
+          a.assignment().length + b.assignment().length === PARTITIONS,
+        'the partitions to be split between two members',
+        30_000,
+      );
+      // The broker's view: a consumer-protocol group of two members, each owning what it was given.
+      const [described] = await admin.describeConsumerGroups([group.groupId]);
+      expect(described.error).toBeNull();
+      expect(described.members).toHaveLength(2);
+      expect(described.assignor).toBe('uniform');
+      expect(described.members.flatMap((m) => m.assignment).length).toBe(PARTITIONS);
+      for (const m of described.members) expect(m.subscribedTopics).toEqual([topic]);
+      await produce(topic, 3000, 3000);
+      const c = group.add('c');
+      await waitFor(
+        () => [a, b, c].every((m) => m.assignment().length === 2),
+        'two partitions per member',
+        30_000,
+      );
+      // Member a leaves: its partitions go to the other two.
+      await group.close(0);
+      await waitFor(
+        () => b.assignment().length + c.assignment().length === PARTITIONS,
+        'b and c to own every partition after a left',
+        30_000,
+      );
+      await produce(topic, 6000, 3000);
+      await waitFor(() => group.seen.size === 9000, 'every record to be processed', 60_000);
+      expect(group.violations).toEqual([]);
+      // At-least-once: a repeat only for records processed but not yet committed when a partition moved.
+      const repeats = [...group.seen.values()].filter((n) => n > 1).length;
+      expect(repeats).toBeLessThan(9000 * 0.2);
+      // A classic group is not one of these.
+      const [classic] = await admin.describeConsumerGroups([uniqueTopic('no-such-group')]);
+      expect(classic.error?.type).toBe('GROUP_ID_NOT_FOUND');
+    } finally {
+      await group.closeAll();
+      await admin.close();
+    }
+  }, 150_000);
+
+  it("commits under the member epoch, and the admin client shows the group's offsets", async () => {
+    const topic = uniqueTopic('kip848-commit');
+    await createTopic(cluster, topic, 2);
+    await produce(topic, 0, 200);
+    const groupId = uniqueTopic('kip848-commit-group');
+    const consumer = new Consumer({
+      bootstrapServers: brokers(),
+      groupId,
+      groupProtocol: 'consumer',
+      autoOffsetReset: 'earliest',
+      enableAutoCommit: false,
+    });
+    const admin = new Admin({ bootstrapServers: brokers() });
+    try {
+      consumer.subscribe([topic]);
+      let read = 0;
+      const deadline = Date.now() + 30_000;
+      while (read < 200 && Date.now() < deadline)
+        for (const b of await consumer.poll({ timeoutMs: 500 })) read += b.records.length;
+      expect(read).toBe(200);
+      await consumer.commit();
+      const md = consumer.groupMetadata();
+      expect(md.generationId).toBeGreaterThan(0);
+      const offsets = await admin.groupOffsets(groupId);
+      expect(offsets.map((o) => o.offset).reduce((x, y) => x + y, 0n)).toBe(200n);
+    } finally {
+      await consumer.close();
+      await admin.close();
+    }
+  }, 60_000);
+
+  it('refuses the options the broker owns under this protocol', () => {
+    for (const extra of [
+      { sessionTimeoutMs: 10_000 },
+      { heartbeatIntervalMs: 1000 },
+      { partitionAssignmentStrategy: [] },
+    ]) {
+      expect(
+        () =>
+          new Consumer({
+            bootstrapServers: brokers(),
+            groupId: 'g',
+            groupProtocol: 'consumer',
+            ...extra,
+          } as never),
+      ).toThrow(ConfigError);
+    }
+    expect(
+      () => new Consumer({ bootstrapServers: brokers(), groupId: 'g', groupRemoteAssignor: 'range' }),
+    ).toThrow(/groupProtocol 'consumer'/);
+  });
+});
