@@ -4,6 +4,8 @@
  * every record is processed with no partition owned by two members at once. The broker's
  * group.consumer.* settings come from the launcher (heartbeat 500 ms, session 10 s).
  */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Admin, Consumer, Producer } from '../../src/index.js';
 import { Cluster } from '../../src/network/cluster.js';
@@ -19,6 +21,39 @@ beforeAll(async () => {
 afterAll(() => cluster.close());
 
 const PARTITIONS = 6;
+const WORKER = fileURLToPath(new URL('../helpers/group-worker.ts', import.meta.url));
+
+/** A group member in a child process (test/helpers/group-worker.ts). */
+class ChildMember {
+  readonly child: ChildProcess;
+  readonly got: string[] = [];
+  owns = -1;
+  private buffered = '';
+  constructor(topic: string, groupId: string, protocol: 'classic' | 'consumer') {
+    this.child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
+      env: {
+        ...process.env,
+        GW_BROKERS: brokers(),
+        GW_TOPIC: topic,
+        GW_GROUP: groupId,
+        GW_PROTOCOL: protocol,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    this.child.stdout?.on('data', (d: Buffer) => {
+      this.buffered += d.toString();
+      const lines = this.buffered.split('\n');
+      this.buffered = lines.pop() ?? '';
+      for (const l of lines) {
+        if (l.startsWith('got ')) this.got.push(l.slice(4));
+        else if (l.startsWith('owns ')) this.owns = Number(l.slice(5));
+      }
+    });
+  }
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
+}
 
 /** Members of one group, each polling in its own loop, with an ownership check across them. */
 class Group {
@@ -212,6 +247,84 @@ describe("groupProtocol 'consumer' (KIP-848)", () => {
       await admin.close();
     }
   }, 60_000);
+
+  it('gives a member killed with SIGKILL its partitions to the others after the session timeout, every record processed', async () => {
+    const topic = uniqueTopic('kip848-kill');
+    await createTopic(cluster, topic, PARTITIONS);
+    const group = new Group(topic, uniqueTopic('kip848-kill-group'));
+    const child = new ChildMember(topic, group.groupId, 'consumer');
+    try {
+      const ours = group.add('ours');
+      await waitFor(
+        () => child.owns === 3 && ours.assignment().length === 3,
+        'a 3-3 split with the child',
+        60_000,
+      );
+      await produce(topic, 0, 3000);
+      const all = () => new Set([...group.seen.keys(), ...child.got]);
+      await waitFor(() => all().size === 3000, 'the first 3000 records', 60_000);
+      child.kill();
+      // The broker's session timeout (10 s here) fences the dead member; its partitions come to us.
+      await waitFor(
+        () => ours.assignment().length === PARTITIONS,
+        'the killed member’s partitions to move',
+        40_000,
+      );
+      await produce(topic, 3000, 3000);
+      await waitFor(() => all().size === 6000, 'every record after the kill', 60_000);
+      expect(group.violations).toEqual([]);
+      // The second half was read by us alone, once each.
+      const second = [...group.seen].filter(([v]) => Number(v.slice(1)) >= 3000);
+      expect(second.length).toBe(3000);
+      expect(second.every(([, n]) => n === 1)).toBe(true);
+    } finally {
+      child.kill();
+      await group.closeAll();
+    }
+  }, 180_000);
+
+  it('upgrades a running classic group to the consumer protocol as members are replaced (KIP-848 online migration)', async () => {
+    const topic = uniqueTopic('kip848-upgrade');
+    await createTopic(cluster, topic, PARTITIONS);
+    const groupId = uniqueTopic('kip848-upgrade-group');
+    const admin = new Admin({ bootstrapServers: brokers() });
+    const classic = new ChildMember(topic, groupId, 'classic');
+    const group = new Group(topic, groupId);
+    try {
+      await waitFor(() => classic.owns === PARTITIONS, 'the classic member to own every partition', 60_000);
+      await produce(topic, 0, 2000);
+      await waitFor(() => classic.got.length >= 2000, 'the classic member to read the first records', 60_000);
+      // A consumer-protocol member joins the classic group: the broker converts it (policy
+      // group.consumer.migration.policy, bidirectional by default) and rebalances across both.
+      const modern = group.add('modern');
+      await waitFor(() => modern.assignment().length > 0, 'the new member to get partitions', 60_000);
+      const [converted] = await admin.describeConsumerGroups([groupId]);
+      expect(converted.error).toBeNull();
+      expect(converted.members).toHaveLength(2);
+      // The classic member goes (killed: its session expires); the new one takes everything.
+      classic.kill();
+      await waitFor(
+        () => modern.assignment().length === PARTITIONS,
+        'the new member to own every partition',
+        60_000,
+      );
+      await produce(topic, 2000, 2000);
+      await waitFor(
+        () => new Set([...classic.got, ...group.seen.keys()]).size === 4000,
+        'every record across the upgrade',
+        60_000,
+      );
+      const [after] = await admin.describeConsumerGroups([groupId]);
+      expect(after.members.map((m) => m.assignment.length)).toEqual([PARTITIONS]);
+      // Nothing the classic member committed was read again.
+      const overlap = classic.got.filter((v) => group.seen.has(v)).length;
+      expect(overlap).toBeLessThan(2000);
+    } finally {
+      classic.kill();
+      await group.closeAll();
+      await admin.close();
+    }
+  }, 180_000);
 
   it('refuses the options the broker owns under this protocol', () => {
     for (const extra of [
