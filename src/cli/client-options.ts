@@ -119,6 +119,8 @@ const STRING_OPTIONS = new Set([
   'compressionType',
   'autoOffsetReset',
   'isolationLevel',
+  'groupProtocol',
+  'groupRemoteAssignor',
 ]);
 const BOOLEAN_OPTIONS = new Set(['enableIdempotence', 'checkCrcs', 'enableAutoCommit']);
 /** Options a file or -X cannot give: functions and objects. */

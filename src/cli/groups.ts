@@ -7,7 +7,7 @@
  */
 import type { Admin, PartitionOffset } from '../admin/admin.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { KafkaError } from '../protocol/errors.js';
+import { KafkaError, UnsupportedFeatureError } from '../protocol/errors.js';
 import {
   intFlag,
   type Position,
@@ -81,9 +81,45 @@ export async function groups(args: string[], ctx: Context): Promise<number> {
     case 'describe': {
       const { values, positionals: pos } = parseCommand(rest, ACTIONS.describe, 'groups');
       const [group] = positionals(pos, ['GROUP'], cmd);
-      const g = await withAdmin(brokersOf(ctx, values.brokers), (admin) =>
-        describeExistingGroup(admin, group),
-      );
+      const found = await withAdmin(brokersOf(ctx, values.brokers), async (admin) => {
+        const modern = await consumerProtocolGroup(admin, group);
+        return modern ? { modern } : { classic: await describeExistingGroup(admin, group) };
+      });
+      if (found.modern) {
+        const d = found.modern;
+        const tps = (l: { topic: string; partition: number }[]) => l.map((a) => `${a.topic}-${a.partition}`);
+        const members = d.members.map((m) => ({
+          ...m,
+          assignment: tps(m.assignment),
+          targetAssignment: tps(m.targetAssignment),
+        }));
+        let s = `Group: ${d.groupId}  State: ${d.state}  Protocol: consumer/${d.assignor}  Epoch: ${d.groupEpoch}  Members: ${d.members.length}\n`;
+        if (members.length > 0) {
+          s += table([
+            ['MEMBER', 'INSTANCE', 'CLIENT-ID', 'HOST', 'EPOCH', 'PARTITIONS', 'TARGET'],
+            ...members.map((m) => [
+              m.memberId,
+              m.groupInstanceId ?? '-',
+              m.clientId,
+              m.clientHost,
+              String(m.memberEpoch),
+              m.assignment.join(',') || '-',
+              m.targetAssignment.join(',') || '-',
+            ]),
+          ]);
+        }
+        await out(s, {
+          group: d.groupId,
+          state: d.state,
+          protocolType: 'consumer',
+          protocol: d.assignor,
+          groupEpoch: d.groupEpoch,
+          assignmentEpoch: d.assignmentEpoch,
+          members,
+        });
+        return 0;
+      }
+      const g = found.classic;
       const members = g.members.map((m) => ({
         ...m,
         assignment: m.assignment.map((a) => `${a.topic}-${a.partition}`),
@@ -179,6 +215,20 @@ export async function groups(args: string[], ctx: Context): Promise<number> {
 }
 
 /** The group's description; GROUP_ID_NOT_FOUND when the coordinator knows nothing of it. */
+/** The group as a KIP-848 consumer-protocol group, or null when it is a classic one (or the broker has none). */
+async function consumerProtocolGroup(admin: Admin, group: string) {
+  let d: Awaited<ReturnType<Admin['describeConsumerGroups']>>[number];
+  try {
+    [d] = await admin.describeConsumerGroups([group]);
+  } catch (err) {
+    if (err instanceof UnsupportedFeatureError) return null; // 3.x: only classic groups
+    throw err;
+  }
+  if (d.error?.code === ErrorCode.GROUP_ID_NOT_FOUND || d.state === 'Dead') return null;
+  if (d.error) throw d.error;
+  return d;
+}
+
 async function describeExistingGroup(admin: Admin, group: string) {
   const [g] = await admin.describeGroups([group]);
   if (g.error) throw g.error;

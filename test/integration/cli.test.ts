@@ -5,8 +5,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Consumer } from '../../src/index.js';
 import { buildDist, CLI_ENTRY } from '../harness/build.js';
-import { brokers, uniqueTopic } from '../harness/kafka.js';
+import { brokers, kafkaMajor, uniqueTopic } from '../harness/kafka.js';
 
 interface Result {
   code: number | null;
@@ -208,6 +209,38 @@ describe('kafkawire CLI', () => {
     const gone = await kw(['topics', 'delete', topic]);
     expect(gone.code).toBe(1);
     expect(errorLine(gone)).toContain(`topic '${topic}' does not exist`);
+  });
+
+  it('consumes in a KIP-848 group with -X group.protocol=consumer and describes it with the broker-side assignment', async () => {
+    if (kafkaMajor() < 4) return; // 3.x: no consumer protocol (consumer-protocol.test.ts checks its error)
+    const topic = await createTopic(2);
+    const group = uniqueTopic('cli-848');
+    await ok(['produce', '-t', topic, '-p', '0'], { input: 'a\nb\n' });
+    expect(
+      (await ok(['consume', '-t', topic, '-g', group, '-c', '2', '-X', 'group.protocol=consumer'])).stdout,
+    ).toBe('a\nb\n');
+    const member = new Consumer({ bootstrapServers: brokers(), groupId: group, groupProtocol: 'consumer' });
+    try {
+      member.subscribe([topic]);
+      const until = Date.now() + 30_000;
+      while (member.assignment().length < 2 && Date.now() < until) await member.poll({ timeoutMs: 200 });
+      const described = JSON.parse((await ok(['groups', 'describe', group, '--json'])).stdout);
+      expect(described).toMatchObject({
+        group,
+        state: 'Stable',
+        protocolType: 'consumer',
+        protocol: 'uniform',
+      });
+      expect(described.members).toHaveLength(1);
+      expect([...described.members[0].assignment].sort()).toEqual([`${topic}-0`, `${topic}-1`]);
+      const text = (await ok(['groups', 'describe', group])).stdout;
+      expect(text).toContain('Protocol: consumer/uniform');
+      expect(text).toMatch(/MEMBER\s+INSTANCE\s+CLIENT-ID\s+HOST\s+EPOCH\s+PARTITIONS\s+TARGET/);
+    } finally {
+      await member.close();
+    }
+    // What the CLI consumer committed under the consumer protocol holds.
+    expect(JSON.parse((await ok(['groups', 'lag', group, '--json'])).stdout).total).toBe('0');
   });
 
   it('consumes with a group, commits only what it printed, and lists, describes, lags and resets the group', async () => {
