@@ -326,6 +326,97 @@ describe("groupProtocol 'consumer' (KIP-848)", () => {
     }
   }, 180_000);
 
+  it('keeps a static member’s partitions across a restart within the session timeout, with no rebalance', async () => {
+    const topic = uniqueTopic('kip848-static');
+    await createTopic(cluster, topic, PARTITIONS);
+    const groupId = uniqueTopic('kip848-static-group');
+    const admin = new Admin({ bootstrapServers: brokers() });
+    const make = (instance: string) =>
+      new Consumer({
+        bootstrapServers: brokers(),
+        groupId,
+        groupProtocol: 'consumer',
+        groupInstanceId: instance,
+      });
+    const pollUntil = async (c: Consumer, done: () => boolean, what: string) => {
+      const until = Date.now() + 30_000;
+      while (!done() && Date.now() < until) await c.poll({ timeoutMs: 200 });
+      expect(done(), what).toBe(true);
+    };
+    const a = make('static-a');
+    const b = make('static-b');
+    let b2: Consumer | null = null;
+    try {
+      a.subscribe([topic]);
+      b.subscribe([topic]);
+      await Promise.all([
+        pollUntil(a, () => a.assignment().length === 3, 'a owns 3'),
+        pollUntil(b, () => b.assignment().length === 3, 'b owns 3'),
+      ]);
+      const before = b
+        .assignment()
+        .map((tp) => tp.partition)
+        .sort();
+      const epochBefore = (await admin.describeConsumerGroups([groupId]))[0].groupEpoch;
+      await b.close(); // static: leaves with epoch -2, keeping its place
+      b2 = make('static-b');
+      b2.subscribe([topic]);
+      const again = b2;
+      await pollUntil(again, () => again.assignment().length === 3, 'the restarted b owns 3');
+      expect(
+        again
+          .assignment()
+          .map((tp) => tp.partition)
+          .sort(),
+      ).toEqual(before);
+      const [after] = await admin.describeConsumerGroups([groupId]);
+      expect(after.groupEpoch).toBe(epochBefore); // no new assignment was computed
+      expect(after.members.map((m) => m.groupInstanceId).sort()).toEqual(['static-a', 'static-b']);
+      expect(a.assignment()).toHaveLength(3);
+    } finally {
+      await Promise.all([a.close(), b.close(), b2?.close()]);
+      await admin.close();
+    }
+  }, 90_000);
+
+  it('leaves the group when the application goes longer than maxPollIntervalMs between polls, and joins again on the next poll', async () => {
+    const topic = uniqueTopic('kip848-poll');
+    await createTopic(cluster, topic, 2);
+    const groupId = uniqueTopic('kip848-poll-group');
+    const lost: number[] = [];
+    const consumer = new Consumer({
+      bootstrapServers: brokers(),
+      groupId,
+      groupProtocol: 'consumer',
+      maxPollIntervalMs: 2000,
+    });
+    const other = new Consumer({ bootstrapServers: brokers(), groupId, groupProtocol: 'consumer' });
+    try {
+      consumer.subscribe([topic], { onPartitionsLost: (tps) => void lost.push(tps.length) });
+      const until = Date.now() + 30_000;
+      while (consumer.assignment().length < 2 && Date.now() < until) await consumer.poll({ timeoutMs: 200 });
+      expect(consumer.assignment()).toHaveLength(2);
+      other.subscribe([topic]);
+      // The application stalls: past maxPollIntervalMs the member leaves, and the other takes both.
+      const stallUntil = Date.now() + 30_000;
+      while (other.assignment().length < 2 && Date.now() < stallUntil) await other.poll({ timeoutMs: 200 });
+      expect(other.assignment()).toHaveLength(2);
+      // Back: the next poll reports the partitions lost and joins again as a new member.
+      const back = Date.now() + 30_000;
+      const rejoined = () =>
+        lost.length > 0 && consumer.assignment().length === 1 && other.assignment().length === 1;
+      while (!rejoined() && Date.now() < back) {
+        await consumer.poll({ timeoutMs: 200 });
+        await other.poll({ timeoutMs: 50 });
+      }
+      expect(lost).toEqual([2]);
+      // Joined again: the uniform assignor splits the two partitions between the members.
+      expect([consumer.assignment().length, other.assignment().length]).toEqual([1, 1]);
+    } finally {
+      await Promise.all([consumer.close(), other.close()]);
+    }
+  }, 90_000);
+
   it('refuses the options the broker owns under this protocol', () => {
     for (const extra of [
       { sessionTimeoutMs: 10_000 },

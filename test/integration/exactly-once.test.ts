@@ -15,7 +15,7 @@ import {
   runExactlyOnce,
 } from '../../src/index.js';
 import { Cluster } from '../../src/network/cluster.js';
-import { brokers, uniqueTopic } from '../harness/kafka.js';
+import { brokers, kafkaMajor, uniqueTopic } from '../harness/kafka.js';
 import { createTopic, waitFor } from '../helpers/topics.js';
 import { latestOffsets, valuesByPartition, waitStable } from '../helpers/transactions.js';
 
@@ -48,15 +48,15 @@ async function setUp(count: number): Promise<{ input: string; output: string; gr
   return { input, output, groupId: uniqueTopic('eos-group') };
 }
 
-function consumerOf(groupId: string): Consumer {
+function consumerOf(groupId: string, groupProtocol: 'classic' | 'consumer' = 'classic'): Consumer {
   return new Consumer({
     bootstrapServers: brokers(),
     groupId,
     enableAutoCommit: false,
     isolationLevel: 'read_committed',
     autoOffsetReset: 'earliest',
-    sessionTimeoutMs: 6000,
-    heartbeatIntervalMs: 500,
+    groupProtocol,
+    ...(groupProtocol === 'classic' ? { sessionTimeoutMs: 6000, heartbeatIntervalMs: 500 } : {}),
   });
 }
 
@@ -96,39 +96,44 @@ async function expectExactlyOnce(
 }
 
 describe('runExactlyOnce', () => {
-  it('produces every input record once and commits the input offsets with it', async () => {
-    const count = 900;
-    const { input, output, groupId } = await setUp(count);
-    const consumer = consumerOf(groupId);
-    const producer = new Producer({ bootstrapServers: brokers(), transactionalId: uniqueTopic('eos-tx') });
-    const stop = new AbortController();
-    let done = 0;
-    let transactions = 0;
-    try {
-      const loop = runExactlyOnce({
-        consumer,
-        producer,
-        topics: [input],
-        transform: upper(output),
-        signal: stop.signal,
-        pollTimeoutMs: 200,
-        onCommit: (c) => {
-          done += c.inputRecords;
-          transactions++;
-          expect(c.outputRecords).toBe(c.inputRecords);
-          if (done >= count) stop.abort();
-        },
-      });
-      await loop;
-      expect(done).toBe(count);
-      expect(transactions).toBeGreaterThan(0);
-      expect(producer.transactionState).toBe('ready');
-      await expectExactlyOnce(input, output, groupId, count);
-    } finally {
-      await consumer.close();
-      await producer.close();
-    }
-  });
+  const protocols = kafkaMajor() >= 4 ? (['classic', 'consumer'] as const) : (['classic'] as const);
+  it.each(protocols)(
+    'produces every input record once and commits the input offsets with it (%s group protocol)',
+    async (protocol) => {
+      const count = 900;
+      const { input, output, groupId } = await setUp(count);
+      // With the consumer protocol (KIP-848) the offsets go in under the member epoch.
+      const consumer = consumerOf(groupId, protocol);
+      const producer = new Producer({ bootstrapServers: brokers(), transactionalId: uniqueTopic('eos-tx') });
+      const stop = new AbortController();
+      let done = 0;
+      let transactions = 0;
+      try {
+        const loop = runExactlyOnce({
+          consumer,
+          producer,
+          topics: [input],
+          transform: upper(output),
+          signal: stop.signal,
+          pollTimeoutMs: 200,
+          onCommit: (c) => {
+            done += c.inputRecords;
+            transactions++;
+            expect(c.outputRecords).toBe(c.inputRecords);
+            if (done >= count) stop.abort();
+          },
+        });
+        await loop;
+        expect(done).toBe(count);
+        expect(transactions).toBeGreaterThan(0);
+        expect(producer.transactionState).toBe('ready');
+        await expectExactlyOnce(input, output, groupId, count);
+      } finally {
+        await consumer.close();
+        await producer.close();
+      }
+    },
+  );
 
   it('aborts on an abortable error and reads the same records again', async () => {
     const count = 300;
