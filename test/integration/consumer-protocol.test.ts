@@ -417,6 +417,34 @@ describe("groupProtocol 'consumer' (KIP-848)", () => {
     }
   }, 90_000);
 
+  it('follows a regex subscription (resolved by the client), topics created later included', async () => {
+    const prefix = uniqueTopic('kip848re');
+    await createTopic(cluster, `${prefix}-a`, 1);
+    const consumer = new Consumer({
+      bootstrapServers: brokers(),
+      groupId: uniqueTopic('kip848-re-group'),
+      groupProtocol: 'consumer',
+      metadataMaxAgeMs: 500,
+    });
+    try {
+      consumer.subscribe(new RegExp(`^${prefix}-`));
+      const owns = async (n: number) => {
+        const until = Date.now() + 30_000;
+        while (consumer.assignment().length < n && Date.now() < until)
+          await consumer.poll({ timeoutMs: 200 });
+        return consumer
+          .assignment()
+          .map((tp) => tp.topic)
+          .sort();
+      };
+      expect(await owns(1)).toEqual([`${prefix}-a`]);
+      await createTopic(cluster, `${prefix}-b`, 1);
+      expect(await owns(2)).toEqual([`${prefix}-a`, `${prefix}-b`]);
+    } finally {
+      await consumer.close();
+    }
+  }, 60_000);
+
   it('refuses the options the broker owns under this protocol', () => {
     for (const extra of [
       { sessionTimeoutMs: 10_000 },
