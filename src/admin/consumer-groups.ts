@@ -12,7 +12,6 @@ import { ErrorCode } from '../protocol/error-codes.js';
 import { KafkaError, kafkaError } from '../protocol/errors.js';
 
 type Retry = <T>(fn: () => Promise<T>) => Promise<T>;
-type TopicPartition = { topic: string; partition: number };
 
 /** One member of a consumer-protocol group. */
 export interface ConsumerGroupMemberDescription {
@@ -26,9 +25,9 @@ export interface ConsumerGroupMemberDescription {
   subscribedTopics: string[];
   subscribedTopicRegex: string | null;
   /** The partitions it owns now. */
-  assignment: TopicPartition[];
+  assignment: { topic: string; partition: number }[];
   /** The partitions the broker's assignor gives it (it gets them as their previous owners let go). */
-  targetAssignment: TopicPartition[];
+  targetAssignment: { topic: string; partition: number }[];
 }
 
 /** A consumer-protocol group (KIP-848). */
@@ -45,7 +44,9 @@ export interface ConsumerGroupDescription {
   error: KafkaError | null;
 }
 
-const flatten = (a: { topicPartitions: { topicName: string; partitions: number[] }[] }): TopicPartition[] =>
+const flatten = (a: {
+  topicPartitions: { topicName: string; partitions: number[] }[];
+}): { topic: string; partition: number }[] =>
   a.topicPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topicName, partition })));
 
 export function describeConsumerGroups(
