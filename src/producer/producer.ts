@@ -12,6 +12,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { Cluster, type MetadataSnapshot, type TopicInfo } from '../network/cluster.js';
+import { backoffMs } from '../network/retry.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import {
   ConfigError,
@@ -197,6 +198,11 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
   /** Bytes the last append that could not proceed needed from the pool (0: it needed metadata). */
   private memoryNeeded = 0;
   private connected: Promise<void> | null = null;
+  /** connect() succeeded once (later failures are the Sender's to retry). */
+  private isConnected = false;
+  /** Failed connection attempts in a row while sends wait, and the last one's error. */
+  private connectAttempts = 0;
+  private lastConnectError: unknown = null;
   /** The transaction manager, with a `transactionalId`. */
   private readonly txn: TransactionManager | null = null;
   private closing = false;
@@ -221,9 +227,14 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     this.pool = new BufferPool(c.bufferMemory, c.batchSize);
     this.acc = new Accumulator({ batchSize: c.batchSize, compression: c.compression }, this.pool);
     this.sender = new Sender(this.cluster, this.acc, this.pool, c);
-    this.sender.onError = (err) => {
+    // Background failures go out through the cluster's repeat filter: while the cluster is away
+    // the same failure comes back on every attempt, and it used to be emitted each time (361
+    // 'error' events in 36 s); now once, then with a count (`repeated`). Regression test:
+    // producer-outage.test.ts.
+    this.sender.onError = (err) => this.cluster.reportBackground(err);
+    this.cluster.on('error', (err: Error) => {
       if (this.listenerCount('error') > 0) this.emit('error', err);
-    };
+    });
     this.partitioner = new DefaultPartitioner(c.batchSize);
     this.customPartitioner = config.partitioner;
     this.keySerializer = (config.keySerializer ?? defaultSerializer) as Serializer<K>;
@@ -255,6 +266,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       this.connected = (async () => {
         await this.cluster.connect();
         await this.sender.init();
+        this.isConnected = true;
       })();
       this.connected.catch(() => {
         this.connected = null;
@@ -515,19 +527,47 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     try {
       while (this.waiting.length > 0) {
         const head = this.waiting.peek() as Pending;
-        try {
-          await this.connect();
-        } catch (err) {
-          if (err instanceof KafkawireError && !err.retriable) {
-            // One failed attempt answers every send waiting for it: a wrong password or
-            // certificate would fail each of their own attempts the same way (a reconnect per
-            // queued send was a storm of failed authentications; test "no retry storm" in
-            // test/integration/security/authentication.suite.ts).
-            while (this.waiting.length > 0) this.rejectWaiting(this.waiting.peek() as Pending, err);
-            break;
+        if (!this.isConnected) {
+          // One connection attempt serves every waiting send, and each waits for it only until
+          // its own deadline (maxBlockMs from its send). Each used to run an attempt of its own,
+          // in turn, so the Nth send rejected after N x connectTimeoutMs. Regression test:
+          // producer-outage.test.ts, "one connection attempt".
+          const outcome = await settleWithin(this.connect(), head.deadline - Date.now());
+          if (outcome === 'timeout') {
+            if (this.waiting.peek() === head)
+              this.rejectWaiting(
+                head,
+                new TimeoutError(
+                  `Not connected to the cluster within maxBlockMs (${this.config.maxBlockMs} ms)`,
+                  {
+                    cause: this.lastConnectError ?? undefined,
+                  },
+                ),
+              );
+            continue;
           }
-          this.rejectWaiting(head, err);
-          continue;
+          if (outcome !== 'ok') {
+            const err = outcome.error;
+            if (err instanceof KafkawireError && !err.retriable) {
+              // One failed attempt answers every send waiting for it: a wrong password or
+              // certificate would fail each of their own attempts the same way (a reconnect per
+              // queued send was a storm of failed authentications; test "no retry storm" in
+              // test/integration/security/authentication.suite.ts).
+              while (this.waiting.length > 0) this.rejectWaiting(this.waiting.peek() as Pending, err);
+              break;
+            }
+            // Retriable: the next attempt after a backoff (the connections back off themselves
+            // too), unless the head's deadline comes first.
+            this.lastConnectError = err;
+            const wait = Math.min(
+              backoffMs(this.connectAttempts++, this.config),
+              Math.max(0, head.deadline - Date.now()),
+            );
+            await new Promise((r) => setTimeout(r, wait));
+            if (Date.now() >= head.deadline && this.waiting.peek() === head) this.rejectWaiting(head, err);
+            continue;
+          }
+          this.connectAttempts = 0;
         }
         if (this.waiting.peek() !== head) continue; // taken meanwhile (an aborted transaction)
         this.memoryNeeded = 0;
@@ -686,4 +726,21 @@ function headerBytes(key: string, v: HeaderValue): Buffer | null {
   if (typeof v === 'string') return Buffer.from(v, 'utf8');
   if (Buffer.isBuffer(v)) return v;
   throw new ConfigError('record.headers', `header ${key} must be a Buffer, string or null`);
+}
+
+/** How `promise` settled within `ms`: 'ok', its error, or 'timeout' (the promise goes on). */
+function settleWithin(promise: Promise<unknown>, ms: number): Promise<'ok' | 'timeout' | { error: unknown }> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve('timeout'), Math.max(0, ms));
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve('ok');
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        resolve({ error });
+      },
+    );
+  });
 }

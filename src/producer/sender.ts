@@ -69,6 +69,9 @@ export class Sender {
   producerEpoch = -1;
   private needEpochBump = false;
   private initializing: Promise<void> | null = null;
+  /** A producer id request failed retriably: the next one not before this time, after `idAttempts` failures. */
+  private idRetryAt = 0;
+  private idAttempts = 0;
   /** Error that stops the sender for good (e.g. the broker refused to give a producer id). */
   private fatalError: Error | null = null;
   /** Called with errors the application should hear of that belong to no send() (e.g. epoch bump). */
@@ -171,6 +174,11 @@ export class Sender {
       if (this.producerId < 0n) return; // before initTransactions nothing is appended anyway
     }
     if (this.config.enableIdempotence && (this.producerId < 0n || this.needEpochBump)) {
+      // Nothing is sent without a producer id, but queued batches still expire on time: this
+      // used to return before the loop that expires them, so sends queued while the broker was
+      // away never settled, and fresh records joined batches minutes old and failed at once.
+      // Regression test: producer-outage.test.ts.
+      this.expireQueued(Date.now());
       this.ensureProducerId();
       return;
     }
@@ -187,11 +195,7 @@ export class Sender {
         if (q.batches.length === 0) continue;
         const b = q.batches[0];
         if (now >= b.createdAt + this.config.deliveryTimeoutMs) {
-          q.batches.shift();
-          // A batch that was sent may be in the log: its sequences are used up, so the
-          // partition's next batches restart under a new epoch (KIP-360).
-          if (b.attempts > 0 && this.config.enableIdempotence) this.needEpochBump = true;
-          this.fail(b, this.expiredError(b, now));
+          this.expireHead(q, now);
           this.wakeup();
           continue;
         }
@@ -265,20 +269,60 @@ export class Sender {
     }
   }
 
+  /** Fails the head batch of `q`, past its delivery timeout. */
+  private expireHead(q: PartitionQueue, now: number): void {
+    const b = q.batches.shift() as ProducerBatch;
+    // A batch that was sent may be in the log: its sequences are used up, so the partition's
+    // next batches restart under a new epoch (KIP-360).
+    if (b.attempts > 0 && this.config.enableIdempotence) this.needEpochBump = true;
+    this.fail(b, this.expiredError(b, now));
+  }
+
+  /** Fails every queued batch past its delivery timeout; wakes again when the next one is due. */
+  private expireQueued(now: number): void {
+    let next = Number.POSITIVE_INFINITY;
+    for (const byPartition of this.acc.queues.values()) {
+      for (const q of byPartition.values()) {
+        while (q.batches.length > 0 && now >= q.batches[0].createdAt + this.config.deliveryTimeoutMs)
+          this.expireHead(q, now);
+        if (q.batches.length > 0)
+          next = Math.min(next, q.batches[0].createdAt + this.config.deliveryTimeoutMs);
+      }
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.wakeAt(next);
+  }
+
   private ensureProducerId(): void {
     if (this.initializing) return;
     if (this.needEpochBump && this.requestsInFlight > 0) return; // bump once nothing flies
+    const now = Date.now();
+    if (now < this.idRetryAt) {
+      this.wakeAt(this.idRetryAt);
+      return;
+    }
     const bumping = this.needEpochBump;
     this.initializing = this.initProducerId()
       .then(() => {
+        this.idAttempts = 0;
+        this.idRetryAt = 0;
         if (bumping) {
           this.needEpochBump = false;
           this.resetSequences();
         }
       })
       .catch((err: unknown) => {
-        this.fatalError = err instanceof Error ? err : new Error(String(err));
-        this.onError(this.fatalError);
+        const e = err instanceof Error ? err : new Error(String(err));
+        if (shouldRetry(e).retry) {
+          // The cluster is away (longer than maxBlockMs): ask again after a backoff, for as long
+          // as it takes; queued sends expire meanwhile. This used to be fatal for good, so a
+          // producer that lived through an outage of a few minutes failed every later send
+          // while a new one worked. Regression test: producer-outage.test.ts.
+          this.idRetryAt = Date.now() + backoffMs(this.idAttempts++, this.config);
+          this.onError(e);
+          return;
+        }
+        this.fatalError = e;
+        this.onError(e);
       })
       .finally(() => {
         this.initializing = null;
