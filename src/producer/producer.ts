@@ -366,6 +366,9 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     if (r === null || typeof r !== 'object' || typeof r.topic !== 'string' || r.topic.length === 0) {
       throw new ConfigError('record.topic', 'every record needs a non-empty topic string');
     }
+    // A KafkaJS-shaped call ({ topic, messages }) or a misspelt field used to be written as a
+    // record with a null key and value. Regression test: producer-records.test.ts.
+    checkRecordFields(r);
     const topic = this.cluster.metadata.topics.get(r.topic);
     if (!topic || topic.errorCode !== ErrorCode.NONE || topic.partitions.length === 0) {
       this.cluster.addTopics([r.topic]);
@@ -743,4 +746,37 @@ function settleWithin(promise: Promise<unknown>, ms: number): Promise<'ok' | 'ti
       },
     );
   });
+}
+
+/**
+ * Refuses a record with a field a ProducerRecord does not have, or with `value` left out or
+ * undefined (null is the tombstone): one allocation-free pass over its keys.
+ */
+function checkRecordFields(r: ProducerRecord<unknown, unknown>): void {
+  for (const k in r) {
+    switch (k) {
+      case 'topic':
+      case 'key':
+      case 'value':
+      case 'partition':
+      case 'headers':
+      case 'timestamp':
+        continue;
+      case 'messages':
+        throw new ConfigError(
+          'record.messages',
+          "send() takes a record ({ topic, key, value }) or an array of them, not KafkaJS's { topic, messages }: pass the messages as records with their topic, or use the KafkaJS-compatible entry 'kafkawire/kafkajs'",
+        );
+      default:
+        throw new ConfigError(
+          `record.${k}`,
+          'is not a field of a record: expected topic, key, value, partition, headers and timestamp',
+        );
+    }
+  }
+  if (r.value === undefined)
+    throw new ConfigError(
+      'record.value',
+      'is missing: give the value, or null for a tombstone (a delete in a compacted topic)',
+    );
 }
