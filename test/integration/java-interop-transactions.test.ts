@@ -12,13 +12,14 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CompressionType, Consumer, Producer } from '../../src/index.js';
 import { Cluster } from '../../src/network/cluster.js';
-import { brokers, uniqueTopic } from '../harness/kafka.js';
+import { brokers, kafkaMajor, uniqueTopic } from '../harness/kafka.js';
 import { kafkaLibs } from '../harness/launcher.js';
 import { createTopic, waitFor } from '../helpers/topics.js';
 import { latestOffsets } from '../helpers/transactions.js';
 
 const run = promisify(execFile);
 const PARTITIONS = 2;
+const formatterFlag = kafkaMajor() >= 4 ? '--formatter-property' : '--property';
 
 /** "partition offset value" lines of the Java console consumer in read_committed, sorted by partition then offset. */
 async function javaReadCommitted(topic: string, atMost: number, timeoutMs: number): Promise<string[]> {
@@ -42,9 +43,10 @@ async function javaReadCommitted(topic: string, atMost: number, timeoutMs: numbe
       String(atMost),
       '--timeout-ms',
       String(timeoutMs),
-      '--formatter-property',
+      // 3.x's console consumer has no --formatter-property (KIP-1147, 4.x); its --property does that.
+      formatterFlag,
       'print.partition=true',
-      '--formatter-property',
+      formatterFlag,
       'print.offset=true',
     ],
     { maxBuffer: 16 * 1024 * 1024, timeout: timeoutMs + 60_000 },
