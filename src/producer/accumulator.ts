@@ -121,6 +121,8 @@ export class PartitionQueue {
    * most one batch of the partition flies.
    */
   retrying = false;
+  /** In the accumulator's `queueList` (it holds batches, or did at the sender's last drain). */
+  listed = false;
 
   constructor(topic: string, partition: number) {
     this.topic = topic;
@@ -138,6 +140,13 @@ const MAX_FREE_BUILDERS = 32;
 
 export class Accumulator {
   readonly queues = new Map<string, Map<number, PartitionQueue>>();
+  /**
+   * The queues that hold batches, or held some at the last drain: what the sender's drain
+   * rotates over. A queue is listed again when a batch joins it; idle ones are pruned by the
+   * sender (`pruneIdle`), so a drain costs what is active, not every partition ever written.
+   * Unlisted queues stay in `queues`: they keep their idempotence sequence state.
+   */
+  queueList: PartitionQueue[] = [];
   /** Batches created and not yet completed or failed. */
   readonly incomplete = new Set<ProducerBatch>();
   private readonly freeBuilders: RecordBatchBuilder[] = [];
@@ -161,6 +170,21 @@ export class Accumulator {
       byPartition.set(partition, q);
     }
     return q;
+  }
+
+  /** Puts a queue that just got a batch back in `queueList`. */
+  list(q: PartitionQueue): void {
+    if (q.listed) return;
+    q.listed = true;
+    this.queueList.push(q);
+  }
+
+  /** Drops the queues that hold nothing and have nothing in flight from `queueList`. */
+  pruneIdle(): void {
+    this.queueList = this.queueList.filter((q) => {
+      q.listed = q.batches.length > 0 || q.inFlightBatches.size > 0;
+      return q.listed;
+    });
   }
 
   /** Bytes a batch holding just this record needs. */
@@ -215,6 +239,7 @@ export class Accumulator {
     builder.reset({ compression: this.options.compression });
     const batch = new ProducerBatch(q, builder, reserved, now);
     q.batches.push(batch);
+    this.list(q);
     this.incomplete.add(batch);
     this.appendTo(batch, timestamp, key, value, headers, sink, index, payload);
     return batch;

@@ -56,6 +56,8 @@ export class Sender {
   private readonly inFlightByNode = new Map<number, number>();
   private requestsInFlight = 0;
   private drainScheduled = false;
+  /** Where the next drain starts in the accumulator's queue list (see drain). */
+  private drainStart = 0;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Number.POSITIVE_INFINITY;
   private refreshing = false;
@@ -190,63 +192,80 @@ export class Sender {
     const requests = new Map<number, { batches: ProducerBatch[]; bytes: number }>();
     let nextWake = Number.POSITIVE_INFINITY;
 
-    for (const byPartition of this.acc.queues.values()) {
-      for (const q of byPartition.values()) {
-        if (q.batches.length === 0) continue;
-        const b = q.batches[0];
-        if (now >= b.createdAt + this.config.deliveryTimeoutMs) {
-          this.expireHead(q, now);
-          this.wakeup();
-          continue;
-        }
-        const ready =
-          b.closed ||
-          b.attempts > 0 ||
-          q.batches.length > 1 ||
-          this.flushing > 0 ||
-          memoryPressure ||
-          now >= b.createdAt + this.config.lingerMs;
-        if (!ready) {
-          nextWake = Math.min(nextWake, b.createdAt + this.config.lingerMs);
-          continue;
-        }
-        if (b.retryAt > now) {
-          nextWake = Math.min(nextWake, b.retryAt);
-          continue;
-        }
-        // While the broker holds no sequence state for us on this partition (no batch of this
-        // epoch acknowledged yet) it takes any first sequence: a second batch could then be
-        // written ahead of a first one that got NOT_LEADER. So one batch flies until the first
-        // acknowledgement, and while a partition retries.
-        if (
-          q.inFlightBatches.size > 0 &&
-          (q.inFlightBatches.size >= maxInFlight ||
-            q.retrying ||
-            (this.config.enableIdempotence && !q.sequenceEstablished))
-        )
-          continue;
-        // Classic transactions: AddPartitionsToTxn first (the manager wakes us when it is done).
-        if (txn && !txn.mayDrain(q.topic, q.partition)) continue;
-        const leader = this.cluster.leaderFor(q.topic, q.partition);
-        if (leader === undefined) {
-          needMetadata = true;
-          continue;
-        }
-        if ((this.inFlightByNode.get(leader) ?? 0) >= maxInFlight) continue;
-        const buffer = this.acc.finish(b);
-        let req = requests.get(leader);
-        if (req && req.bytes + buffer.length > this.config.maxRequestSize) continue;
-        if (!req) {
-          req = { batches: [], bytes: 0 };
-          requests.set(leader, req);
-        }
-        q.batches.shift();
-        this.assignSequence(q, b);
-        req.batches.push(b);
-        req.bytes += buffer.length;
+    // Each drain starts where the last one had to stop (a request full at maxRequestSize), as
+    // Java's per-node drain index: the scan used to start at the first queue every time, so
+    // with many partitions the last ones waited seconds while the first went out at once.
+    // Regression test: producer-fairness.test.ts.
+    const queues = this.acc.queueList;
+    const n = queues.length;
+    const start = n > 0 ? this.drainStart % n : 0;
+    let stoppedAt = -1;
+    let idle = 0;
+    for (let i = 0; i < n; i++) {
+      const q = queues[(start + i) % n];
+      if (q.batches.length === 0) {
+        if (q.inFlightBatches.size === 0) idle++;
+        continue;
       }
+      const b = q.batches[0];
+      if (now >= b.createdAt + this.config.deliveryTimeoutMs) {
+        this.expireHead(q, now);
+        this.wakeup();
+        continue;
+      }
+      const ready =
+        b.closed ||
+        b.attempts > 0 ||
+        q.batches.length > 1 ||
+        this.flushing > 0 ||
+        memoryPressure ||
+        now >= b.createdAt + this.config.lingerMs;
+      if (!ready) {
+        nextWake = Math.min(nextWake, b.createdAt + this.config.lingerMs);
+        continue;
+      }
+      if (b.retryAt > now) {
+        nextWake = Math.min(nextWake, b.retryAt);
+        continue;
+      }
+      // While the broker holds no sequence state for us on this partition (no batch of this
+      // epoch acknowledged yet) it takes any first sequence: a second batch could then be
+      // written ahead of a first one that got NOT_LEADER. So one batch flies until the first
+      // acknowledgement, and while a partition retries.
+      if (
+        q.inFlightBatches.size > 0 &&
+        (q.inFlightBatches.size >= maxInFlight ||
+          q.retrying ||
+          (this.config.enableIdempotence && !q.sequenceEstablished))
+      )
+        continue;
+      // Classic transactions: AddPartitionsToTxn first (the manager wakes us when it is done).
+      if (txn && !txn.mayDrain(q.topic, q.partition)) continue;
+      const leader = this.cluster.leaderFor(q.topic, q.partition);
+      if (leader === undefined) {
+        needMetadata = true;
+        continue;
+      }
+      if ((this.inFlightByNode.get(leader) ?? 0) >= maxInFlight) continue;
+      const buffer = this.acc.finish(b);
+      let req = requests.get(leader);
+      if (req && req.bytes + buffer.length > this.config.maxRequestSize) {
+        if (stoppedAt < 0) stoppedAt = (start + i) % n;
+        continue;
+      }
+      if (!req) {
+        req = { batches: [], bytes: 0 };
+        requests.set(leader, req);
+      }
+      q.batches.shift();
+      this.assignSequence(q, b);
+      req.batches.push(b);
+      req.bytes += buffer.length;
     }
 
+    this.drainStart = stoppedAt >= 0 ? stoppedAt : start + 1;
+    // Pruning reorders nothing, so a start index into the shorter list stays a fair start.
+    if (idle > 0 && idle * 4 >= n) this.acc.pruneIdle();
     for (const [node, req] of requests) this.sendRequest(node, req.batches);
     if (needMetadata) this.refreshMetadata();
     if (nextWake !== Number.POSITIVE_INFINITY) this.wakeAt(nextWake);
@@ -635,6 +654,7 @@ export class Sender {
     } else {
       q.batches.unshift(b);
     }
+    this.acc.list(q);
   }
 
   private complete(b: ProducerBatch, baseOffset: bigint, logAppendTime: bigint): void {
