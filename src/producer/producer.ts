@@ -2,9 +2,10 @@
  * Producer: the public face of the producer (Java: `KafkaProducer`).
  *
  * `send` serializes, picks the partition, and appends to the accumulator synchronously when
- * metadata and memory are at hand; otherwise the record (and every later one, so per-partition
- * order holds) waits in a FIFO for metadata or memory, at most `maxBlockMs`. The Sender ships
- * batches in the background. Every record's promise settles.
+ * metadata and memory are at hand; otherwise it waits, at most `maxBlockMs` (waiting.ts): for
+ * memory or the first connection in one line with every later send, for a topic's metadata in
+ * that topic's line (sends to other topics go on; per-partition order holds either way). The
+ * Sender ships batches in the background. Every record's promise settles.
  *
  * With a `transactionalId` the TransactionManager (transaction-manager.ts) owns the transaction:
  * a send outside `beginTransaction()` … `commitTransaction()` is refused before anything is
@@ -45,6 +46,7 @@ import {
   type TransactionOffset,
   type TransactionState,
 } from './transaction-manager.js';
+import { Fifo, type Pending, settleWithin, TopicLines } from './waiting.js';
 
 export type { RecordMetadata } from './accumulator.js';
 export type { ConsumerGroupMetadata, TransactionOffset, TransactionState } from './transaction-manager.js';
@@ -79,47 +81,6 @@ const defaultSerializer: Serializer<unknown> = (data) => {
 /** JSON as UTF-8 bytes, for `keySerializer` / `valueSerializer`. */
 export const jsonSerializer: Serializer<unknown> = (data) =>
   data === null ? null : Buffer.from(JSON.stringify(data), 'utf8');
-
-interface Pending {
-  records: readonly ProducerRecord<unknown, unknown>[];
-  index: number;
-  sink: RecordSink;
-  deadline: number;
-}
-
-/** A FIFO with a head index, so taking from the front is O(1) however long it grows. */
-class Fifo<T> {
-  private items: (T | undefined)[] = [];
-  private head = 0;
-  get length(): number {
-    return this.items.length - this.head;
-  }
-  push(item: T): void {
-    this.items.push(item);
-  }
-  peek(): T | undefined {
-    return this.items[this.head];
-  }
-  shift(): T | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const item = this.items[this.head];
-    this.items[this.head++] = undefined;
-    if (this.head === this.items.length) {
-      this.items = [];
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return item;
-  }
-  takeAll(): T[] {
-    const out = this.items.slice(this.head) as T[];
-    this.items = [];
-    this.head = 0;
-    return out;
-  }
-}
 
 /** Settles one send() of an array: resolves when all its records have, rejects on the first failure. */
 class SendSink implements RecordSink {
@@ -192,8 +153,10 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
   private readonly customPartitioner?: Partitioner;
   private readonly keySerializer: Serializer<K>;
   private readonly valueSerializer: Serializer<V>;
-  /** Sends waiting for metadata or memory, in order (a queue with a head index: no O(n) shift). */
+  /** Sends waiting for the first connection or for memory, in order (see waiting.ts). */
   private readonly waiting = new Fifo<Pending>();
+  /** Sends waiting for a topic's metadata, a line per topic: the others go on meanwhile. */
+  private readonly topicLines = new TopicLines();
   private draining = false;
   /** Bytes the last append that could not proceed needed from the pool (0: it needed metadata). */
   private memoryNeeded = 0;
@@ -297,9 +260,9 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       if (this.waiting.length === 0 && this.connected) {
         const at = this.appendSync(records, 0, sink);
         if (at === records.length) return;
-        this.waiting.push({ records, index: at, sink, deadline });
+        this.waiting.push({ records, index: at, sink, deadline, bytes: 0 });
       } else {
-        this.waiting.push({ records, index: 0, sink, deadline });
+        this.waiting.push({ records, index: 0, sink, deadline, bytes: 0 });
       }
       void this.drainWaiting();
     });
@@ -323,7 +286,13 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
         return promise;
       }
     }
-    this.waiting.push({ records: [record], index: 0, sink, deadline: Date.now() + this.config.maxBlockMs });
+    this.waiting.push({
+      records: [record],
+      index: 0,
+      sink,
+      deadline: Date.now() + this.config.maxBlockMs,
+      bytes: 0,
+    });
     void this.drainWaiting();
     return promise;
   }
@@ -369,6 +338,8 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     // A KafkaJS-shaped call ({ topic, messages }) or a misspelt field used to be written as a
     // record with a null key and value. Regression test: producer-records.test.ts.
     checkRecordFields(r);
+    // Behind sends already waiting for this topic's metadata (per-partition order).
+    if (this.topicLines.has(r.topic)) return false;
     const topic = this.cluster.metadata.topics.get(r.topic);
     if (!topic || topic.errorCode !== ErrorCode.NONE || topic.partitions.length === 0) {
       this.cluster.addTopics([r.topic]);
@@ -517,7 +488,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
 
   /** For an aborting transaction: fails what is not sent yet, then waits for what is in flight. */
   private async abortUnsent(err: Error): Promise<void> {
-    for (const p of this.waiting.takeAll()) p.sink.reject(p.index, err);
+    for (const p of this.takeAllWaiting()) p.sink.reject(p.index, err);
     this.sender.failEverythingQueued(err);
     // In flight: a batch that comes back to be retried is failed by the Sender (queueError).
     await this.flush();
@@ -579,18 +550,22 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
           this.waiting.shift();
           continue;
         }
-        const remaining = head.deadline - Date.now();
+        if (this.memoryNeeded === 0) {
+          // It waits for its topic's metadata: in that topic's line, while sends to known topics
+          // go on. One send to a missing topic used to hold every later send for maxBlockMs.
+          // Regression test: producer-waiting.test.ts.
+          this.waiting.shift();
+          const opened = this.topicLines.park(head);
+          if (opened) void this.waitTopicLine(opened.topic, opened.line);
+          continue;
+        }
         try {
-          if (this.memoryNeeded > 0) {
-            // Take the memory now and give it back: the retry above then finds it free (the
-            // pool serves waiters in order, so later sends cannot starve this one).
-            const size = this.memoryNeeded;
-            this.sender.wakeup();
-            await this.pool.reserve(size, Math.max(0, remaining));
-            this.pool.release(size);
-          } else {
-            await this.waitForTopic(head.records[head.index].topic, head.deadline);
-          }
+          // Take the memory now and give it back: the retry above then finds it free (the
+          // pool serves waiters in order, so later sends cannot starve this one).
+          const size = this.memoryNeeded;
+          this.sender.wakeup();
+          await this.pool.reserve(size, Math.max(0, head.deadline - Date.now()));
+          this.pool.release(size);
         } catch (err) {
           if (this.waiting.peek() !== head) continue; // taken meanwhile (an aborted transaction)
           // This record cannot go out in time: fail it and go on with the next one.
@@ -604,35 +579,86 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     }
   }
 
+  /**
+   * Waits for a topic's metadata on behalf of its line, each send by its own deadline. When the
+   * topic is known, or its wait fails, the line goes back to the front of the main line, in order.
+   */
+  private async waitTopicLine(topic: string, line: Fifo<Pending>): Promise<void> {
+    try {
+      while (line.length > 0) {
+        const head = line.peek() as Pending;
+        try {
+          await this.waitForTopic(topic, head.deadline);
+          return;
+        } catch (err) {
+          if (line.peek() !== head) continue; // taken meanwhile (an aborted transaction, close)
+          // Past its deadline only the head fails; a topic the broker refuses fails them all.
+          const failing =
+            err instanceof KafkaError && !err.retriable ? line.takeAll() : [line.shift() as Pending];
+          const back: Pending[] = [];
+          for (const p of failing) {
+            while (p.index < p.records.length && p.records[p.index].topic === topic) {
+              this.refuse(p.sink, p.index, err);
+              p.index++;
+            }
+            if (p.index < p.records.length) back.push(p);
+          }
+          this.waiting.unshiftAll(back);
+        }
+      }
+    } finally {
+      this.waiting.unshiftAll(this.topicLines.close(topic, line));
+      void this.drainWaiting();
+    }
+  }
+
+  /** Every waiting send, out of every line (close, an aborted transaction). */
+  private takeAllWaiting(): Pending[] {
+    return [...this.waiting.takeAll(), ...this.topicLines.takeAll()];
+  }
+
   private rejectWaiting(head: Pending, err: unknown): void {
     this.refuse(head.sink, head.index, err);
     this.waiting.shift();
   }
 
-  /** Waits until metadata knows the topic, as the Java producer's `waitOnMetadata`. */
+  /**
+   * Waits until metadata knows the topic, as the Java producer's `waitOnMetadata`, until
+   * `deadline`: a refresh that fails retriably (no broker answered) is retried with backoff, a
+   * topic error that is not retriable (authorization) is thrown at once.
+   */
   private async waitForTopic(name: string, deadline: number): Promise<void> {
-    let lastCode = -1;
+    let last: unknown;
     for (let attempt = 0; ; attempt++) {
-      const md = await this.cluster.refresh([name]);
-      const t = md.topics.get(name);
-      if (t && t.errorCode === ErrorCode.NONE && t.partitions.length > 0) return;
-      lastCode = t?.errorCode ?? -1;
-      if (t && lastCode !== ErrorCode.NONE && !new KafkaError(lastCode).retriable) {
-        throw kafkaError(lastCode, { topic: name });
+      const outcome = await settleWithin(this.cluster.refresh([name]), deadline - Date.now());
+      if (outcome === 'ok') {
+        const t = this.cluster.metadata.topics.get(name);
+        if (t && t.errorCode === ErrorCode.NONE && t.partitions.length > 0) return;
+        if (t && t.errorCode !== ErrorCode.NONE) {
+          const err = kafkaError(t.errorCode, { topic: name });
+          if (!err.retriable) throw err;
+          last = err;
+        }
+      } else if (outcome !== 'timeout') {
+        if (!(outcome.error instanceof KafkawireError) || !outcome.error.retriable) throw outcome.error;
+        last = outcome.error;
       }
-      const wait = Math.min(this.config.retryBackoffMaxMs, this.config.retryBackoffMs * 2 ** attempt);
-      if (Date.now() + wait >= deadline) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const why = last instanceof KafkaError ? `: ${last.type}` : '';
         throw new TimeoutError(
-          `Topic ${name} not present in metadata after maxBlockMs (${this.config.maxBlockMs} ms)${lastCode > 0 ? `: ${new KafkaError(lastCode).type}` : ''}`,
+          `Topic ${name} not present in metadata after maxBlockMs (${this.config.maxBlockMs} ms)${why}`,
+          { cause: last },
         );
       }
+      const wait = Math.min(this.config.retryBackoffMaxMs, this.config.retryBackoffMs * 2 ** attempt, left);
       await new Promise((r) => setTimeout(r, wait));
     }
   }
 
   /** Sends every record appended so far now, and resolves when all are acknowledged or failed. */
   async flush(): Promise<void> {
-    while (this.waiting.length > 0) await new Promise((r) => setTimeout(r, 5));
+    while (this.waiting.length > 0 || this.topicLines.size > 0) await new Promise((r) => setTimeout(r, 5));
     const batches = [...this.acc.incomplete];
     if (batches.length === 0) return;
     this.sender.flushing++;
@@ -688,7 +714,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       `Producer closed before the record was acknowledged (close timeout ${timeoutMs} ms)`,
     );
     if (outcome === 'timeout') {
-      for (const p of this.waiting.takeAll()) this.rejectWaiting(p, err);
+      for (const p of this.takeAllWaiting()) this.refuse(p.sink, p.index, err);
     }
     this.sender.close(err);
     this.pool.close(err);
@@ -729,23 +755,6 @@ function headerBytes(key: string, v: HeaderValue): Buffer | null {
   if (typeof v === 'string') return Buffer.from(v, 'utf8');
   if (Buffer.isBuffer(v)) return v;
   throw new ConfigError('record.headers', `header ${key} must be a Buffer, string or null`);
-}
-
-/** How `promise` settled within `ms`: 'ok', its error, or 'timeout' (the promise goes on). */
-function settleWithin(promise: Promise<unknown>, ms: number): Promise<'ok' | 'timeout' | { error: unknown }> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve('timeout'), Math.max(0, ms));
-    promise.then(
-      () => {
-        clearTimeout(timer);
-        resolve('ok');
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        resolve({ error });
-      },
-    );
-  });
 }
 
 /**
