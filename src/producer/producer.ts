@@ -16,6 +16,7 @@ import { Cluster, type MetadataSnapshot, type TopicInfo } from '../network/clust
 import { backoffMs } from '../network/retry.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import {
+  BufferFullError,
   ConfigError,
   KafkaError,
   KafkawireError,
@@ -46,7 +47,14 @@ import {
   type TransactionOffset,
   type TransactionState,
 } from './transaction-manager.js';
-import { Fifo, type Pending, settleWithin, TopicLines } from './waiting.js';
+import {
+  estimateRecordBytes,
+  Fifo,
+  type Pending,
+  settleWithin,
+  TopicLines,
+  type WaitingRecord,
+} from './waiting.js';
 
 export type { RecordMetadata } from './accumulator.js';
 export type { ConsumerGroupMetadata, TransactionOffset, TransactionState } from './transaction-manager.js';
@@ -110,6 +118,9 @@ class SendSink implements RecordSink {
   }
 }
 
+/** Sends refused in one turn of the event loop at most. */
+const REFUSE_SLICE = 1024;
+
 let capturedResolve: (value: never) => void = () => {};
 let capturedReject: (err: Error) => void = () => {};
 /** The executor of every one-record send's promise: runs synchronously inside `new Promise`. */
@@ -157,6 +168,12 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
   private readonly waiting = new Fifo<Pending>();
   /** Sends waiting for a topic's metadata, a line per topic: the others go on meanwhile. */
   private readonly topicLines = new TopicLines();
+  /** Estimated bytes of every waiting send; past bufferMemory a send is refused at once. */
+  private waitingBytes = 0;
+  /** A send waited in the main line since the last 'drain'. */
+  private drainWanted = false;
+  private drainWaiters: (() => void)[] = [];
+  private fullError: BufferFullError | null = null;
   private draining = false;
   /** Bytes the last append that could not proceed needed from the pool (0: it needed metadata). */
   private memoryNeeded = 0;
@@ -260,11 +277,10 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       if (this.waiting.length === 0 && this.connected) {
         const at = this.appendSync(records, 0, sink);
         if (at === records.length) return;
-        this.waiting.push({ records, index: at, sink, deadline, bytes: 0 });
+        this.enqueue(records, at, sink, deadline);
       } else {
-        this.waiting.push({ records, index: 0, sink, deadline, bytes: 0 });
+        this.enqueue(records, 0, sink, deadline);
       }
-      void this.drainWaiting();
     });
   }
 
@@ -286,15 +302,90 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
         return promise;
       }
     }
-    this.waiting.push({
-      records: [record],
-      index: 0,
-      sink,
-      deadline: Date.now() + this.config.maxBlockMs,
-      bytes: 0,
-    });
-    void this.drainWaiting();
+    this.enqueue([record], 0, sink, Date.now() + this.config.maxBlockMs);
     return promise;
+  }
+
+  /**
+   * True while sends wait for buffer memory or the first connection, or while the sends waiting
+   * for anything (a topic's metadata too) hold half of their budget (bufferMemory, estimated
+   * bytes). A caller that applies backpressure waits for `drained()` (or the `'drain'` event)
+   * whenever this is set after a send, as with a stream's `write()`; it then never sees a
+   * BufferFullError.
+   */
+  get needsDrain(): boolean {
+    return this.waiting.length > 0 || this.waitingBytes * 2 >= this.config.bufferMemory;
+  }
+
+  /**
+   * Resolves once `needsDrain` is false (at once if it is; also when the producer closes). Every
+   * waiting send has its maxBlockMs, so this settles by then at the latest.
+   */
+  drained(): Promise<void> {
+    if (!this.needsDrain) return Promise.resolve();
+    this.drainWanted = true;
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /**
+   * Puts a send (its records from `index` on) in the waiting line. What waits is bounded too:
+   * past bufferMemory (estimated bytes) the send is refused at once with a BufferFullError. A
+   * loop that never awaited used to queue millions of sends and gigabytes. Regression test:
+   * producer-memory.test.ts.
+   */
+  private enqueue(
+    records: readonly WaitingRecord[],
+    index: number,
+    sink: RecordSink,
+    deadline: number,
+  ): void {
+    let bytes = 0;
+    for (let i = index; i < records.length; i++) bytes += estimateRecordBytes(records[i]);
+    const budget = this.config.bufferMemory;
+    if (this.waitingBytes > 0 && this.waitingBytes + bytes > budget) {
+      // The refusals of a run of them (until a send is taken again) share one error: a flood
+      // refused by the hundred thousand would otherwise allocate a stack trace for each.
+      this.fullError ??= new BufferFullError(
+        `${this.waitingBytes} bytes of sends already wait for buffer memory or metadata (at most bufferMemory, ${budget} bytes, may wait): await producer.drained() or the 'drain' event before sending more`,
+      );
+      this.refuse(sink, index, this.fullError);
+      return;
+    }
+    this.fullError = null;
+    this.waitingBytes += bytes;
+    this.waiting.push({ records, index, sink, deadline, bytes });
+    this.drainWanted = true;
+    void this.drainWaiting();
+  }
+
+  /** A send leaves the waiting lines (appended or refused): its bytes are free again. */
+  private leave(p: Pending): void {
+    this.waitingBytes -= p.bytes;
+    p.bytes = 0;
+    if (this.drainWanted) this.maybeDrained();
+  }
+
+  /** Once `needsDrain` is false again: resolves `drained()` callers and emits 'drain'. */
+  private maybeDrained(): void {
+    if (!this.drainWanted || this.needsDrain) return;
+    this.drainWanted = false;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
+    this.emit('drain');
+  }
+
+  /**
+   * Refuses many waiting sends in slices, yielding to the event loop between them: rejecting
+   * them all at once used to stall it for seconds.
+   */
+  private async refuseAll(pendings: readonly Pending[], err: Error, viaSinkOnly = false): Promise<void> {
+    for (let i = 0; i < pendings.length; i++) {
+      const p = pendings[i];
+      if (viaSinkOnly) p.sink.reject(p.index, err);
+      else this.refuse(p.sink, p.index, err);
+      if (i % REFUSE_SLICE === REFUSE_SLICE - 1) await new Promise((r) => setImmediate(r));
+    }
   }
 
   /**
@@ -488,7 +579,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
 
   /** For an aborting transaction: fails what is not sent yet, then waits for what is in flight. */
   private async abortUnsent(err: Error): Promise<void> {
-    for (const p of this.takeAllWaiting()) p.sink.reject(p.index, err);
+    await this.refuseAll(this.takeAllWaiting(), err, true);
     this.sender.failEverythingQueued(err);
     // In flight: a batch that comes back to be retried is failed by the Sender (queueError).
     await this.flush();
@@ -498,8 +589,12 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
   private async drainWaiting(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
+    let turns = 0;
     try {
       while (this.waiting.length > 0) {
+        // Sends refused one by one (deadlines passed together) settle in microtasks only:
+        // yield now and then, so a long line never holds the event loop.
+        if (++turns % REFUSE_SLICE === 0) await new Promise((r) => setImmediate(r));
         const head = this.waiting.peek() as Pending;
         if (!this.isConnected) {
           // One connection attempt serves every waiting send, and each waits for it only until
@@ -527,7 +622,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
               // certificate would fail each of their own attempts the same way (a reconnect per
               // queued send was a storm of failed authentications; test "no retry storm" in
               // test/integration/security/authentication.suite.ts).
-              while (this.waiting.length > 0) this.rejectWaiting(this.waiting.peek() as Pending, err);
+              await this.refuseAll(this.takeMainLine(), err);
               break;
             }
             // Retriable: the next attempt after a backoff (the connections back off themselves
@@ -548,6 +643,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
         head.index = this.appendSync(head.records, head.index, head.sink);
         if (head.index >= head.records.length) {
           this.waiting.shift();
+          this.leave(head);
           continue;
         }
         if (this.memoryNeeded === 0) {
@@ -571,11 +667,15 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
           // This record cannot go out in time: fail it and go on with the next one.
           this.refuse(head.sink, head.index, err);
           head.index++;
-          if (head.index >= head.records.length) this.waiting.shift();
+          if (head.index >= head.records.length) {
+            this.waiting.shift();
+            this.leave(head);
+          }
         }
       }
     } finally {
       this.draining = false;
+      this.maybeDrained();
     }
   }
 
@@ -602,6 +702,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
               p.index++;
             }
             if (p.index < p.records.length) back.push(p);
+            else this.leave(p);
           }
           this.waiting.unshiftAll(back);
         }
@@ -614,12 +715,23 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
 
   /** Every waiting send, out of every line (close, an aborted transaction). */
   private takeAllWaiting(): Pending[] {
-    return [...this.waiting.takeAll(), ...this.topicLines.takeAll()];
+    const all = [...this.takeMainLine(), ...this.topicLines.takeAll()];
+    for (const p of all) this.leave(p);
+    return all;
+  }
+
+  /** Every send of the main line (the topic lines stay). */
+  private takeMainLine(): Pending[] {
+    const all = this.waiting.takeAll();
+    for (const p of all) this.leave(p);
+    this.maybeDrained();
+    return all;
   }
 
   private rejectWaiting(head: Pending, err: unknown): void {
     this.refuse(head.sink, head.index, err);
     this.waiting.shift();
+    this.leave(head);
   }
 
   /**
@@ -714,7 +826,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       `Producer closed before the record was acknowledged (close timeout ${timeoutMs} ms)`,
     );
     if (outcome === 'timeout') {
-      for (const p of this.takeAllWaiting()) this.refuse(p.sink, p.index, err);
+      await this.refuseAll(this.takeAllWaiting(), err);
     }
     this.sender.close(err);
     this.pool.close(err);

@@ -125,11 +125,12 @@ export class TopicLines {
  * bytes when they are Buffers or strings, a fixed guess otherwise (a serializer's input).
  */
 export function estimateRecordBytes(r: WaitingRecord): number {
+  if (r === null || typeof r !== 'object') return RECORD_GUESS; // refused when its turn comes
   return RECORD_GUESS + sizeGuess(r.key) + sizeGuess(r.value);
 }
 
-/** Per-record overhead of a waiting record (its object, the Pending's share). */
-const RECORD_GUESS = 64;
+/** Per-record overhead of a waiting record: its object, its promise and sink, the Pending. */
+const RECORD_GUESS = 256;
 
 function sizeGuess(v: unknown): number {
   if (v === null || v === undefined) return 0;
