@@ -6,7 +6,14 @@
  * leaders, group calls to the group's coordinator — and is retried on retriable errors after a
  * metadata refresh. Calls over several topics, partitions or groups report failures per item
  * (an `error` field) instead of failing the whole call; single-item helpers throw.
+ *
+ * Deadlines, one rule: every call (each public method but connect and close) settles within
+ * `defaultApiTimeoutMs` (Java: `default.api.timeout.ms`), every step of it sharing that one
+ * deadline (AsyncLocalStorage `callDeadline`); past it the call rejects with a TimeoutError
+ * whose cause is the last retriable failure. Each request within is bounded by requestTimeoutMs.
+ * `connect()` makes one attempt and fails at once when no broker answers, as the producer's.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Cluster, type ClusterOptions } from '../network/cluster.js';
 import {
   intOption,
@@ -44,6 +51,7 @@ import {
   KafkaError,
   KafkawireError,
   kafkaError,
+  TimeoutError,
 } from '../protocol/errors.js';
 import {
   type AclBinding,
@@ -81,6 +89,12 @@ export interface AdminConfig
   clientId?: string;
   /** Java: `request.timeout.ms` (also the broker-side timeout of topic operations). Default 30000. */
   requestTimeoutMs?: number;
+  /**
+   * Java: `default.api.timeout.ms`: what one admin call may take in all, retries included
+   * (an unreachable cluster is retried with backoff until then). Default 60000; never below
+   * requestTimeoutMs (raised to it, as Java does).
+   */
+  defaultApiTimeoutMs?: number;
   /** Java: `retry.backoff.ms`. Default 100. */
   retryBackoffMs?: number;
   /** Java: `retry.backoff.max.ms`. Default 1000. */
@@ -170,11 +184,27 @@ export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number } | { offse
 
 const INT32_MAX = 2147483647;
 
+/** The deadline of the admin call in progress, and its last retriable failure. */
+interface CallDeadline {
+  deadline: number;
+  last?: unknown;
+}
+const callDeadline = new AsyncLocalStorage<CallDeadline>();
+
+/** What an admin call that ran out of defaultApiTimeoutMs rejects with. */
+function callTimeout(ms: number, last: unknown): TimeoutError {
+  const why = last instanceof Error ? `; last: ${last.message}` : '';
+  return new TimeoutError(`Admin call did not complete within defaultApiTimeoutMs (${ms} ms)${why}`, {
+    cause: last,
+  });
+}
+
 /** Every option of AdminConfig, for the unknown-option check. */
 export const ADMIN_OPTIONS = [
   'bootstrapServers',
   'clientId',
   'requestTimeoutMs',
+  'defaultApiTimeoutMs',
   'retryBackoffMs',
   'retryBackoffMaxMs',
   'connectTimeoutMs',
@@ -207,6 +237,7 @@ const CONFIG_OP = {
 export class Admin {
   private readonly cluster: Cluster;
   private readonly timeoutMs: number;
+  private readonly apiTimeoutMs: number;
   private readonly backoff: { retryBackoffMs: number; retryBackoffMaxMs: number };
 
   constructor(config: AdminConfig) {
@@ -215,6 +246,10 @@ export class Admin {
     }
     rejectUnknownOptions(config, ADMIN_OPTIONS, 'admin');
     this.timeoutMs = intOption('requestTimeoutMs', config.requestTimeoutMs, 30_000, 1, INT32_MAX);
+    this.apiTimeoutMs = Math.max(
+      this.timeoutMs,
+      intOption('defaultApiTimeoutMs', config.defaultApiTimeoutMs, 60_000, 1, INT32_MAX),
+    );
     const retryBackoffMs = intOption('retryBackoffMs', config.retryBackoffMs, 100, 0, INT32_MAX);
     this.backoff = {
       retryBackoffMs,
@@ -252,20 +287,54 @@ export class Admin {
     await this.close();
   }
 
-  /** Runs `fn` again on retriable errors (refreshing metadata when they say so), up to the timeout. */
+  /**
+   * Runs `fn` again on retriable errors (refreshing metadata when they say so) until the call's
+   * deadline (see the file header); outside a call, for defaultApiTimeoutMs.
+   */
   private async retry<T>(fn: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + this.timeoutMs;
+    const call = callDeadline.getStore();
+    const deadline = call?.deadline ?? Date.now() + this.apiTimeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
         return await fn();
       } catch (err) {
         const d = shouldRetry(err);
         this.cluster.reportError(err);
-        if (!d.retry || Date.now() >= deadline) throw err;
+        if (!d.retry) throw err;
+        const left = deadline - Date.now();
+        if (left <= 0) throw callTimeout(this.apiTimeoutMs, err);
+        if (call) call.last = err;
         if (d.refreshMetadata) await this.cluster.refresh().catch(() => {});
-        await new Promise((r) => setTimeout(r, backoffMs(attempt, this.backoff)));
+        await new Promise((r) => setTimeout(r, Math.min(backoffMs(attempt, this.backoff), left)));
       }
     }
+  }
+
+  /**
+   * Runs one public call under its deadline: nested calls (groupLag's groupOffsets) share the
+   * outer one. Past it the call rejects with a TimeoutError; what still runs stops retrying
+   * at the same deadline. Applied to every public call below the class (TIMED_CALLS).
+   */
+  private within<T>(fn: () => Promise<T>): Promise<T> {
+    if (callDeadline.getStore() !== undefined) return fn();
+    const call: CallDeadline = { deadline: Date.now() + this.apiTimeoutMs };
+    const work = callDeadline.run(call, fn);
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        work.catch(() => {}); // settles later, unobserved: its retries end at the same deadline
+        reject(callTimeout(this.apiTimeoutMs, call.last));
+      }, this.apiTimeoutMs);
+      work.then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
   }
 
   // ---- topics
@@ -790,4 +859,44 @@ function resourceType(r: ConfigResource): number {
     'resource.type',
     `expected 'topic' or 'broker', got ${String((r as { type: unknown }).type)}`,
   );
+}
+
+/** Every public call but connect and close: each runs under `within` (its deadline). */
+const TIMED_CALLS = [
+  'createTopics',
+  'deleteTopics',
+  'listTopics',
+  'describeTopics',
+  'createPartitions',
+  'describeConfigs',
+  'alterConfigs',
+  'describeCluster',
+  'apiVersions',
+  'createAcls',
+  'describeAcls',
+  'deleteAcls',
+  'listOffsets',
+  'topicOffsets',
+  'deleteRecords',
+  'listGroups',
+  'describeGroups',
+  'deleteGroups',
+  'describeConsumerGroups',
+  'listTransactions',
+  'describeTransactions',
+  'fenceProducers',
+  'groupOffsets',
+  'groupLag',
+  'resetGroupOffsets',
+] as const satisfies readonly (keyof Admin)[];
+
+for (const name of TIMED_CALLS) {
+  const call = Admin.prototype[name] as (...args: unknown[]) => Promise<unknown>;
+  Object.defineProperty(Admin.prototype, name, {
+    value: function timed(this: Admin, ...args: unknown[]): Promise<unknown> {
+      return (this as unknown as { within: Admin['within'] }).within(() => call.apply(this, args));
+    },
+    writable: true,
+    configurable: true,
+  });
 }

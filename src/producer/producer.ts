@@ -152,7 +152,8 @@ class SingleSink implements RecordSink {
  * A Kafka producer. Idempotent by default (acks=all, enableIdempotence), like the Java client.
  *
  * Events: `'metadata'` (a new cluster snapshot), `'error'` (a background failure that belongs
- * to no single send, e.g. the broker refusing a producer id; only emitted when listened to).
+ * to no single send, e.g. the broker refusing a producer id; only emitted when listened to),
+ * `'drain'` (sends may go on: `needsDrain` was set and is clear again).
  */
 export class Producer<K = Buffer | string | null, V = Buffer | string | null> extends EventEmitter {
   readonly config: ResolvedProducerConfig;
