@@ -223,7 +223,7 @@ const CONFIG_OP = {
  * The admin client (Java: `Admin`): topics, configs, the cluster, consumer groups and their
  * offsets, records. Calls over several items (topics, groups) report an error per item
  * instead of throwing for the first; calls are retried on retriable errors until
- * `requestTimeoutMs`. AsyncDisposable.
+ * `defaultApiTimeoutMs`, one deadline per call. AsyncDisposable.
  *
  * @example
  * ```ts
