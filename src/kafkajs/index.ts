@@ -8,7 +8,7 @@
  * ```
  *
  * Semantics follow KafkaJS's documentation, including that a message whose `eachMessage` threw
- * is not committed and is delivered again. What differs (no transactions, TLS or SASL yet, a few
+ * is not committed and is delivered again. What differs (a few TLS and SASL options refused, a few
  * options accepted but without effect) is listed in docs/migrating-from-kafkajs.md, with a table
  * from every KafkaJS option to kafkawire's own.
  *
@@ -58,7 +58,13 @@ export type {
   PartitionMetadata,
 } from './partitioners.js';
 export { PartitionAssigners, Partitioners } from './partitioners.js';
-export type { KafkaJSCodec, KafkaJSProducer as Producer, ProducerConfig } from './producer.js';
+export type {
+  KafkaJSCodec,
+  KafkaJSProducer as Producer,
+  ProducerConfig,
+  Transaction,
+  TransactionOffsets,
+} from './producer.js';
 export { CompressionCodecs, KafkaJSProducer } from './producer.js';
 export type {
   Batch,

@@ -7,6 +7,13 @@
  * on first use. Each keeps the order of the messages of one call per partition. KafkaJS has no
  * linger, so these producers send at once (`lingerMs: 0`); what accumulates while requests are in
  * flight still goes out in full batches.
+ *
+ * With a `transactionalId` there is one kafkawire producer (a second with the same id would
+ * fence the first), idempotent, made and given its producer id (`initTransactions`) on
+ * `connect()`; `transaction()` opens a transaction on it. Such a producer sends only inside a
+ * transaction, as KafkaJS's. Its codec is fixed at construction, so the first transactional send
+ * that asks for another codec remakes it (before anything was sent with it); after that a send
+ * asking for yet another codec is refused.
  */
 import type { MetadataSnapshot } from '../network/cluster.js';
 import type { CompressionType, ProducerConfig as NativeProducerConfig } from '../producer/config.js';
@@ -51,6 +58,29 @@ export interface ProducerConfig {
   idempotent?: boolean;
   /** Requests in flight per broker (kafkawire's `maxInFlightRequestsPerConnection`). Default 5. */
   maxInFlightRequests?: number;
+  /** Makes the producer transactional (kafkawire's `transactionalId`); implies `idempotent`. */
+  transactionalId?: string;
+  /** kafkawire's `transactionTimeoutMs`. Default 60000. */
+  transactionTimeout?: number;
+}
+
+/** A consumer group's offsets to commit with a transaction (KafkaJS: `Offsets`). */
+export interface TransactionOffsets {
+  consumerGroupId: string;
+  /** `offset` is the next offset to read (the one a commit stores), as a string. */
+  topics: { topic: string; partitions: { partition: number; offset: string }[] }[];
+}
+
+/** An open transaction (KafkaJS: `Transaction`), from `producer.transaction()`. */
+export interface Transaction {
+  send(record: ProducerRecord): Promise<RecordMetadata[]>;
+  sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]>;
+  /** Commits the group's offsets if and only if the transaction commits. */
+  sendOffsets(offsets: TransactionOffsets): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+  /** True until `commit()` or `abort()` succeeded. */
+  isActive(): boolean;
 }
 
 const KNOWN = new Set([
@@ -111,6 +141,12 @@ export class KafkaJSProducer {
   private metadata: MetadataSnapshot | null = null;
   private connected = false;
   private brokers: string[] = [];
+  /** The open transaction, if any (at most one at a time, as KafkaJS). */
+  private activeTxn: Transaction | null = null;
+  /** Transactional: the codec the one kafkawire producer was made with. */
+  private txnCompression: number = CompressionTypes.None;
+  /** Transactional: something was sent through it (its codec is fixed from now on). */
+  private txnUsed = false;
 
   /** @internal Made by `Kafka.producer()`. */
   constructor(ctx: ClientContext, config: ProducerConfig) {
@@ -118,13 +154,18 @@ export class KafkaJSProducer {
       if (!KNOWN.has(key)) throw new KafkaJSNonRetriableError(`Unknown producer option "${key}"`);
     }
     const txn = config as { transactionalId?: unknown; transactionTimeout?: unknown };
-    if (txn.transactionalId !== undefined || txn.transactionTimeout !== undefined) {
-      throw new KafkaJSNonRetriableError(
-        'kafkawire/kafkajs has no transactions yet: "transactionalId" and "transactionTimeout" are not supported',
-      );
+    if (
+      txn.transactionalId !== undefined &&
+      (typeof txn.transactionalId !== 'string' || txn.transactionalId === '')
+    ) {
+      throw new KafkaJSNonRetriableError(`Invalid transactionalId ${String(txn.transactionalId)}`);
+    }
+    if (txn.transactionalId === undefined && txn.transactionTimeout !== undefined) {
+      throw new KafkaJSNonRetriableError('transactionTimeout needs a transactionalId');
     }
     this.ctx = ctx;
-    this.config = config;
+    // As KafkaJS: a transactional producer is idempotent.
+    this.config = config?.transactionalId ? { ...config, idempotent: true } : (config ?? {});
     this.log = ctx.logger.namespace('Producer');
     this.instrumentation = new Instrumentation(producerEvents, this.log);
     if (config.createPartitioner) this.partitioner = this.adaptPartitioner(config.createPartitioner);
@@ -148,6 +189,7 @@ export class KafkaJSProducer {
     const natives = [...this.natives.values()];
     this.natives.clear();
     this.connected = false;
+    this.activeTxn = null; // closing the kafkawire producer aborts an open transaction
     await Promise.all(natives.map(async (p) => (await p.catch(() => null))?.close()));
     this.instrumentation.emit(producerEvents.DISCONNECT);
   }
@@ -175,6 +217,96 @@ export class KafkaJSProducer {
 
   /** Sends messages to several topics in one go (KafkaJS: `sendBatch`). */
   async sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
+    if (this.config.transactionalId && !this.activeTxn) {
+      throw new KafkaJSNonRetriableError(
+        'Transactional producer cannot send outside a transaction: use producer.transaction()',
+      );
+    }
+    return this.sendBatchNow(batch);
+  }
+
+  /**
+   * Opens a transaction (KafkaJS: `transaction()`): sends through it are committed or aborted
+   * together with the group offsets given to `sendOffsets`. One at a time per producer.
+   */
+  async transaction(): Promise<Transaction> {
+    if (!this.config.transactionalId) {
+      throw new KafkaJSNonRetriableError('Must provide transactional id for transactional producer');
+    }
+    if (!this.connected) throw new KafkaJSError('The producer is disconnected', { retriable: false });
+    if (this.activeTxn) {
+      throw new KafkaJSNonRetriableError(
+        'There is already an ongoing transaction for this producer. Please end the transaction before beginning another.',
+      );
+    }
+    const native = await this.native(-1, this.txnCompression, undefined);
+    try {
+      native.beginTransaction();
+    } catch (err) {
+      throw toKafkaJSError(err);
+    }
+    let active = true;
+    const end = async (how: () => Promise<void>): Promise<void> => {
+      if (!active) throw new KafkaJSNonRetriableError('Transaction is not active');
+      try {
+        await how();
+      } catch (err) {
+        throw toKafkaJSError(err);
+      }
+      active = false;
+      if (this.activeTxn === txn) this.activeTxn = null;
+    };
+    const txn: Transaction = {
+      send: (record) => {
+        if (!active) return Promise.reject(new KafkaJSNonRetriableError('Transaction is not active'));
+        return this.send(record);
+      },
+      sendBatch: (batch) => {
+        if (!active) return Promise.reject(new KafkaJSNonRetriableError('Transaction is not active'));
+        return this.sendBatchNow(batch);
+      },
+      sendOffsets: async ({ consumerGroupId, topics }) => {
+        if (!active) throw new KafkaJSNonRetriableError('Transaction is not active');
+        if (typeof consumerGroupId !== 'string' || consumerGroupId === '') {
+          throw new KafkaJSNonRetriableError(`Invalid consumerGroupId ${String(consumerGroupId)}`);
+        }
+        const offsets = (topics ?? []).flatMap(({ topic, partitions }) =>
+          partitions.map(({ partition, offset }) => {
+            let at: bigint;
+            try {
+              at = BigInt(offset);
+            } catch {
+              throw new KafkaJSNonRetriableError(
+                `Invalid offset ${String(offset)} for ${topic}/${partition}`,
+              );
+            }
+            return { topic, partition, offset: at };
+          }),
+        );
+        this.txnUsed = true;
+        try {
+          // KafkaJS passes only the group id: no member fencing (KIP-447), as KafkaJS itself.
+          await (await this.native(-1, this.txnCompression, undefined)).sendOffsetsToTransaction(offsets, {
+            groupId: consumerGroupId,
+            generationId: -1,
+            memberId: '',
+            groupInstanceId: null,
+          });
+        } catch (err) {
+          throw toKafkaJSError(err);
+        }
+      },
+      commit: () =>
+        end(async () => (await this.native(-1, this.txnCompression, undefined)).commitTransaction()),
+      abort: () =>
+        end(async () => (await this.native(-1, this.txnCompression, undefined)).abortTransaction()),
+      isActive: () => active,
+    };
+    this.activeTxn = txn;
+    return txn;
+  }
+
+  private async sendBatchNow(batch: ProducerBatch): Promise<RecordMetadata[]> {
     if (!this.connected) throw new KafkaJSError('The producer is disconnected', { retriable: false });
     const acks = batch.acks ?? -1;
     if (acks !== -1 && acks !== 0 && acks !== 1) {
@@ -204,7 +336,18 @@ export class KafkaJSProducer {
       for (const m of tm.messages) records.push(toNativeRecord(tm.topic, m));
     }
     if (records.length === 0) return [];
-    const native = await this.native(acks, compression, batch.timeout);
+    if (this.config.transactionalId && compression !== this.txnCompression) {
+      if (this.txnUsed) {
+        throw new KafkaJSNonRetriableError(
+          `A transactional producer sends with one codec: it sends with ${CODEC_NAMES[this.txnCompression]}, this send asks for ${CODEC_NAMES[compression]}`,
+        );
+      }
+      await this.remakeTransactional(compression);
+    }
+    if (this.config.transactionalId) this.txnUsed = true;
+    const native = this.config.transactionalId
+      ? await this.native(-1, this.txnCompression, undefined)
+      : await this.native(acks, compression, batch.timeout);
     if (this.config.allowAutoTopicCreation !== false) await this.ensureTopics(topics);
     let acked: NativeMetadata[];
     try {
@@ -233,7 +376,8 @@ export class KafkaJSProducer {
 
   /** The kafkawire producer for one combination of send options, connected. */
   private native(acks: number, compression: number, timeout: number | undefined): Promise<Native> {
-    const key = `${acks}/${compression}/${timeout ?? ''}`;
+    const transactional = this.config.transactionalId !== undefined;
+    const key = transactional ? 'transactional' : `${acks}/${compression}/${timeout ?? ''}`;
     let p = this.natives.get(key);
     if (!p) {
       const c = this.config;
@@ -265,6 +409,10 @@ export class KafkaJSProducer {
       if (c.metadataMaxAge !== undefined) config.metadataMaxAgeMs = c.metadataMaxAge;
       if (c.maxInFlightRequests) config.maxInFlightRequestsPerConnection = c.maxInFlightRequests;
       if (this.partitioner) config.partitioner = this.partitioner;
+      if (transactional) {
+        config.transactionalId = c.transactionalId;
+        if (c.transactionTimeout !== undefined) config.transactionTimeoutMs = c.transactionTimeout;
+      }
       p = (async () => {
         let producer: Native;
         try {
@@ -277,12 +425,27 @@ export class KafkaJSProducer {
         });
         producer.on('error', (err: unknown) => this.log.error((err as Error).message));
         await producer.connect();
+        if (transactional) await producer.initTransactions();
         return producer;
       })();
       p.catch(() => this.natives.delete(key));
       this.natives.set(key, p);
     }
     return p;
+  }
+
+  /**
+   * Transactional, nothing sent yet: replaces the one kafkawire producer by one with `codec`
+   * (a new producer id; the open transaction, empty so far, is begun on it).
+   */
+  private async remakeTransactional(codec: number): Promise<void> {
+    this.txnUsed = true; // a concurrent send with a third codec is refused, not remade again
+    const old = this.natives.get('transactional');
+    this.natives.delete('transactional');
+    await (await old?.catch(() => null))?.close();
+    this.txnCompression = codec;
+    const native = await this.native(-1, codec, undefined);
+    if (this.activeTxn) native.beginTransaction();
   }
 
   private async ensureTopics(topics: Set<string>): Promise<void> {

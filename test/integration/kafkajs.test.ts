@@ -487,7 +487,8 @@ describe('producer and consumer, as KafkaJS documents them', () => {
     expect(() => kafka.consumer({ groupId: 'g', heartbeatInterval: 5000, sessionTimeout: 3000 })).toThrow(
       /heartbeatInterval/,
     );
-    expect(() => kafka.producer({ transactionalId: 'tx' } as never)).toThrow(/transactions/);
+    expect(() => kafka.producer({ transactionalId: 42 } as never)).toThrow(/Invalid transactionalId/);
+    expect(() => kafka.producer({ transactionTimeout: 1000 })).toThrow(/needs a transactionalId/);
     const producer = await connectedProducer({ idempotent: true });
     expect(producer.isIdempotent()).toBe(true);
     await expect(producer.send({ topic: 't', acks: 1, messages: [{ value: 'x' }] })).rejects.toThrow(
@@ -572,4 +573,82 @@ describe('admin, as KafkaJS documents it', () => {
     await admin.deleteTopics({ topics: [topic] });
     await waitFor(async () => !(await admin.listTopics()).includes(topic), 'the topic to go');
   });
+});
+
+describe('kafkawire/kafkajs transactions (kafka.js.org: Transactions)', () => {
+  it('commits and aborts transactions, with sendOffsets committed only with the transaction', async () => {
+    const topic = await topicWith(2, 'kjs-txn');
+    const transactionalId = uniqueTopic('kjs-txn-id');
+    const producer = await connectedProducer({ transactionalId, maxInFlightRequests: 1, idempotent: true });
+
+    // Outside a transaction a transactional producer does not send.
+    await expect(producer.send({ topic, messages: [{ value: 'outside' }] })).rejects.toBeInstanceOf(
+      KafkaJSNonRetriableError,
+    );
+
+    const groupId = `${topic}-pipeline`;
+    const committed = await producer.transaction();
+    await expect(producer.transaction()).rejects.toThrow(/already an ongoing transaction/);
+    // The first send asks for gzip: the producer is remade with it before anything went out.
+    await committed.send({
+      topic,
+      compression: CompressionTypes.GZIP,
+      messages: [{ value: 'c1' }, { value: 'c2', partition: 1 }],
+    });
+    await committed.sendBatch({
+      compression: CompressionTypes.GZIP,
+      topicMessages: [{ topic, messages: [{ value: 'c3', partition: 0 }] }],
+    });
+    await committed.sendOffsets({
+      consumerGroupId: groupId,
+      topics: [{ topic, partitions: [{ partition: 0, offset: '7' }] }],
+    });
+    await committed.commit();
+    expect(committed.isActive()).toBe(false);
+    await expect(committed.send({ topic, messages: [{ value: 'late' }] })).rejects.toThrow(/not active/);
+
+    const aborted = await producer.transaction();
+    await aborted.send({
+      topic,
+      compression: CompressionTypes.GZIP,
+      messages: [{ value: 'a1' }, { value: 'a2' }],
+    });
+    await aborted.sendOffsets({
+      consumerGroupId: groupId,
+      topics: [{ topic, partitions: [{ partition: 0, offset: '99' }] }],
+    });
+    await aborted.abort();
+
+    const after = await producer.transaction();
+    await after.send({
+      topic,
+      compression: CompressionTypes.GZIP,
+      messages: [{ value: 'c4', partition: 1 }],
+    });
+    // One codec per transactional producer once it has sent.
+    await expect(
+      after.send({ topic, compression: CompressionTypes.LZ4, messages: [{ value: 'x' }] }),
+    ).rejects.toThrow(/one codec/);
+    await after.commit();
+
+    const admin = kafka.admin();
+    await admin.connect();
+    cleanups.push(() => admin.disconnect());
+    const offsets = await admin.fetchOffsets({ groupId, topics: [topic] });
+    expect(offsets[0]!.partitions.find((p) => p.partition === 0)?.offset).toBe('7');
+
+    // A KafkaJS consumer reads committed records only (readUncommitted false, KafkaJS's default).
+    const seen: string[] = [];
+    const consumer = newConsumer(`${topic}-reader`);
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push(String(message.value));
+      },
+    });
+    await waitFor(async () => seen.length >= 4, 'the committed records');
+    await new Promise((r) => setTimeout(r, 500)); // nothing aborted arrives after them
+    expect([...seen].sort()).toEqual(['c1', 'c2', 'c3', 'c4']);
+  }, 90_000);
 });
