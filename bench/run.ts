@@ -176,6 +176,8 @@ function spawnClient(def: ClientDef, args: RunArgs, timeoutMs: number): Promise<
 function timeoutFor(c: BenchCase): number {
   if (c.kind === 'latency') return 60_000 + (c.records / c.rate) * 2_000;
   if (c.kind === 'e2e') return 120_000 + (c.records / c.rate) * 2_000;
+  // Transactions: a commit per 1,000 records; the slowest client here commits about 3 per second.
+  if (c.kind === 'produce' && c.transactionRecords) return 60_000 + c.records;
   return 60_000 + (c.records * c.valueSize) / 1_000;
 }
 

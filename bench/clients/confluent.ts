@@ -47,6 +47,10 @@ interface RdProducer extends RdClient {
     opaque?: unknown,
   ): void;
   setPollInBackground(set: boolean): void;
+  initTransactions(timeout: number, cb: (err: RdError | null) => void): void;
+  beginTransaction(cb: (err: RdError | null) => void): void;
+  commitTransaction(timeout: number, cb: (err: RdError | null) => void): void;
+  abortTransaction(timeout: number, cb: (err: RdError | null) => void): void;
   on(event: 'delivery-report', listener: (err: RdError | null, report: { opaque?: unknown }) => void): void;
   on(event: 'event.error', listener: (err: Error) => void): void;
 }
@@ -105,6 +109,11 @@ function producerConfig(bootstrap: string, o: Config, tls?: { caPath: string }):
   };
 }
 
+/** A librdkafka call with a completion callback, as a promise. */
+function done(f: (cb: (err: RdError | null) => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => f((err) => (err ? reject(err) : resolve())));
+}
+
 /** produce(); false when librdkafka's queue is full (the background poller frees it as reports arrive). */
 function tryProduce(p: RdProducer, topic: string, value: Buffer): boolean {
   try {
@@ -140,6 +149,52 @@ const client: Client = {
 
   async produce({ c, bootstrap, tls, topic, meter }) {
     const k = await load();
+    if (c.transactionRecords) {
+      // librdkafka's transactional API: initTransactions, then begin, produce() each record,
+      // commitTransaction (which flushes and waits for every delivery).
+      const producer = new k.Producer(
+        producerConfig(
+          bootstrap,
+          {
+            'transactional.id': `bench-confluent-${topic}`,
+            'enable.idempotence': true,
+            acks: -1,
+            'linger.ms': c.lingerMs,
+            'batch.size': c.batchSize,
+            'compression.codec': c.compression,
+          },
+          tls,
+        ),
+      );
+      producer.on('delivery-report', () => {});
+      await connect(producer);
+      producer.setPollInBackground(true);
+      await done((cb) => producer.initTransactions(30_000, cb));
+      const values = makeValues(c.valueSize);
+      await done((cb) => producer.beginTransaction(cb));
+      producer.produce(topic, null, values[0]!, null, null);
+      await done((cb) => producer.commitTransaction(30_000, cb));
+      const per = c.transactionRecords;
+      let committed = 0;
+      let failed = 0;
+      meter.start();
+      for (let i = 0; i < c.records; i += per) {
+        const n = Math.min(per, c.records - i);
+        await done((cb) => producer.beginTransaction(cb));
+        for (let j = 0; j < n; j++)
+          while (!tryProduce(producer, topic, values[(i + j) & 1023]!)) await sleep(1);
+        try {
+          await done((cb) => producer.commitTransaction(60_000, cb));
+          committed += n;
+        } catch {
+          failed += n;
+          await done((cb) => producer.abortTransaction(30_000, cb)).catch(() => {});
+        }
+      }
+      meter.stop();
+      await quietly(() => disconnect(producer));
+      return meter.result(committed, { errors: failed, notes: [`${per} records per transaction`] });
+    }
     const producer = new k.Producer(
       producerConfig(
         bootstrap,

@@ -9,6 +9,7 @@ import { Consumer, Producer } from '../../src/index.js';
 import {
   awaitedSends,
   type Client,
+  type Ctx,
   E2eCollector,
   makeValues,
   paced,
@@ -20,6 +21,7 @@ import {
   within,
 } from '../lib/child.js';
 import { latencyOf } from '../lib/stats.js';
+import type { Measured, ProduceCase } from '../lib/types.js';
 
 /** TLS cases: SSL to the broker's listener, trusting the bench CA. */
 function security(tls: { ca: string } | undefined) {
@@ -36,6 +38,48 @@ function consumer(bootstrap: string, groupId: string, tls?: { ca: string }): Con
   });
 }
 
+/**
+ * Transactions of `c.transactionRecords` records: begin, send each without awaiting it, commit
+ * (which flushes and waits for every acknowledgement). Only committed records count.
+ */
+async function produceTransactions({ c, bootstrap, topic, meter }: Ctx<ProduceCase>): Promise<Measured> {
+  const producer = new Producer({
+    bootstrapServers: bootstrap,
+    clientId: 'bench-kafkawire',
+    transactionalId: `bench-kafkawire-${topic}`,
+    lingerMs: c.lingerMs,
+    batchSize: c.batchSize,
+    compressionType: c.compression,
+  });
+  await producer.connect();
+  await producer.initTransactions();
+  const values = makeValues(c.valueSize);
+  // One transaction of one record first, outside the measurement: metadata, coordinator, connections.
+  producer.beginTransaction();
+  await producer.send({ topic, value: values[0]! });
+  await producer.commitTransaction();
+  const per = c.transactionRecords as number;
+  let committed = 0;
+  let failed = 0;
+  const noop = (): void => {};
+  meter.start();
+  for (let i = 0; i < c.records; i += per) {
+    const n = Math.min(per, c.records - i);
+    producer.beginTransaction();
+    for (let j = 0; j < n; j++) producer.send({ topic, value: values[(i + j) & 1023]! }).catch(noop);
+    try {
+      await producer.commitTransaction();
+      committed += n;
+    } catch {
+      failed += n;
+      await producer.abortTransaction();
+    }
+  }
+  meter.stop();
+  await quietly(() => producer.close());
+  return meter.result(committed, { errors: failed, notes: [`${per} records per transaction`] });
+}
+
 const client: Client = {
   async version() {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -45,6 +89,7 @@ const client: Client = {
   },
 
   async produce({ c, bootstrap, tls, topic, meter }) {
+    if (c.transactionRecords) return produceTransactions({ c, bootstrap, tls, topic, groupId: '', meter });
     const producer = new Producer({
       ...security(tls),
       bootstrapServers: bootstrap,

@@ -33,7 +33,13 @@ interface Message {
 }
 interface PProducer {
   send(o: { messages: Message[]; acks?: number; compression?: string }): Promise<unknown>;
+  beginTransaction(): Promise<PTransaction>;
   close(force?: boolean): Promise<void>;
+}
+interface PTransaction {
+  send(o: { messages: Message[] }): Promise<unknown>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
 }
 interface Stream {
   on(event: 'data', listener: (m: { value: Buffer | undefined }) => void): void;
@@ -55,6 +61,7 @@ interface PlatformaticModule {
       compression?: string;
       idempotent?: boolean;
       autocreateTopics?: boolean;
+      transactionalId?: string;
     },
   ) => PProducer;
   Consumer: new (o: BaseOptions & { groupId: string }) => PConsumer;
@@ -88,6 +95,48 @@ const client: Client = {
 
   async produce({ c, bootstrap, tls, topic, meter }) {
     const k = await load();
+    if (c.transactionRecords) {
+      // Its documented transactional producer: idempotent, a transactionalId, then
+      // beginTransaction() → transaction.send() → commit(), one send of the transaction's messages
+      // spread over the partitions.
+      const producer = new k.Producer({
+        ...base(bootstrap, tls),
+        acks: -1,
+        compression: c.compression,
+        idempotent: true,
+        transactionalId: `bench-platformatic-${topic}`,
+        autocreateTopics: false,
+      });
+      const values = makeValues(c.valueSize);
+      const warm = await producer.beginTransaction();
+      await warm.send({ messages: [{ topic, value: values[0]! }] });
+      await warm.commit();
+      const per = c.transactionRecords;
+      let committed = 0;
+      let failed = 0;
+      meter.start();
+      for (let i = 0; i < c.records; i += per) {
+        const n = Math.min(per, c.records - i);
+        const messages: Message[] = new Array(n);
+        for (let j = 0; j < n; j++)
+          messages[j] = { topic, value: values[(i + j) & 1023]!, partition: j % c.partitions };
+        const t = await producer.beginTransaction();
+        try {
+          await t.send({ messages });
+          await t.commit();
+          committed += n;
+        } catch {
+          failed += n;
+          await t.abort().catch(() => {});
+        }
+      }
+      meter.stop();
+      await quietly(() => producer.close());
+      return meter.result(committed, {
+        errors: failed,
+        notes: [`${per} records per transaction, one transaction.send() each`],
+      });
+    }
     const producer = new k.Producer({
       ...base(bootstrap, tls),
       acks: acksOf(c.acks),

@@ -2,6 +2,7 @@
  * The cases of a run and their sizes. Produce: 100 B and 1 KiB values × acks=1 / acks=all ×
  * none / lz4 / zstd, linger 5 ms, batch 16 KiB, idempotence on with acks=all (Java's default)
  * and off with acks=1. Consume: a prefilled 6-partition topic, read from the start in a group.
+ * Transactional produce: transactions of 1,000 records of 100 B, acks=all.
  * End-to-end: 10k records/s with linger 0, producer and consumer in one process. Latency: one
  * awaited send at a time at 150/s with linger 0.
  */
@@ -84,6 +85,21 @@ export function allCases(p: Profile): BenchCase[] {
       compression,
     });
   }
+  // Exactly-once producing: transactions of 1,000 records, acks=all (idempotence is implied).
+  cases.push({
+    kind: 'produce',
+    id: 'produce-100B-acksall-none-txn1000',
+    title: 'transactional produce 100B, 1,000 records per transaction',
+    records: p.produceSmall,
+    valueSize: 100,
+    partitions: PARTITIONS,
+    acks: 'all',
+    compression: 'none',
+    lingerMs: 5,
+    batchSize: 16 * 1024,
+    idempotence: true,
+    transactionRecords: 1000,
+  });
   // The cost of encryption: the same produce and consume as above, over the SSL listener.
   cases.push({
     kind: 'produce',

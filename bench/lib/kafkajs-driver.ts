@@ -31,6 +31,12 @@ export interface KProducer {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   send(r: { topic: string; messages: Message[]; acks: number; compression?: number }): Promise<unknown>;
+  transaction(): Promise<KTransaction>;
+}
+export interface KTransaction {
+  send(r: { topic: string; messages: Message[]; compression?: number }): Promise<unknown>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
 }
 export interface KConsumer {
   connect(): Promise<void>;
@@ -47,6 +53,7 @@ export interface KafkaJs {
     idempotent?: boolean;
     maxInFlightRequests?: number;
     allowAutoTopicCreation?: boolean;
+    transactionalId?: string;
   }): KProducer;
   consumer(c: { groupId: string }): KConsumer;
 }
@@ -91,6 +98,46 @@ export function kafkajsClient(load: () => Promise<KafkaJsModule>, version: () =>
     version,
     async produce({ c, bootstrap, tls, topic, meter }) {
       const k = await load();
+      if (c.transactionRecords) {
+        // KafkaJS's documented transactional producer: idempotent, one request in flight, and
+        // one transaction.send() of the transaction's messages, then commit().
+        const producer = kafka(k, bootstrap, tls).producer({
+          transactionalId: `bench-kafkajs-${topic}`,
+          idempotent: true,
+          maxInFlightRequests: 1,
+          allowAutoTopicCreation: false,
+        });
+        await producer.connect();
+        const values = makeValues(c.valueSize);
+        const compression = codecOf(k, c.compression);
+        const warm = await producer.transaction();
+        await warm.send({ topic, messages: [{ value: values[0]! }], compression });
+        await warm.commit();
+        const per = c.transactionRecords;
+        let committed = 0;
+        let failed = 0;
+        meter.start();
+        for (let i = 0; i < c.records; i += per) {
+          const n = Math.min(per, c.records - i);
+          const messages: Message[] = new Array(n);
+          for (let j = 0; j < n; j++) messages[j] = { value: values[(i + j) & 1023]! };
+          const t = await producer.transaction();
+          try {
+            await t.send({ topic, messages, compression });
+            await t.commit();
+            committed += n;
+          } catch {
+            failed += n;
+            await t.abort().catch(() => {});
+          }
+        }
+        meter.stop();
+        await quietly(() => producer.disconnect());
+        return meter.result(committed, {
+          errors: failed,
+          notes: [`${per} records per transaction, one transaction.send() each`],
+        });
+      }
       const producer = kafka(k, bootstrap, tls).producer({
         idempotent: c.idempotence,
         maxInFlightRequests: 5,

@@ -37,6 +37,11 @@ export interface ProduceCase extends CaseBase {
   batchSize: number;
   /** Java `enable.idempotence`: on with acks=all (Java's default), off with acks=1. */
   idempotence: boolean;
+  /**
+   * Transactional case: records per transaction (begin, send them, commit); only records of
+   * committed transactions count. Needs acks=all and idempotence.
+   */
+  transactionRecords?: number;
 }
 
 /** Throughput of a group consumer reading a prefilled topic from the start. */
