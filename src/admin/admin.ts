@@ -315,6 +315,7 @@ export class Admin {
    * outer one. Past it the call rejects with a TimeoutError; what still runs stops retrying
    * at the same deadline. Applied to every public call below the class (TIMED_CALLS).
    */
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: called by the TIMED_CALLS wrappers below the class
   private within<T>(fn: () => Promise<T>): Promise<T> {
     if (callDeadline.getStore() !== undefined) return fn();
     const call: CallDeadline = { deadline: Date.now() + this.apiTimeoutMs };
