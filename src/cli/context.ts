@@ -57,17 +57,19 @@ export async function withAdmin<T>(brokers: string, fn: (admin: Admin) => Promis
 /**
  * The topic's description, failing at once when the topic does not exist (the clients
  * themselves would wait up to max.block.ms for it to appear). A partition without a leader,
- * as right after creation, is waited for up to `leaderWaitMs`.
+ * as right after creation, is waited for up to `leaderWaitMs`; with `justCreated` so is the
+ * topic itself (the broker answering may not have applied the controller's record yet).
  */
 export async function describeExisting(
   admin: Admin,
   topic: string,
   leaderWaitMs = 10_000,
+  justCreated = false,
 ): Promise<TopicDescription> {
   const deadline = Date.now() + leaderWaitMs;
   for (;;) {
     const [d] = await admin.describeTopics([topic]);
-    if (d.error?.code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
+    if (d.error?.code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION && !(justCreated && Date.now() < deadline)) {
       throw new KafkaError(
         ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
         { topic },

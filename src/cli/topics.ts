@@ -101,7 +101,9 @@ export async function topics(args: string[], ctx: Context): Promise<number> {
         const [r] = await admin.createTopics([{ name: topic, numPartitions, replicationFactor, configs }]);
         const exists = r.error?.code === ErrorCode.TOPIC_ALREADY_EXISTS;
         if (r.error && !(exists && ifNotExists)) throw r.error;
-        return { d: await describeExisting(admin, topic, PROPAGATION_MS), created: !exists };
+        // Created: the topic may reach the answering broker's metadata a moment later. A
+        // `topics create` failed "does not exist" under load. Regression: cli.test.ts.
+        return { d: await describeExisting(admin, topic, PROPAGATION_MS, true), created: !exists };
       });
       const replicas = d.partitions[0]?.replicas.length ?? 0;
       const shape = `${plural(d.partitions.length, 'partition')}, replication factor ${replicas}`;

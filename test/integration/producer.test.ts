@@ -262,13 +262,15 @@ describe('Producer against the real broker', () => {
   it('rejects with BufferFullError after maxBlockMs when memory stays full, losing nothing it accepted', async () => {
     const topic = uniqueTopic('blocked');
     await createTopic(cluster, topic, 1);
-    // With maxBlockMs 0 a send that finds the memory taken fails at once.
+    // A send that finds the memory taken fails after maxBlockMs (300 ms: long enough for the
+    // topic's first metadata answer, which maxBlockMs 0 would not wait for, as in Java; shorter
+    // than the linger that keeps the batches, and so the memory, taken).
     const producer = new Producer({
       bootstrapServers: brokers(),
       bufferMemory: 64 * 1024,
       batchSize: 16 * 1024,
       lingerMs: 1000,
-      maxBlockMs: 0,
+      maxBlockMs: 300,
     });
     await producer.connect();
     const value = Buffer.alloc(15 * 1024);
