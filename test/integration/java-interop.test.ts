@@ -401,60 +401,65 @@ class ConsumerProtocolMember extends PollingMember {
   }
 }
 
-describe("a kafkawire consumer and a Java consumer in one KIP-848 group (groupProtocol 'consumer')", () => {
-  if (kafkaMajor() < 4) return; // 3.x has no consumer protocol (consumer-protocol.test.ts checks the error)
-  it('split the partitions 3-3, and after the Java member leaves kafkawire takes them all: every record read once', async () => {
-    const cluster = new Cluster({ bootstrapServers: brokers() });
-    await cluster.connect();
-    const topic = uniqueTopic('java-848');
-    const groupId = uniqueTopic('mixed-848');
-    await createTopic(cluster, topic, 6);
-    await cluster.close();
-    const admin = new Admin({ bootstrapServers: brokers() });
-    const ours = new ConsumerProtocolMember(groupId, topic);
-    const java = await JavaGroupMember.startConsumerProtocol(topic, groupId);
-    const isRecord = /^(one|two)-\d+$/;
-    const producer = new Producer({ bootstrapServers: brokers() });
-    try {
-      await waitFor(() => ours.partitions().length === 3, 'the Java member to join and take half', 60_000);
-      // The broker's view once both have reconciled: two members owning three partitions each.
-      await waitFor(
-        async () => {
-          const [d] = await admin.describeConsumerGroups([groupId]);
-          return d.members.length === 2 && d.members.every((m) => m.assignment.length === 3);
-        },
-        'both members to own three partitions',
-        30_000,
-      );
-      await producer.send(
-        Array.from({ length: 600 }, (_, i) => ({ topic, partition: i % 6, value: `one-${i}` })),
-      );
-      await waitFor(
-        () => new Set([...ours.values, ...java.values(isRecord)]).size === 600,
-        'all 600 records of the first phase',
-        60_000,
-      );
-      await java.stop();
-      await waitFor(() => ours.partitions().length === 6, 'kafkawire to take every partition', 60_000);
-      await producer.send(
-        Array.from({ length: 600 }, (_, i) => ({ topic, partition: i % 6, value: `two-${i}` })),
-      );
-      await waitFor(
-        () => ours.values.filter((v) => v.startsWith('two-')).length >= 600,
-        'the second phase',
-        60_000,
-      );
-      await ours.stop();
-      const all = [...ours.values, ...java.values(isRecord)];
-      // Each member commits what it read (kafkawire after each poll, Java every 500 ms and on
-      // close), so nothing is read twice.
-      expect(new Set(all).size).toBe(1200);
-      expect(all.length).toBe(1200);
-    } finally {
-      java.kill();
-      await ours.stop();
-      await producer.close();
-      await admin.close();
-    }
-  }, 180_000);
-});
+// 3.x has no consumer protocol: the suite is not defined there (an empty describe fails the
+// run); consumer-protocol.test.ts checks the typed error a 3.x broker gives instead.
+const kip848 = kafkaMajor() >= 4;
+(kip848 ? describe : () => {})(
+  "a kafkawire consumer and a Java consumer in one KIP-848 group (groupProtocol 'consumer')",
+  () => {
+    it('split the partitions 3-3, and after the Java member leaves kafkawire takes them all: every record read once', async () => {
+      const cluster = new Cluster({ bootstrapServers: brokers() });
+      await cluster.connect();
+      const topic = uniqueTopic('java-848');
+      const groupId = uniqueTopic('mixed-848');
+      await createTopic(cluster, topic, 6);
+      await cluster.close();
+      const admin = new Admin({ bootstrapServers: brokers() });
+      const ours = new ConsumerProtocolMember(groupId, topic);
+      const java = await JavaGroupMember.startConsumerProtocol(topic, groupId);
+      const isRecord = /^(one|two)-\d+$/;
+      const producer = new Producer({ bootstrapServers: brokers() });
+      try {
+        await waitFor(() => ours.partitions().length === 3, 'the Java member to join and take half', 60_000);
+        // The broker's view once both have reconciled: two members owning three partitions each.
+        await waitFor(
+          async () => {
+            const [d] = await admin.describeConsumerGroups([groupId]);
+            return d.members.length === 2 && d.members.every((m) => m.assignment.length === 3);
+          },
+          'both members to own three partitions',
+          30_000,
+        );
+        await producer.send(
+          Array.from({ length: 600 }, (_, i) => ({ topic, partition: i % 6, value: `one-${i}` })),
+        );
+        await waitFor(
+          () => new Set([...ours.values, ...java.values(isRecord)]).size === 600,
+          'all 600 records of the first phase',
+          60_000,
+        );
+        await java.stop();
+        await waitFor(() => ours.partitions().length === 6, 'kafkawire to take every partition', 60_000);
+        await producer.send(
+          Array.from({ length: 600 }, (_, i) => ({ topic, partition: i % 6, value: `two-${i}` })),
+        );
+        await waitFor(
+          () => ours.values.filter((v) => v.startsWith('two-')).length >= 600,
+          'the second phase',
+          60_000,
+        );
+        await ours.stop();
+        const all = [...ours.values, ...java.values(isRecord)];
+        // Each member commits what it read (kafkawire after each poll, Java every 500 ms and on
+        // close), so nothing is read twice.
+        expect(new Set(all).size).toBe(1200);
+        expect(all.length).toBe(1200);
+      } finally {
+        java.kill();
+        await ours.stop();
+        await producer.close();
+        await admin.close();
+      }
+    }, 180_000);
+  },
+);
