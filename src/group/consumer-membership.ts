@@ -127,6 +127,17 @@ export class ConsumerGroupMembership extends GroupMembership {
     }
   }
 
+  /**
+   * A KIP-848 member commits under its current epoch while it reconciles a new assignment (as
+   * Java's); only before its first epoch (joining with 0) is there nothing to commit under. It
+   * used to refuse with REBALANCE_IN_PROGRESS whenever a reconciliation round ran, which a
+   * commit right after a poll could meet. Seen in consumer-protocol.test.ts, "commits under the
+   * member epoch".
+   */
+  protected override refusesCommitWhileJoining(): boolean {
+    return this.joining && this.generation === 0;
+  }
+
   /** Sends one heartbeat now, or waits for the one in flight and then sends one. */
   private async heartbeatNow(): Promise<void> {
     while (this.beating) await this.beating;

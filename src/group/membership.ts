@@ -344,6 +344,15 @@ export class GroupMembership {
     this.commitFence++;
   }
 
+  /**
+   * True while a commit would be refused by the group: the classic protocol between JoinGroup
+   * and SyncGroup. (The KIP-848 member overrides it: it commits under its epoch while it
+   * reconciles.)
+   */
+  protected refusesCommitWhileJoining(): boolean {
+    return this.joining;
+  }
+
   /** Commits offsets (the next offset to read, as Java) under the current generation. */
   async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
@@ -360,7 +369,7 @@ export class GroupMembership {
         'cannot commit: this consumer is no longer in the group (maxPollIntervalMs exceeded or session expired) and its partitions are lost; poll to rejoin',
       );
     }
-    if (this.joining) {
+    if (this.refusesCommitWhileJoining()) {
       // Java fails it locally too: between JoinGroup and SyncGroup the broker answers
       // REBALANCE_IN_PROGRESS, which would also (wrongly) ask for yet another rebalance.
       throw new KafkaError(
