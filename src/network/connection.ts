@@ -291,12 +291,8 @@ export class Connection extends EventEmitter {
     }
     if (sessionLifetimeMs > 0) {
       // Java re-authenticates at a random point in [85 %, 95 %] of the session, so connections
-      // opened together do not all renew at once. A short session keeps at least a second (or
-      // half of it) in hand besides: the handshake waits behind requests in flight (a long-poll
-      // fetch), and a busy event loop fires the timer late; under load a 3 s session's renewal
-      // reached the broker after it had closed the connection.
-      const margin = Math.min(1_000, sessionLifetimeMs / 2);
-      const delay = Math.min(sessionLifetimeMs * (0.85 + Math.random() * 0.1), sessionLifetimeMs - margin);
+      // opened together do not all renew at once.
+      const delay = sessionLifetimeMs * (0.85 + Math.random() * 0.1);
       this.reauthTimer = setTimeout(() => this.reauthenticate(), delay);
       this.reauthTimer.unref?.();
     }
