@@ -13,6 +13,7 @@ import {
   awaitedSends,
   type Client,
   E2eCollector,
+  inTransactions,
   makeValues,
   paced,
   packageVersion,
@@ -174,26 +175,22 @@ const client: Client = {
       await done((cb) => producer.beginTransaction(cb));
       producer.produce(topic, null, values[0]!, null, null);
       await done((cb) => producer.commitTransaction(30_000, cb));
-      const per = c.transactionRecords;
-      let committed = 0;
-      let failed = 0;
-      meter.start();
-      for (let i = 0; i < c.records; i += per) {
-        const n = Math.min(per, c.records - i);
+      const { committed, failed } = await inTransactions(c, meter, async (first, n) => {
         await done((cb) => producer.beginTransaction(cb));
         for (let j = 0; j < n; j++)
-          while (!tryProduce(producer, topic, values[(i + j) & 1023]!)) await sleep(1);
+          while (!tryProduce(producer, topic, values[(first + j) & 1023]!)) await sleep(1);
         try {
           await done((cb) => producer.commitTransaction(60_000, cb));
-          committed += n;
-        } catch {
-          failed += n;
+        } catch (err) {
           await done((cb) => producer.abortTransaction(30_000, cb)).catch(() => {});
+          throw err;
         }
-      }
-      meter.stop();
+      });
       await quietly(() => disconnect(producer));
-      return meter.result(committed, { errors: failed, notes: [`${per} records per transaction`] });
+      return meter.result(committed, {
+        errors: failed,
+        notes: [`${c.transactionRecords} records per transaction`],
+      });
     }
     const producer = new k.Producer(
       producerConfig(

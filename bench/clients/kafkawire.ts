@@ -11,6 +11,7 @@ import {
   type Client,
   type Ctx,
   E2eCollector,
+  inTransactions,
   makeValues,
   paced,
   quietly,
@@ -58,26 +59,22 @@ async function produceTransactions({ c, bootstrap, topic, meter }: Ctx<ProduceCa
   producer.beginTransaction();
   await producer.send({ topic, value: values[0]! });
   await producer.commitTransaction();
-  const per = c.transactionRecords as number;
-  let committed = 0;
-  let failed = 0;
   const noop = (): void => {};
-  meter.start();
-  for (let i = 0; i < c.records; i += per) {
-    const n = Math.min(per, c.records - i);
+  const { committed, failed } = await inTransactions(c, meter, async (first, n) => {
     producer.beginTransaction();
-    for (let j = 0; j < n; j++) producer.send({ topic, value: values[(i + j) & 1023]! }).catch(noop);
+    for (let j = 0; j < n; j++) producer.send({ topic, value: values[(first + j) & 1023]! }).catch(noop);
     try {
       await producer.commitTransaction();
-      committed += n;
-    } catch {
-      failed += n;
+    } catch (err) {
       await producer.abortTransaction();
+      throw err;
     }
-  }
-  meter.stop();
+  });
   await quietly(() => producer.close());
-  return meter.result(committed, { errors: failed, notes: [`${per} records per transaction`] });
+  return meter.result(committed, {
+    errors: failed,
+    notes: [`${c.transactionRecords} records per transaction`],
+  });
 }
 
 const client: Client = {

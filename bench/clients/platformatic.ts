@@ -13,6 +13,7 @@ import {
   awaitedSends,
   type Client,
   E2eCollector,
+  inTransactions,
   makeValues,
   paced,
   packageVersion,
@@ -111,30 +112,23 @@ const client: Client = {
       const warm = await producer.beginTransaction();
       await warm.send({ messages: [{ topic, value: values[0]! }] });
       await warm.commit();
-      const per = c.transactionRecords;
-      let committed = 0;
-      let failed = 0;
-      meter.start();
-      for (let i = 0; i < c.records; i += per) {
-        const n = Math.min(per, c.records - i);
+      const { committed, failed } = await inTransactions(c, meter, async (first, n) => {
         const messages: Message[] = new Array(n);
         for (let j = 0; j < n; j++)
-          messages[j] = { topic, value: values[(i + j) & 1023]!, partition: j % c.partitions };
+          messages[j] = { topic, value: values[(first + j) & 1023]!, partition: j % c.partitions };
         const t = await producer.beginTransaction();
         try {
           await t.send({ messages });
           await t.commit();
-          committed += n;
-        } catch {
-          failed += n;
+        } catch (err) {
           await t.abort().catch(() => {});
+          throw err;
         }
-      }
-      meter.stop();
+      });
       await quietly(() => producer.close());
       return meter.result(committed, {
         errors: failed,
-        notes: [`${per} records per transaction, one transaction.send() each`],
+        notes: [`${c.transactionRecords} records per transaction, one transaction.send() each`],
       });
     }
     const producer = new k.Producer({

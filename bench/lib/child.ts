@@ -51,6 +51,34 @@ export function packageVersion(name: string): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
+/**
+ * The measured loop of a transactional case: `c.records` records in transactions of
+ * `c.transactionRecords`. `one(first, n)` sends records `first` … `first + n - 1` in one
+ * transaction and commits it; it aborts and throws when the transaction failed. Only committed
+ * records count.
+ */
+export async function inTransactions(
+  c: ProduceCase,
+  meter: Meter,
+  one: (first: number, n: number) => Promise<void>,
+): Promise<{ committed: number; failed: number }> {
+  const per = c.transactionRecords as number;
+  let committed = 0;
+  let failed = 0;
+  meter.start();
+  for (let i = 0; i < c.records; i += per) {
+    const n = Math.min(per, c.records - i);
+    try {
+      await one(i, n);
+      committed += n;
+    } catch {
+      failed += n;
+    }
+  }
+  meter.stop();
+  return { committed, failed };
+}
+
 /** Wall clock and CPU of the measured section only (connect and close stay outside). */
 export class Meter {
   private t0 = 0;

@@ -12,6 +12,7 @@ import {
   awaitedSends,
   type Client,
   E2eCollector,
+  inTransactions,
   makeValues,
   paced,
   quietly,
@@ -113,29 +114,22 @@ export function kafkajsClient(load: () => Promise<KafkaJsModule>, version: () =>
         const warm = await producer.transaction();
         await warm.send({ topic, messages: [{ value: values[0]! }], compression });
         await warm.commit();
-        const per = c.transactionRecords;
-        let committed = 0;
-        let failed = 0;
-        meter.start();
-        for (let i = 0; i < c.records; i += per) {
-          const n = Math.min(per, c.records - i);
+        const { committed, failed } = await inTransactions(c, meter, async (first, n) => {
           const messages: Message[] = new Array(n);
-          for (let j = 0; j < n; j++) messages[j] = { value: values[(i + j) & 1023]! };
+          for (let j = 0; j < n; j++) messages[j] = { value: values[(first + j) & 1023]! };
           const t = await producer.transaction();
           try {
             await t.send({ topic, messages, compression });
             await t.commit();
-            committed += n;
-          } catch {
-            failed += n;
+          } catch (err) {
             await t.abort().catch(() => {});
+            throw err;
           }
-        }
-        meter.stop();
+        });
         await quietly(() => producer.disconnect());
         return meter.result(committed, {
           errors: failed,
-          notes: [`${per} records per transaction, one transaction.send() each`],
+          notes: [`${c.transactionRecords} records per transaction, one transaction.send() each`],
         });
       }
       const producer = kafka(k, bootstrap, tls).producer({

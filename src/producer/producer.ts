@@ -716,9 +716,9 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
 
   /** Every waiting send, out of every line (close, an aborted transaction). */
   private takeAllWaiting(): Pending[] {
-    const all = [...this.takeMainLine(), ...this.topicLines.takeAll()];
-    for (const p of all) this.leave(p);
-    return all;
+    const parked = this.topicLines.takeAll();
+    for (const p of parked) this.leave(p);
+    return [...this.takeMainLine(), ...parked];
   }
 
   /** Every send of the main line (the topic lines stay). */
