@@ -123,6 +123,8 @@ interface InFlight {
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** The broker accepts one renewal per second (KafkaChannel's minimum interval), plus a margin. */
+const MIN_RENEWAL_INTERVAL_MS = 1_050;
 const DEFAULT_MAX_RESPONSE_SIZE = 100 * 1024 * 1024;
 
 type State = 'new' | 'connecting' | 'ready' | 'closed';
@@ -167,6 +169,10 @@ export class Connection extends EventEmitter {
   private readonly writer = new Writer(4096);
   private brokerVersions: Map<number, VersionRange> | null = null;
   private reauthTimer: NodeJS.Timeout | null = null;
+  /** When the session must be renewed (KIP-368): no request but the renewal goes out after it. */
+  private reauthDueAt = Number.POSITIVE_INFINITY;
+  /** When the last renewal's answer arrived (0: none yet), for the broker's one-per-second rule. */
+  private lastRenewedAt = 0;
   /** A response arrived after start-up: a close before that hints at a security mismatch. */
   private servedAfterStart = false;
   private brokerFeatures: BrokerFeatures | null = null;
@@ -289,10 +295,12 @@ export class Connection extends EventEmitter {
         sessionLifetimeMs,
       });
     }
+    if (reauthentication) this.lastRenewedAt = Date.now();
     if (sessionLifetimeMs > 0) {
       // Java re-authenticates at a random point in [85 %, 95 %] of the session, so connections
       // opened together do not all renew at once.
       const delay = sessionLifetimeMs * (0.85 + Math.random() * 0.1);
+      this.reauthDueAt = Date.now() + delay;
       this.reauthTimer = setTimeout(() => this.reauthenticate(), delay);
       this.reauthTimer.unref?.();
     }
@@ -302,21 +310,49 @@ export class Connection extends EventEmitter {
    * KIP-368: renews the session on this connection. New requests wait (send() sees the
    * connection not ready and waits for `connecting`); those in flight are answered before the
    * broker reads the SaslHandshake. A failure closes the connection, as a failed connect does.
+   *
+   * Two broker rules shape the timing. A request other than SaslHandshake that the broker reads
+   * after the session ended closes the connection, so from the renewal time on nothing else is
+   * written (send() starts the renewal itself when a busy event loop runs the timer late). And
+   * the broker refuses (ILLEGAL_SASL_STATE) a renewal less than a second after the previous
+   * one began, so a session shorter than that (an OAUTHBEARER token near its expiry) holds new
+   * requests until the second has passed, counted from the previous renewal's answer.
    */
   private reauthenticate(): void {
+    if (this.reauthTimer) clearTimeout(this.reauthTimer);
     this.reauthTimer = null;
+    this.reauthDueAt = Number.POSITIVE_INFINITY;
     if (this.state !== 'ready') return;
     this.state = 'connecting';
-    // In-flight requests ahead of the handshake (a long-polling fetch) count against this too.
-    const deadline = Date.now() + Math.max(this.connectTimeoutMs, this.requestTimeoutMs);
+    const holdMs = this.lastRenewedAt > 0 ? this.lastRenewedAt + MIN_RENEWAL_INTERVAL_MS - Date.now() : 0;
     const step = this.guard(
-      this.authenticate(true, deadline).then(() => {
-        if (this.state === 'connecting') this.state = 'ready';
+      this.holdForRenewal(holdMs).then(() => {
+        if (this.closed)
+          throw new ConnectionError('Connection is closed', this.address, { cause: this.closeError });
+        // In-flight requests ahead of the handshake (a long-polling fetch) count against this too.
+        const deadline = Date.now() + Math.max(this.connectTimeoutMs, this.requestTimeoutMs);
+        return this.authenticate(true, deadline).then(() => {
+          if (this.state === 'connecting') this.state = 'ready';
+        });
       }),
     );
     this.connecting = step;
     // Waiting senders see the failure; nobody else has to.
     step.catch(() => {});
+  }
+
+  /** Waits `ms` (if positive) before a renewal; destroy() ends the wait at once. */
+  private holdForRenewal(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.delay = {
+        timer: setTimeout(() => {
+          this.delay = null;
+          resolve();
+        }, ms),
+        done: resolve,
+      };
+    });
   }
 
   private openSocket(): Promise<void> {
@@ -421,6 +457,7 @@ export class Connection extends EventEmitter {
    * if no response comes in time, ProtocolError if the response cannot be read.
    */
   async send<Req, Res>(api: ApiDescriptor<Req, Res>, request: Req, options: SendOptions = {}): Promise<Res> {
+    if (this.state === 'ready' && Date.now() >= this.reauthDueAt) this.reauthenticate();
     if (this.state !== 'ready') await this.connect();
     return this.sendNow(api, request, options);
   }
@@ -652,6 +689,7 @@ export class Connection extends EventEmitter {
     this.timer = null;
     if (this.reauthTimer) clearTimeout(this.reauthTimer);
     this.reauthTimer = null;
+    this.reauthDueAt = Number.POSITIVE_INFINITY;
     if (this.delay) {
       clearTimeout(this.delay.timer);
       this.delay.done();
