@@ -60,6 +60,8 @@ export type { BrokerInfo, MetadataSnapshot, PartitionInfo, TopicInfo } from './n
 export type { AuthResult, AuthSession } from './network/connection.js';
 export type { FeatureFallbackMessage } from './network/features.js';
 export { FEATURE_FALLBACK_CHANNEL } from './network/features.js';
+export type { Logger, LoggingConfig, LogLevel } from './network/logger.js';
+export { consoleLogger } from './network/logger.js';
 export type { SaslAuthenticator, SaslContext, SaslExchange } from './network/sasl/mechanism.js';
 export type { OAuthBearerProvider, OAuthBearerToken } from './network/sasl/oauthbearer.js';
 export type {

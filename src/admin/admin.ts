@@ -23,6 +23,7 @@ import {
   stringOption,
 } from '../network/config.js';
 import { findGroupCoordinator } from '../network/coordinator.js';
+import { clientLog, LOGGING_OPTIONS, type LoggingConfig } from '../network/logger.js';
 import { lookupOffsets } from '../network/offsets.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
 import { resolveSecurity, SECURITY_OPTIONS, type SecurityConfig } from '../network/security.js';
@@ -82,6 +83,7 @@ export type {
 
 export interface AdminConfig
   extends SecurityConfig,
+    LoggingConfig,
     Pick<ClusterOptions, 'connectTimeoutMs' | 'reconnectBackoffMs' | 'reconnectBackoffMaxMs'> {
   /** Java: `bootstrap.servers`. */
   bootstrapServers: string | string[];
@@ -210,6 +212,7 @@ export const ADMIN_OPTIONS = [
   'connectTimeoutMs',
   ...RECONNECT_OPTIONS,
   ...SECURITY_OPTIONS,
+  ...LOGGING_OPTIONS,
 ] as const;
 
 const CONFIG_OP = {
@@ -259,9 +262,10 @@ export class Admin {
       ),
     };
     const security = resolveSecurity(config);
+    const clientId = stringOption('clientId', config.clientId, 'kafkawire-admin') ?? 'kafkawire-admin';
     this.cluster = new Cluster({
       bootstrapServers: config.bootstrapServers,
-      clientId: stringOption('clientId', config.clientId, 'kafkawire-admin') ?? 'kafkawire-admin',
+      clientId,
       requestTimeoutMs: this.timeoutMs + 5_000,
       connectTimeoutMs:
         config.connectTimeoutMs === undefined
@@ -270,6 +274,7 @@ export class Admin {
       ...reconnectOptions(config),
       tls: security.tls,
       authenticate: security.authenticate,
+      log: clientLog(config, 'admin', clientId),
     });
   }
 

@@ -15,6 +15,7 @@ import {
   rejectUnknownOptions,
   stringOption,
 } from '../network/config.js';
+import { type ClientLog, clientLog, LOGGING_OPTIONS, type LoggingConfig } from '../network/logger.js';
 import {
   type ResolvedSecurity,
   resolveSecurity,
@@ -29,6 +30,7 @@ export type IsolationLevelName = 'read_uncommitted' | 'read_committed';
 /** Options of a Consumer. Names are the camelCase of the Java consumer's configs. */
 export interface ConsumerConfig
   extends SecurityConfig,
+    LoggingConfig,
     Pick<ClusterOptions, 'connectTimeoutMs' | 'reconnectBackoffMs' | 'reconnectBackoffMaxMs'> {
   /** Java: `bootstrap.servers`. */
   bootstrapServers: string | string[];
@@ -97,6 +99,7 @@ export interface ConsumerConfig
 
 export interface ResolvedConsumerConfig {
   bootstrapServers: string | string[];
+  log: ClientLog;
   clientId: string;
   groupId: string | null;
   autoOffsetReset: AutoOffsetReset;
@@ -155,6 +158,7 @@ export const CONSUMER_OPTIONS = [
   'groupProtocol',
   'groupRemoteAssignor',
   ...RECONNECT_OPTIONS,
+  ...LOGGING_OPTIONS,
 ] as const;
 
 const INT32_MAX = 2147483647;
@@ -204,6 +208,7 @@ export function resolveConsumerConfig(c: ConsumerConfig): ResolvedConsumerConfig
     );
   }
   if (groupRemoteAssignor === '') throw new ConfigError('groupRemoteAssignor', 'must not be empty');
+  const clientId = stringOption('clientId', c.clientId, 'kafkawire-consumer') ?? 'kafkawire-consumer';
   return {
     groupProtocol,
     groupRemoteAssignor,
@@ -215,7 +220,8 @@ export function resolveConsumerConfig(c: ConsumerConfig): ResolvedConsumerConfig
     groupInstanceId: groupInstanceId === '' ? null : groupInstanceId,
     partitionAssignmentStrategy: strategy,
     bootstrapServers: c.bootstrapServers,
-    clientId: stringOption('clientId', c.clientId, 'kafkawire-consumer') ?? 'kafkawire-consumer',
+    clientId,
+    log: clientLog(c, 'consumer', clientId),
     groupId,
     autoOffsetReset: enumOption('autoOffsetReset', c.autoOffsetReset, 'latest', [
       'earliest',

@@ -195,6 +195,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       reconnectBackoffMaxMs: c.reconnectBackoffMaxMs,
       tls: c.security.tls,
       authenticate: c.security.authenticate,
+      log: c.log,
     });
     this.bootstrap = new Bootstrap(this.cluster, () => this.kick());
     this.missingTopics = new MissingTopics(c, () => void this.cluster.refresh().catch(() => {}));
@@ -657,13 +658,18 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     for (const c of this.order) wanted.add(c.topic);
     const { missing, back } = this.missingTopics.update(md, wanted);
     for (const topic of missing) {
+      this.config.log.warn(
+        { topic, group: this.config.groupId ?? undefined },
+        'Topic not found; waiting for it to be created',
+      );
       const partitions = this.order
         .filter((c) => c.topic === topic)
         .map((c) => ({ topic, partition: c.partition }));
       // Not from inside the metadata update: a listener that throws must not fail the refresh.
       process.nextTick(() => this.emit('topicNotFound', { topic, partitions }));
     }
-    if (back) this.kick();
+    for (const topic of back) this.config.log.info({ topic }, 'Topic found');
+    if (back.length > 0) this.kick();
   }
 
   /**

@@ -32,11 +32,11 @@ export class MissingTopics {
 
   /**
    * Takes a new snapshot in for the `wanted` topics: returns the topics that just went missing,
-   * and whether one came back.
+   * and those that came back.
    */
-  update(md: MetadataSnapshot, wanted: ReadonlySet<string>): { missing: string[]; back: boolean } {
+  update(md: MetadataSnapshot, wanted: ReadonlySet<string>): { missing: string[]; back: string[] } {
     const missing: string[] = [];
-    let back = false;
+    const back: string[] = [];
     for (const topic of wanted) {
       const info = md.topics.get(topic);
       if (!info) continue; // not asked for by this request
@@ -46,7 +46,7 @@ export class MissingTopics {
       if (gone && !this.topics.has(topic)) {
         this.topics.add(topic);
         missing.push(topic);
-      } else if (!gone && this.topics.delete(topic)) back = true;
+      } else if (!gone && this.topics.delete(topic)) back.push(topic);
     }
     for (const t of this.topics) if (!wanted.has(t)) this.topics.delete(t);
     if (this.topics.size === 0) this.checks = 0;

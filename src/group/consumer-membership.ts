@@ -23,6 +23,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Cluster } from '../network/cluster.js';
 import { BrokerFeature, requireFeature } from '../network/features.js';
+import { errorFields } from '../network/logger.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
 import type { ConsumerGroupTopicPartitions } from '../protocol/apis/68-consumer-group-heartbeat.js';
 import { ConsumerGroupHeartbeat } from '../protocol/apis/index.js';
@@ -198,6 +199,12 @@ export class ConsumerGroupMembership extends GroupMembership {
       this.sentTopics = topicsKey;
       if (full || (ownedKey !== null && ownedKey !== this.sentOwned)) this.sentOwned = ownedKey ?? '[]';
       if (res.memberId) this.memberId = res.memberId;
+      this.heartbeatFailures.clear();
+      if (joiningNow && res.memberEpoch > 0)
+        this.cluster.log.info(
+          { group: this.options.groupId, memberId: this.memberId, memberEpoch: res.memberEpoch },
+          'Joined group',
+        );
       this.generation = res.memberEpoch;
       if (res.heartbeatIntervalMs > 0) this.intervalMs = res.heartbeatIntervalMs;
       if (res.assignment !== null) this.adopt(res.assignment.topicPartitions, md);
@@ -207,6 +214,11 @@ export class ConsumerGroupMembership extends GroupMembership {
       this.coordinatorFailed(code);
       this.cluster.reportError(err);
       if (err instanceof KafkaError && FENCED.has(err.code)) {
+        this.heartbeatFailures.clear();
+        this.cluster.log.warn(
+          { ...errorFields(err), memberId: this.memberId, memberEpoch: this.generation },
+          'Member is no longer in the group; its partitions are dropped uncommitted and it rejoins',
+        );
         // Java: give up the partitions (onPartitionsLost) and join again, same member id, epoch 0.
         this.generation = 0;
         this.target = null;
@@ -217,6 +229,7 @@ export class ConsumerGroupMembership extends GroupMembership {
         return;
       }
       if (err instanceof KafkaError && FATAL.has(err.code)) {
+        this.cluster.log.error({ ...errorFields(err), memberId: this.memberId }, 'Group membership failed');
         this.failure = err;
         this.needsRejoin = true;
         return;
@@ -226,6 +239,7 @@ export class ConsumerGroupMembership extends GroupMembership {
         this.needsRejoin = true;
       }
       // Retriable (coordinator moving, a connection lost): the next heartbeat tries again.
+      else this.heartbeatFailures.add(err instanceof Error ? err : new Error(String(err)));
     }
   }
 

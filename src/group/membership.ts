@@ -21,6 +21,8 @@
  */
 import type { Cluster } from '../network/cluster.js';
 import { findGroupCoordinator } from '../network/coordinator.js';
+import { errorFields } from '../network/logger.js';
+import { RepeatFilter } from '../network/repeats.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
 import {
   Heartbeat,
@@ -226,6 +228,16 @@ export class GroupMembership {
         this.needsRejoin = false;
         this.lost = false;
         this.startHeartbeats();
+        this.cluster.log.info(
+          {
+            group: this.options.groupId,
+            memberId: this.memberId,
+            generation: this.generation,
+            leader: join.leader === join.memberId,
+            assignedPartitions: partitions.length,
+          },
+          'Joined group',
+        );
         return { generation: this.generation, partitions, protocol: chosen?.protocol ?? this.protocol };
       } catch (err) {
         this.coordinatorFailed(code);
@@ -291,6 +303,14 @@ export class GroupMembership {
     });
   }
 
+  /** Failed heartbeats (an unreachable coordinator): logged once, then with a count. */
+  protected readonly heartbeatFailures = new RepeatFilter((err) =>
+    this.cluster.log.warn(
+      { ...errorFields(err), group: this.options.groupId, memberId: this.memberId },
+      'Heartbeat failed',
+    ),
+  );
+
   private startHeartbeats(): void {
     this.stopHeartbeats();
     const epoch = this.heartbeatEpoch;
@@ -309,15 +329,37 @@ export class GroupMembership {
         // A heartbeat of a round that ended (a join started meanwhile) says nothing about the new one.
         if (epoch !== this.heartbeatEpoch) return;
         code = res.errorCode;
-        if (code === ErrorCode.REBALANCE_IN_PROGRESS) this.needsRejoin = true;
-        else if (LOST.has(code)) {
+        if (code === ErrorCode.NONE) this.heartbeatFailures.clear();
+        else if (code === ErrorCode.REBALANCE_IN_PROGRESS) {
+          this.heartbeatFailures.clear();
+          this.needsRejoin = true;
+          this.cluster.log.info(
+            { group: this.options.groupId, memberId: this.memberId },
+            'Group is rebalancing; rejoining',
+          );
+        } else if (LOST.has(code)) {
+          this.heartbeatFailures.clear();
+          this.cluster.log.warn(
+            {
+              ...errorFields(kafkaError(code, { group: this.options.groupId })),
+              memberId: this.memberId,
+              generation: this.generation,
+            },
+            'Member is no longer in the group; its partitions are dropped uncommitted and it rejoins',
+          );
           if (code === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = '';
           this.generation = -1;
           this.lost = true;
           this.needsRejoin = true;
-        } else if (code !== ErrorCode.NONE) this.coordinatorFailed(code);
+        } else {
+          this.heartbeatFailures.add(
+            kafkaError(code, { group: this.options.groupId, broker: `node ${node}` }),
+          );
+          this.coordinatorFailed(code);
+        }
       } catch (err) {
         if (epoch !== this.heartbeatEpoch) return;
+        this.heartbeatFailures.add(err instanceof Error ? err : new Error(String(err)));
         this.coordinatorFailed(null);
         this.cluster.reportError(err);
       }

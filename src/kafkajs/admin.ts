@@ -26,7 +26,7 @@ import {
   type RemoveInstrumentationEventListener,
 } from './events.js';
 import type { ClientContext } from './kafka.js';
-import type { Logger } from './logger.js';
+import { type Logger, nativeLogging } from './logger.js';
 import { parseOffset } from './messages.js';
 import type { PartitionMetadata } from './partitioners.js';
 import type { PartitionOffset, RetryOptions } from './types.js';
@@ -110,6 +110,7 @@ export class KafkaJSAdmin {
     const retry = this.ctx.retry;
     this.admin = new Admin({
       ...this.ctx.security,
+      ...nativeLogging(this.log),
       bootstrapServers: brokers,
       clientId: this.ctx.clientId,
       requestTimeoutMs: this.ctx.requestTimeoutMs,

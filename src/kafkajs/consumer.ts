@@ -26,7 +26,7 @@ import {
   type RemoveInstrumentationEventListener,
 } from './events.js';
 import { type ClientContext, requestMetadata } from './kafka.js';
-import type { Logger } from './logger.js';
+import { type Logger, nativeLogging } from './logger.js';
 import { parseOffset } from './messages.js';
 import { type PartitionAssigner, PartitionAssigners } from './partitioners.js';
 import { Runner } from './runner.js';
@@ -373,6 +373,7 @@ export class KafkaJSConsumer {
     const retry = this.retry;
     const native: NativeConsumerConfig = {
       ...this.ctx.security,
+      ...nativeLogging(this.log),
       bootstrapServers: this.brokers ?? [],
       clientId: this.ctx.clientId,
       groupId: c.groupId,

@@ -1,11 +1,12 @@
 /**
  * KafkaJS's logging: `logLevel`, a `logCreator` hook, and loggers with namespaces.
  *
- * kafkawire itself logs nothing (its observability goes through events and errors); these
- * loggers carry what the compatibility layer has to say: a consumer crash and restart, a
- * handler that threw, start and stop. The level can be changed at run time per logger, and the
+ * These loggers carry what the compatibility layer has to say (a consumer crash and restart, a
+ * handler that threw, start and stop) and, through `nativeLogging`, what kafkawire's engine logs
+ * (outages, reconnects, missing topics, group membership), with the engine's fields as extras. The level can be changed at run time per logger, and the
  * `KAFKAJS_LOG_LEVEL` environment variable wins over the configured level, as in KafkaJS.
  */
+import type { Logger as NativeLogger } from '../network/logger.js';
 
 /** Log levels, as KafkaJS numbers them (KafkaJS: `logLevel`). */
 export const logLevel = { NOTHING: 0, ERROR: 1, WARN: 2, INFO: 4, DEBUG: 5 } as const;
@@ -40,6 +41,22 @@ export interface Logger {
   /** A logger whose entries carry this namespace, optionally at its own level. */
   namespace(namespace: string, logLevel?: logLevel): Logger;
   setLogLevel(logLevel: logLevel): void;
+}
+
+/**
+ * The engine's `logger` / `logLevel` options writing to a KafkaJS logger: every level is passed
+ * on and the KafkaJS logger filters, so `setLogLevel` keeps working at run time.
+ */
+export function nativeLogging(log: Logger): { logger: NativeLogger; logLevel: 'debug' } {
+  return {
+    logger: {
+      debug: (fields, message) => log.debug(message, fields),
+      info: (fields, message) => log.info(message, fields),
+      warn: (fields, message) => log.warn(message, fields),
+      error: (fields, message) => log.error(message, fields),
+    },
+    logLevel: 'debug',
+  };
 }
 
 const LABELS: Record<number, string> = { 1: 'ERROR', 2: 'WARN', 4: 'INFO', 5: 'DEBUG' };

@@ -33,7 +33,7 @@ import {
   type RemoveInstrumentationEventListener,
 } from './events.js';
 import { type ClientContext, requestMetadata } from './kafka.js';
-import type { Logger } from './logger.js';
+import { type Logger, nativeLogging } from './logger.js';
 import type { ICustomPartitioner, PartitionMetadata } from './partitioners.js';
 import {
   CompressionTypes,
@@ -385,6 +385,7 @@ export class KafkaJSProducer {
       const idempotent = c.idempotent === true;
       const config: NativeProducerConfig<Buffer | string | null, Buffer | string | null> = {
         ...this.ctx.security,
+        ...nativeLogging(this.log),
         bootstrapServers: this.brokers,
         clientId: this.ctx.clientId,
         acks: acks as 0 | 1 | -1,

@@ -22,6 +22,7 @@ import type { ApiDescriptor } from '../protocol/api.js';
 import { Metadata, type MetadataResponse } from '../protocol/apis/03-metadata.js';
 import { ConfigError, ConnectionError, KafkaError, KafkawireError } from '../protocol/errors.js';
 import { Connection, type ConnectionOptions, type SendOptions } from './connection.js';
+import { type ClientLog, errorFields, SILENT_LOG } from './logger.js';
 import { RepeatFilter } from './repeats.js';
 import { reconnectBackoffMs } from './retry.js';
 
@@ -77,6 +78,8 @@ export interface ClusterOptions
   reconnectBackoffMs?: number;
   /** Largest wait between attempts to connect to one broker (Java: `reconnect.backoff.max.ms`). Default 1000. */
   reconnectBackoffMaxMs?: number;
+  /** Where the cluster logs connection trouble and background failures (default: nowhere). */
+  log?: ClientLog;
 }
 
 /** Which connection to a broker a request uses: ordinary traffic, or group coordination. */
@@ -143,15 +146,29 @@ export class Cluster extends EventEmitter {
   /** Keyed by `host:port`: an entry exists while the last attempt to that address failed. */
   private readonly reconnects = new Map<string, ReconnectState>();
   private readonly reconnectBackoff: { reconnectBackoffMs: number; reconnectBackoffMaxMs: number };
+  /** Where this cluster's client logs (its parts log through it too). */
+  readonly log: ClientLog;
   private readonly repeats = new RepeatFilter((err) => {
+    this.log.warn(errorFields(err), 'Background request failed');
     if (this.listenerCount('error') > 0) this.emit('error', err);
   });
+  /** Metadata refreshes that reached no broker: logged once, then with a count. */
+  private readonly unreachable = new RepeatFilter((err) =>
+    this.log.warn(
+      { ...errorFields(err), bootstrapServers: this.bootstrapList(), lastError: this.lastUnreachable },
+      'No broker reachable',
+    ),
+  );
+  private lastUnreachable = '';
+  /** When the first refresh that reached no broker failed (0: the last one reached one). */
+  private unreachableSince = 0;
 
   constructor(options: ClusterOptions) {
     super();
     this.options = options;
     this.bootstrap = parseBootstrap(options.bootstrapServers);
     this.metadataMaxAgeMs = options.metadataMaxAgeMs ?? 300_000;
+    this.log = options.log ?? SILENT_LOG;
     const first = options.reconnectBackoffMs ?? 50;
     this.reconnectBackoff = {
       reconnectBackoffMs: first,
@@ -232,17 +249,35 @@ export class Cluster extends EventEmitter {
       try {
         const res = await (await conn).send(Metadata, request);
         this.apply(res);
+        this.reachable();
         return this.snapshot;
       } catch (err) {
         lastError = err;
         if (!(err instanceof KafkawireError) || !err.retriable) throw err;
       }
     }
-    throw new ConnectionError(
-      `No broker answered a metadata request (tried ${this.bootstrap.map((b) => `${b.host}:${b.port}`).join(', ')} and the known brokers)${lastError instanceof Error ? `; last: ${lastError.message}` : ''}`,
+    const err = new ConnectionError(
+      `No broker answered a metadata request (tried ${this.bootstrapList()} and the known brokers)${lastError instanceof Error ? `; last: ${lastError.message}` : ''}`,
       undefined,
       { cause: lastError },
     );
+    if (this.unreachableSince === 0) this.unreachableSince = Date.now();
+    // Repeats are the same outage whatever the last broker said (it varies between attempts).
+    this.lastUnreachable = lastError instanceof Error ? lastError.message : String(lastError);
+    this.unreachable.add(new ConnectionError('No broker answered a metadata request'));
+    throw err;
+  }
+
+  /** A refresh reached a broker: ends an outage, saying how long it lasted. */
+  private reachable(): void {
+    if (this.unreachableSince === 0) return;
+    this.unreachable.clear();
+    this.log.info({ downMs: Date.now() - this.unreachableSince }, 'Brokers reachable again');
+    this.unreachableSince = 0;
+  }
+
+  private bootstrapList(): string {
+    return this.bootstrap.map((b) => `${b.host}:${b.port}`).join(', ');
   }
 
   /** Known brokers first (in a rotating order), then each bootstrap address. */
@@ -424,6 +459,9 @@ export class Cluster extends EventEmitter {
     let ready = false;
     conn.once('ready', () => {
       ready = true;
+      const failed = this.reconnects.get(address)?.failures;
+      if (failed)
+        this.log.info({ broker: address, nodeId, failedAttempts: failed }, 'Connected after failed attempts');
       this.reconnects.delete(address);
     });
     conn.on('close', (err?: Error) => {
@@ -432,10 +470,15 @@ export class Cluster extends EventEmitter {
       // waits, longer after each failure in a row (a connection that was up reconnects at once).
       if (err && !ready && !this.closed) {
         const failures = (this.reconnects.get(address)?.failures ?? 0) + 1;
-        this.reconnects.set(address, {
-          failures,
-          notBefore: Date.now() + reconnectBackoffMs(failures, this.reconnectBackoff),
-        });
+        const backoffMs = reconnectBackoffMs(failures, this.reconnectBackoff);
+        this.reconnects.set(address, { failures, notBefore: Date.now() + backoffMs });
+        // Attempts 1, 2, 4, 8, ... at info (an outage of minutes is a handful of lines), the rest at debug.
+        const level = (failures & (failures - 1)) === 0 ? 'info' : 'debug';
+        if (this.log.enabled(level))
+          this.log[level](
+            { ...errorFields(err), broker: address, nodeId, failedAttempts: failures, backoffMs },
+            'Connection attempt failed; retrying after backoff',
+          );
       }
       // A broker that drops us may have gone away: learn the new leaders before the next use.
       if (err) this.stale = true;

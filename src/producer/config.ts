@@ -12,6 +12,7 @@ import {
   rejectUnknownOptions,
   stringOption,
 } from '../network/config.js';
+import { type ClientLog, clientLog, LOGGING_OPTIONS, type LoggingConfig } from '../network/logger.js';
 import {
   type ResolvedSecurity,
   resolveSecurity,
@@ -30,6 +31,7 @@ export type CompressionType = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 /** Options of a Producer. Names are the camelCase of the Java producer's configs. */
 export interface ProducerConfig<K = Buffer | string | null, V = Buffer | string | null>
   extends SecurityConfig,
+    LoggingConfig,
     Pick<ClusterOptions, 'connectTimeoutMs' | 'reconnectBackoffMs' | 'reconnectBackoffMaxMs'> {
   /** `host:port` list (Java: `bootstrap.servers`). */
   bootstrapServers: string | string[];
@@ -87,6 +89,7 @@ export interface ProducerConfig<K = Buffer | string | null, V = Buffer | string 
 
 export interface ResolvedProducerConfig {
   bootstrapServers: string | string[];
+  log: ClientLog;
   clientId: string;
   acks: 0 | 1 | -1;
   enableIdempotence: boolean;
@@ -136,6 +139,7 @@ export const PRODUCER_OPTIONS = [
   ...SECURITY_OPTIONS,
   'connectTimeoutMs',
   ...RECONNECT_OPTIONS,
+  ...LOGGING_OPTIONS,
   'transactionalId',
   'transactionTimeoutMs',
 ] as const;
@@ -171,9 +175,11 @@ export function resolveProducerConfig(c: ProducerConfig<never, never>): Resolved
       'compressionType',
       `zstd needs Node 22.15+ or 23.8+ (node:zlib), this is ${process.version}`,
     );
+  const clientId = stringOption('clientId', c.clientId, 'kafkawire-producer') ?? 'kafkawire-producer';
   const r: ResolvedProducerConfig = {
     bootstrapServers: c.bootstrapServers,
-    clientId: stringOption('clientId', c.clientId, 'kafkawire-producer') ?? 'kafkawire-producer',
+    clientId,
+    log: clientLog(c, 'producer', clientId),
     acks,
     // Java turns idempotence off silently when acks != all and it was not asked for explicitly.
     // A transactionalId needs it whatever acks says (and then refuses acks other than all).

@@ -203,6 +203,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       reconnectBackoffMaxMs: c.reconnectBackoffMaxMs,
       tls: c.security.tls,
       authenticate: c.security.authenticate,
+      log: c.log,
     });
     this.cluster.on('metadata', (md: MetadataSnapshot) => this.emit('metadata', md));
     this.pool = new BufferPool(c.bufferMemory, c.batchSize);

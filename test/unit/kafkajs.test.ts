@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { afterRetries, toKafkaJSError } from '../../src/kafkajs/errors.js';
 import {
+  Kafka,
   KafkaJSConnectionError,
   KafkaJSNonRetriableError,
   KafkaJSNumberOfRetriesExceeded,
@@ -187,5 +188,29 @@ describe('KafkaJS message shapes', () => {
       expect(w3).toBeLessThanOrEqual(960);
       expect(retryWait(r, 10)).toBeLessThanOrEqual(1200);
     }
+  });
+});
+
+describe('the engine logs through logCreator', () => {
+  it("a producer's connection failures reach logCreator under its namespace, with the engine's fields", async () => {
+    const entries: LogEntry[] = [];
+    const kafka = new Kafka({
+      brokers: ['127.0.0.1:1'],
+      logLevel: logLevel.INFO,
+      logCreator: () => (e) => entries.push(e),
+      retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 100 },
+    });
+    const producer = kafka.producer();
+    await expect(producer.connect()).rejects.toThrow(/No broker answered/);
+    await producer.disconnect().catch(() => {});
+    const failed = entries.find((e) => e.log.message.startsWith('Connection attempt failed'));
+    expect(failed).toMatchObject({
+      namespace: 'Producer',
+      label: 'INFO',
+      log: { client: 'producer', broker: '127.0.0.1:1', failedAttempts: 1 },
+    });
+    expect(entries.filter((e) => e.log.message === 'No broker reachable')).toHaveLength(1);
+    // The engine's debug lines stay below the configured INFO.
+    expect(entries.every((e) => e.level <= logLevel.INFO)).toBe(true);
   });
 });

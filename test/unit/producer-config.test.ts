@@ -4,6 +4,7 @@
  * no broker is needed.
  */
 import { describe, expect, it } from 'vitest';
+import { ClientLog } from '../../src/network/logger.js';
 import type { ProducerConfig } from '../../src/producer/config.js';
 import { Producer } from '../../src/producer/producer.js';
 import { ConfigError } from '../../src/protocol/errors.js';
@@ -61,7 +62,9 @@ describe('Producer config', () => {
       reconnectBackoffMaxMs: 1000,
       transactionalId: null,
       transactionTimeoutMs: 60_000,
+      log: expect.any(ClientLog),
     });
+    expect(p.config.log.enabled('error')).toBe(false);
   });
 
   it('takes a transactionalId with idempotence on, and refuses one with it off or empty', () => {
