@@ -58,6 +58,13 @@ export { RangeAssignor } from './group/assignors/range.js';
 export { RoundRobinAssignor } from './group/assignors/round-robin.js';
 export type { BrokerInfo, MetadataSnapshot, PartitionInfo, TopicInfo } from './network/cluster.js';
 export type { AuthResult, AuthSession } from './network/connection.js';
+export type {
+  AuthenticatedMessage,
+  CloseMessage,
+  ConnectMessage,
+  RequestMessage,
+} from './network/diagnostics.js';
+export { DIAGNOSTICS_CHANNELS } from './network/diagnostics.js';
 export type { FeatureFallbackMessage } from './network/features.js';
 export { FEATURE_FALLBACK_CHANNEL } from './network/features.js';
 export type { Logger, LoggingConfig, LogLevel } from './network/logger.js';

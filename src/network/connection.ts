@@ -25,8 +25,10 @@
  * are answered first (the broker handles one connection's requests in order); requests sent
  * meanwhile wait until it ends, because a broker reads every frame between SaslHandshake and the
  * last SaslAuthenticate as part of the exchange. Nothing in flight fails.
+ *
+ * Diagnostics (diagnostics.ts): `kafkawire:connection:connect` / `:close` / `:authenticated`, and
+ * each request traced on the `kafkawire:request` TracingChannel — built only when subscribed.
  */
-import { channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -44,16 +46,16 @@ import {
 import { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
 import { CLIENT_SOFTWARE_NAME, CLIENT_SOFTWARE_VERSION } from '../version.js';
+import {
+  authenticatedChannel,
+  closeChannel,
+  connectChannel,
+  type RequestMessage,
+  requestChannel,
+} from './diagnostics.js';
 import { type BrokerFeatures, brokerFeaturesOf } from './features.js';
 import { tlsConnectOptions, tlsError } from './tls.js';
 import { pickVersion, type VersionRange } from './versions.js';
-
-/**
- * `kafkawire:connection:authenticated` (node:diagnostics_channel): published after each
- * successful authenticate step, with `{ connectionId, broker, nodeId, reauthentication,
- * sessionLifetimeMs }` — never a credential.
- */
-export const authenticatedChannel = channel('kafkawire:connection:authenticated');
 
 let connectionIds = 0;
 
@@ -117,8 +119,19 @@ interface InFlight {
   api: ApiDescriptor<unknown, unknown>;
   version: number;
   deadline: number;
+  /** The trace context, when `kafkawire:request` has subscribers. */
+  trace: RequestMessage | null;
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
+}
+
+/** A request as written, before it joins the in-flight queue. */
+interface Sent {
+  api: ApiDescriptor<unknown, unknown>;
+  version: number;
+  correlationId: number;
+  timeoutMs: number;
+  trace: RequestMessage | null;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -261,13 +274,22 @@ export class Connection extends EventEmitter {
       if (this.closed)
         throw new ConnectionError('Connection is closed', this.address, { cause: this.closeError });
     }
-    const deadline = Date.now() + this.connectTimeoutMs;
+    const startedAt = Date.now();
+    const deadline = startedAt + this.connectTimeoutMs;
     await this.openSocket();
     await this.negotiateVersions(deadline - Date.now());
     await this.authenticate(false, deadline);
     if (this.closed)
       throw new ConnectionError('Connection is closed', this.address, { cause: this.closeError });
     this.state = 'ready';
+    if (connectChannel.hasSubscribers)
+      connectChannel.publish({
+        connectionId: this.id,
+        broker: this.address,
+        nodeId: this.nodeId,
+        durationMs: Date.now() - startedAt,
+        tls: this.options.tls !== undefined,
+      });
     this.emit('ready');
   }
 
@@ -510,6 +532,53 @@ export class Connection extends EventEmitter {
     } catch (err) {
       return Promise.reject(toError(err));
     }
+    const sent: Sent = {
+      api: api as ApiDescriptor<unknown, unknown>,
+      version,
+      correlationId,
+      timeoutMs,
+      trace: null,
+    };
+    if (!requestChannel.hasSubscribers) return this.transmit<Res>(socket, frame, sent, expectResponse);
+    const trace: RequestMessage = {
+      connectionId: this.id,
+      broker: this.address,
+      nodeId: this.nodeId,
+      api: api.name,
+      apiKey: api.key,
+      apiVersion: version,
+      correlationId,
+      requestBytes: frame.length,
+      expectResponse,
+    };
+    sent.trace = trace;
+    const startedAt = performance.now();
+    const settled = (): void => {
+      trace.durationMs = performance.now() - startedAt;
+    };
+    return requestChannel.tracePromise(
+      () =>
+        this.transmit<Res>(socket, frame, sent, expectResponse).then(
+          (res) => {
+            settled();
+            return res;
+          },
+          (err: unknown) => {
+            settled();
+            throw err;
+          },
+        ),
+      trace,
+    );
+  }
+
+  /** Writes an encoded frame; resolves with the decoded answer (or at once when none comes). */
+  private transmit<Res>(
+    socket: net.Socket,
+    frame: Buffer,
+    sent: Sent,
+    expectResponse: boolean,
+  ): Promise<Res> {
     if (!expectResponse) {
       return new Promise((resolve, reject) => {
         socket.write(frame, (err?: Error | null) => {
@@ -519,12 +588,13 @@ export class Connection extends EventEmitter {
       });
     }
     return new Promise<Res>((resolve, reject) => {
-      const deadline = Date.now() + timeoutMs;
+      const deadline = Date.now() + sent.timeoutMs;
       this.inFlight.push({
-        correlationId,
-        api: api as ApiDescriptor<unknown, unknown>,
-        version,
+        correlationId: sent.correlationId,
+        api: sent.api,
+        version: sent.version,
         deadline,
+        trace: sent.trace,
         resolve: resolve as (v: unknown) => void,
         reject,
       });
@@ -616,6 +686,7 @@ export class Connection extends EventEmitter {
       );
       return;
     }
+    if (req.trace) req.trace.responseBytes = frame.length + 4;
     this.inFlight[this.head++] = undefined as unknown as InFlight;
     if (this.head === this.inFlight.length) {
       this.inFlight.length = 0;
@@ -706,6 +777,14 @@ export class Connection extends EventEmitter {
     for (let i = head; i < pending.length; i++) pending[i].reject(failWith);
     this.chunks = [];
     this.buffered = 0;
+    if (closeChannel.hasSubscribers)
+      closeChannel.publish({
+        connectionId: this.id,
+        broker: this.address,
+        nodeId: this.nodeId,
+        error,
+        inFlight: pending.length - head,
+      });
     this.emit('close', error);
   }
 

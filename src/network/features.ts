@@ -25,6 +25,7 @@ import { channel } from 'node:diagnostics_channel';
 import { ApiKey, apiName } from '../protocol/api-keys.js';
 import type { ApiVersionsResponse } from '../protocol/apis/18-api-versions.js';
 import { UnsupportedFeatureError } from '../protocol/errors.js';
+import { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 import type { VersionRange } from './versions.js';
 
 /** What one broker offers, from its ApiVersions answer. */
@@ -185,7 +186,7 @@ export interface FeatureFallbackMessage {
 }
 
 /** Diagnostics channel of feature fallbacks; subscribe to log them (`diagnostics_channel.subscribe`). */
-export const FEATURE_FALLBACK_CHANNEL = 'kafkawire:feature-fallback';
+export const FEATURE_FALLBACK_CHANNEL = DIAGNOSTICS_CHANNELS.featureFallback;
 const fallbackChannel = channel(FEATURE_FALLBACK_CHANNEL);
 
 /**
