@@ -51,7 +51,7 @@ export type {
   TopicPartition,
 } from './consumer/consumer.js';
 export { Consumer } from './consumer/consumer.js';
-export type { ConsumerBatch, RunOptions } from './consumer/delivery.js';
+export type { ConsumerBatch, EachMessagePayload, RunOptions } from './consumer/delivery.js';
 export type { Assignor, GroupAssignment, MemberSubscription } from './group/assignors/assignor.js';
 export { CooperativeStickyAssignor } from './group/assignors/cooperative-sticky.js';
 export { RangeAssignor } from './group/assignors/range.js';

@@ -33,6 +33,7 @@ import { exitCodeOf, flushed, oneLine, printError, Stdout } from './output.js';
 import { produce, produceHelp } from './produce.js';
 import { topics, topicsHelp } from './topics.js';
 import { transactions, transactionsHelp } from './transactions.js';
+import { worker, workerHelp } from './worker.js';
 
 const USAGE = `Usage: kafkawire [--brokers LIST] COMMAND [options]
 
@@ -48,6 +49,7 @@ Commands:
   cluster    brokers, controller, cluster id and API versions
   acls       list, create and delete ACLs
   bench      produce / consume throughput and latency
+  worker     run a handler module as a group consumer, under a supervisor
 
 Global options:
   -b, --brokers LIST    bootstrap brokers host:port,... (default: $KAFKA_BROKERS; required)
@@ -57,7 +59,8 @@ Global options:
   -V, --version         print the version
 
 ${CLIENT_OPTIONS_HELP}
-Exit codes: 0 success, 1 runtime failure, 2 usage error, 130 interrupted (produce, bench).
+Exit codes: 0 success, 1 runtime failure, 2 usage error, 130 interrupted (produce, bench;
+worker: a second signal).
 Run 'kafkawire COMMAND --help' for a command's options.
 `;
 
@@ -71,6 +74,7 @@ const COMMANDS: Record<string, { run: (args: string[], ctx: Context) => Promise<
   cluster: { run: cluster, help: clusterHelp },
   acls: { run: acls, help: aclsHelp },
   bench: { run: bench, help: benchHelp },
+  worker: { run: worker, help: workerHelp },
 };
 
 /** Runs the command line and returns the exit code; never throws. */
@@ -97,7 +101,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       }
       throw new UsageError(
-        'missing command: produce, consume, topics, configs, groups, transactions, cluster, acls or bench',
+        'missing command: produce, consume, topics, configs, groups, transactions, cluster, acls, bench or worker',
       );
     }
     if (!Object.hasOwn(COMMANDS, name)) {

@@ -117,6 +117,13 @@ export interface ConsumerEvents {
    * `metadataMaxAgeMs`, and fetching resumes once the topic is back.
    */
   topicNotFound: [TopicNotFound];
+  /**
+   * A metadata request reached no broker (every known broker and bootstrap address failed):
+   * emitted once per outage, with the error, while the consumer keeps retrying.
+   */
+  brokersUnreachable: [Error];
+  /** A broker answered again after `brokersUnreachable`; with how long the outage lasted, in ms. */
+  brokersReachable: [number];
 }
 
 function checkTopicPartition(tp: TopicPartition, option: string): void {
@@ -200,6 +207,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     this.bootstrap = new Bootstrap(this.cluster, () => this.kick());
     this.missingTopics = new MissingTopics(c, () => void this.cluster.refresh().catch(() => {}));
     this.cluster.on('metadata', (md: MetadataSnapshot) => this.onMetadata(md));
+    this.cluster.on('unreachable', (err: Error) => this.emit('brokersUnreachable', err));
+    this.cluster.on('reachable', (downMs: number) => this.emit('brokersReachable', downMs));
   }
 
   /** Connects to the cluster. Optional: poll connects too. Rejects with the attempt's error. */

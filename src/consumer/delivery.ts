@@ -35,6 +35,15 @@ export interface Taken {
   epoch: number;
 }
 
+/** What `eachMessage` is called with. */
+export interface EachMessagePayload {
+  topic: string;
+  partition: number;
+  message: DecodedRecord;
+  /** The partition's high watermark at the last fetch (its lag after this record: highWatermark − offset − 1). */
+  highWatermark: bigint;
+}
+
 export interface RunOptions {
   /**
    * Called with each batch (one partition, in offset order). The batch counts as processed, and
@@ -48,7 +57,7 @@ export interface RunOptions {
    * ends `run()`: it rejects with a `HandlerError` naming the record (the error as `cause`), and
    * that record is where the partition reads (and commits) from next.
    */
-  eachMessage?: (m: { topic: string; partition: number; message: DecodedRecord }) => Promise<void> | void;
+  eachMessage?: (m: EachMessagePayload) => Promise<void> | void;
   /** Stops the loop when aborted (after the handler running then returns). */
   signal?: AbortSignal;
 }
@@ -112,7 +121,7 @@ export async function runHandlers(host: DeliveryHost, options: RunOptions): Prom
         for (const message of records) {
           if (!current(t) || host.stopping || signal?.aborted) break;
           try {
-            await eachMessage?.({ topic, partition, message });
+            await eachMessage?.({ topic, partition, message, highWatermark: t.batch.highWatermark });
           } catch (err) {
             throw new HandlerError(topic, partition, message.offset, err);
           }

@@ -261,7 +261,10 @@ export class Cluster extends EventEmitter {
       undefined,
       { cause: lastError },
     );
-    if (this.unreachableSince === 0) this.unreachableSince = Date.now();
+    if (this.unreachableSince === 0) {
+      this.unreachableSince = Date.now();
+      this.emit('unreachable', err);
+    }
     // Repeats are the same outage whatever the last broker said (it varies between attempts).
     this.lastUnreachable = lastError instanceof Error ? lastError.message : String(lastError);
     this.unreachable.add(new ConnectionError('No broker answered a metadata request'));
@@ -272,8 +275,10 @@ export class Cluster extends EventEmitter {
   private reachable(): void {
     if (this.unreachableSince === 0) return;
     this.unreachable.clear();
-    this.log.info({ downMs: Date.now() - this.unreachableSince }, 'Brokers reachable again');
+    const downMs = Date.now() - this.unreachableSince;
+    this.log.info({ downMs }, 'Brokers reachable again');
     this.unreachableSince = 0;
+    this.emit('reachable', downMs);
   }
 
   private bootstrapList(): string {
