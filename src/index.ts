@@ -69,6 +69,9 @@ export type { FeatureFallbackMessage } from './network/features.js';
 export { FEATURE_FALLBACK_CHANNEL } from './network/features.js';
 export type { Logger, LoggingConfig, LogLevel } from './network/logger.js';
 export { consoleLogger } from './network/logger.js';
+export type { MetricsSnapshot, MetricsSource, MetricValue } from './network/metrics.js';
+export type { OTelMeter, OTelObservable, OTelObservableResult } from './network/metrics-export.js';
+export { prometheusMetrics, registerOpenTelemetryMetrics } from './network/metrics-export.js';
 export type { SaslAuthenticator, SaslContext, SaslExchange } from './network/sasl/mechanism.js';
 export type { OAuthBearerProvider, OAuthBearerToken } from './network/sasl/oauthbearer.js';
 export type {

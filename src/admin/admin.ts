@@ -24,6 +24,12 @@ import {
 } from '../network/config.js';
 import { findGroupCoordinator } from '../network/coordinator.js';
 import { clientLog, LOGGING_OPTIONS, type LoggingConfig } from '../network/logger.js';
+import {
+  METRICS_REGISTRY,
+  MetricsRegistry,
+  type MetricsSnapshot,
+  NetworkMetrics,
+} from '../network/metrics.js';
 import { lookupOffsets } from '../network/offsets.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
 import { resolveSecurity, SECURITY_OPTIONS, type SecurityConfig } from '../network/security.js';
@@ -239,6 +245,7 @@ const CONFIG_OP = {
  */
 export class Admin {
   private readonly cluster: Cluster;
+  private readonly adminMetrics: MetricsRegistry;
   private readonly timeoutMs: number;
   private readonly apiTimeoutMs: number;
   private readonly backoff: { retryBackoffMs: number; retryBackoffMaxMs: number };
@@ -263,9 +270,11 @@ export class Admin {
     };
     const security = resolveSecurity(config);
     const clientId = stringOption('clientId', config.clientId, 'kafkawire-admin') ?? 'kafkawire-admin';
+    this.adminMetrics = new MetricsRegistry(clientId);
     this.cluster = new Cluster({
       bootstrapServers: config.bootstrapServers,
       clientId,
+      observer: new NetworkMetrics(this.adminMetrics, 'admin-client-metrics'),
       requestTimeoutMs: this.timeoutMs + 5_000,
       connectTimeoutMs:
         config.connectTimeoutMs === undefined
@@ -281,6 +290,19 @@ export class Admin {
   /** Connects to the cluster. Optional: every call connects. */
   async connect(): Promise<void> {
     await this.cluster.connect();
+  }
+
+  /**
+   * The admin client's metrics under the Java client's names (`request-rate`,
+   * `request-latency-avg`, `connection-count`, ...), read now.
+   */
+  metrics(): MetricsSnapshot {
+    return this.adminMetrics.snapshot();
+  }
+
+  /** @internal */
+  [METRICS_REGISTRY](): MetricsRegistry {
+    return this.adminMetrics;
   }
 
   /** Closes the connections. */

@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { Consumer, type TopicPartition } from '../consumer/consumer.js';
 import type { EachMessagePayload } from '../consumer/delivery.js';
 import type { Logger, LogLevel } from '../network/logger.js';
+import { prometheusMetrics } from '../network/metrics-export.js';
 import { Producer } from '../producer/producer.js';
 import { HandlerError } from '../protocol/errors.js';
 import { enumFlag, intFlag, parseCommand, positionals, required, UsageError } from './args.js';
@@ -201,7 +202,12 @@ class Worker {
 
   async run(httpPort: number | undefined, httpHost: string): Promise<number> {
     const { log } = this.o;
-    const http = new WorkerHttp(this.state, () => this.metrics.registry.render());
+    const http = new WorkerHttp(
+      this.state,
+      () =>
+        this.metrics.registry.render() +
+        prometheusMetrics(this.consumer, ...(this.producer ? [this.producer] : [])),
+    );
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
       if (++signals > 1) {

@@ -33,6 +33,7 @@ import { EventEmitter } from 'node:events';
 import { ConsumerGroupMembership } from '../group/consumer-membership.js';
 import { type Assignment, GroupMembership } from '../group/membership.js';
 import { Cluster, type MetadataSnapshot } from '../network/cluster.js';
+import { METRICS_REGISTRY, type MetricsRegistry, type MetricsSnapshot } from '../network/metrics.js';
 import { lookupOffsets, type OffsetFound, type OffsetLookup } from '../network/offsets.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
 import { Fetch, type FetchRequest, ListOffsets, ListOffsetsTimestamp } from '../protocol/apis/index.js';
@@ -60,6 +61,7 @@ import {
   type Taken,
 } from './delivery.js';
 import { FetchMemory } from './fetch-memory.js';
+import { ConsumerMetrics } from './metrics.js';
 import { MissingTopics } from './missing-topics.js';
 
 export type { ConsumerBatch, RunOptions } from './delivery.js';
@@ -186,15 +188,21 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
   private groupFailure: { error: unknown } | null = null;
   /** Subscribed or assigned topics the cluster's metadata says do not exist (see ConsumerEvents). */
   private readonly missingTopics: MissingTopics;
+  private readonly consumerMetrics: ConsumerMetrics;
 
   constructor(config: ConsumerConfig) {
     super();
     this.config = resolveConsumerConfig(config);
     const c = this.config;
     this.memory = new FetchMemory(c.fetchMaxBytes);
+    this.consumerMetrics = new ConsumerMetrics(c.clientId, {
+      partitions: () => this.order,
+      assigned: () => this.order.length,
+    });
     this.cluster = new Cluster({
       bootstrapServers: c.bootstrapServers,
       clientId: c.clientId,
+      observer: this.consumerMetrics.network,
       requestTimeoutMs: c.requestTimeoutMs + c.fetchMaxWaitMs,
       metadataMaxAgeMs: c.metadataMaxAgeMs,
       connectTimeoutMs: c.connectTimeoutMs,
@@ -530,13 +538,16 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       if (gone.length > 0) await this.revoke(gone);
     }
     const join = m.join(subscription, this.assignment(), (topics) => this.partitionCounts(topics));
+    const joinStartedAt = Date.now();
     this.rebalancing = join
       .then(
         (assignment) => {
           this.joined = { assignment, view };
+          if (assignment) this.consumerMetrics.rebalanced(Date.now() - joinStartedAt);
         },
         (error: unknown) => {
           this.joined = { error };
+          this.consumerMetrics.rebalanceFailed();
         },
       )
       .finally(() => {
@@ -886,6 +897,21 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
   }
 
   /**
+   * The consumer's metrics under the Java client's names (`records-consumed-rate`,
+   * `records-lag-max`, `records-lag{topic=…,partition=…}`, `fetch-latency-avg`,
+   * `commit-latency-avg`, `rebalance-total`, `connection-count`, ...), read now. Lag is kept from
+   * the fetch responses (high watermark − position), without extra requests.
+   */
+  metrics(): MetricsSnapshot {
+    return this.consumerMetrics.registry.snapshot();
+  }
+
+  /** @internal */
+  [METRICS_REGISTRY](): MetricsRegistry {
+    return this.consumerMetrics.registry;
+  }
+
+  /**
    * Closes the consumer, in Java's order (`KafkaConsumer.close`): commits started by
    * `commitAsync` get up to a second to finish; with auto-commit the positions the application
    * finished are committed; after `subscribe`, `onPartitionsRevoked` is called with every
@@ -1056,7 +1082,10 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
         c.error = this.partitionError(c, failure);
       }
       const batch = { topic: c.topic, partition: c.partition, records, highWatermark: c.highWatermark };
-      if (records.length > 0) out.push({ batch, cursor: c, epoch: c.epoch });
+      if (records.length > 0) {
+        out.push({ batch, cursor: c, epoch: c.epoch });
+        this.consumerMetrics.consumed(records.length);
+      }
       if (failure !== null) {
         if (out.length === 0) {
           const err = c.error as Error;
@@ -1485,6 +1514,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       c.highWatermark = p.highWatermark;
       if (this.config.isolationLevel === 1) c.aborts.add(p.abortedTransactions as never);
       if (!p.records || p.records.length === 0) return;
+      this.consumerMetrics.fetched(p.records.length);
       // Headers now (the CRC and records of a batch are checked and decoded as take() hands
       // it out); control batches are read at once for the abort filter.
       let decoded: ReturnType<typeof decodeRecordBatches>;

@@ -68,7 +68,13 @@ export interface MetadataSnapshot {
 export interface ClusterOptions
   extends Pick<
     ConnectionOptions,
-    'clientId' | 'connectTimeoutMs' | 'requestTimeoutMs' | 'maxResponseSize' | 'tls' | 'authenticate'
+    | 'clientId'
+    | 'connectTimeoutMs'
+    | 'requestTimeoutMs'
+    | 'maxResponseSize'
+    | 'tls'
+    | 'authenticate'
+    | 'observer'
   > {
   /** `host:port` list (Java: `bootstrap.servers`), as an array or a comma-separated string. */
   bootstrapServers: string | string[];
@@ -460,6 +466,7 @@ export class Cluster extends EventEmitter {
       maxResponseSize: o.maxResponseSize,
       tls: o.tls,
       authenticate: o.authenticate,
+      observer: o.observer,
     });
     let ready = false;
     conn.once('ready', () => {
@@ -468,6 +475,11 @@ export class Cluster extends EventEmitter {
       if (failed)
         this.log.info({ broker: address, nodeId, failedAttempts: failed }, 'Connected after failed attempts');
       this.reconnects.delete(address);
+      // A broker answering ends an outage too, not only a metadata refresh: a consumer whose
+      // fetch connection comes back may not refresh metadata for minutes, and its outage
+      // (`reachable` event, 'Brokers reachable again') never ended. Regression test:
+      // test/unit/cluster-reachability.test.ts.
+      this.reachable();
     });
     conn.on('close', (err?: Error) => {
       if (nodeId >= 0 && this.connections.get(key) === conn) this.connections.delete(key);

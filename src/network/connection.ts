@@ -54,6 +54,7 @@ import {
   requestChannel,
 } from './diagnostics.js';
 import { type BrokerFeatures, brokerFeaturesOf } from './features.js';
+import type { ConnectionObserver } from './metrics.js';
 import { tlsConnectOptions, tlsError } from './tls.js';
 import { pickVersion, type VersionRange } from './versions.js';
 
@@ -81,6 +82,8 @@ export interface ConnectionOptions {
   authenticate?: (session: AuthSession) => Promise<AuthResult | undefined> | Promise<void>;
   /** Node id of the broker, when known from metadata (-1 for a bootstrap address). */
   nodeId?: number;
+  /** The client's metrics (metrics.ts): told of each request settled, each connect and close. */
+  observer?: ConnectionObserver;
   /**
    * Wait this long before opening the socket: the reconnect backoff the cluster computed for
    * this address after failed attempts. Not part of `connectTimeoutMs`. Default 0.
@@ -155,6 +158,8 @@ export class Connection extends EventEmitter {
   readonly clientId: string | null;
   /** Unique in this process, for diagnostics. */
   readonly id = ++connectionIds;
+  /** Start-up finished once (the observer counts it open until it closes). */
+  private wasReady = false;
   private readonly requestTimeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly maxResponseSize: number;
@@ -282,6 +287,8 @@ export class Connection extends EventEmitter {
     if (this.closed)
       throw new ConnectionError('Connection is closed', this.address, { cause: this.closeError });
     this.state = 'ready';
+    this.wasReady = true;
+    this.options.observer?.connected();
     if (connectChannel.hasSubscribers)
       connectChannel.publish({
         connectionId: this.id,
@@ -539,7 +546,9 @@ export class Connection extends EventEmitter {
       timeoutMs,
       trace: null,
     };
-    if (!requestChannel.hasSubscribers) return this.transmit<Res>(socket, frame, sent, expectResponse);
+    const observer = this.options.observer;
+    const traced = requestChannel.hasSubscribers;
+    if (!traced && !observer) return this.transmit<Res>(socket, frame, sent, expectResponse);
     const trace: RequestMessage = {
       connectionId: this.id,
       broker: this.address,
@@ -553,23 +562,22 @@ export class Connection extends EventEmitter {
     };
     sent.trace = trace;
     const startedAt = performance.now();
-    const settled = (): void => {
+    const settled = (failed: boolean): void => {
       trace.durationMs = performance.now() - startedAt;
+      observer?.request(trace, failed);
     };
-    return requestChannel.tracePromise(
-      () =>
-        this.transmit<Res>(socket, frame, sent, expectResponse).then(
-          (res) => {
-            settled();
-            return res;
-          },
-          (err: unknown) => {
-            settled();
-            throw err;
-          },
-        ),
-      trace,
-    );
+    const run = () =>
+      this.transmit<Res>(socket, frame, sent, expectResponse).then(
+        (res) => {
+          settled(false);
+          return res;
+        },
+        (err: unknown) => {
+          settled(true);
+          throw err;
+        },
+      );
+    return traced ? requestChannel.tracePromise(run, trace) : run();
   }
 
   /** Writes an encoded frame; resolves with the decoded answer (or at once when none comes). */
@@ -777,6 +785,7 @@ export class Connection extends EventEmitter {
     for (let i = head; i < pending.length; i++) pending[i].reject(failWith);
     this.chunks = [];
     this.buffered = 0;
+    if (this.wasReady) this.options.observer?.closed(error);
     if (closeChannel.hasSubscribers)
       closeChannel.publish({
         connectionId: this.id,

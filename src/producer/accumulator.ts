@@ -152,6 +152,8 @@ export class Accumulator {
   private readonly freeBuilders: RecordBatchBuilder[] = [];
   private readonly options: AccumulatorOptions;
   private readonly pool: BufferPool;
+  /** Told of each batch encoded: its wire size and its size before compression (metrics). */
+  onFinish: ((bytes: number, uncompressed: number) => void) | null = null;
 
   constructor(options: AccumulatorOptions, pool: BufferPool) {
     this.options = options;
@@ -268,7 +270,9 @@ export class Accumulator {
   finish(b: ProducerBatch): Buffer {
     if (b.buffer) return b.buffer;
     const builder = b.builder as RecordBatchBuilder;
+    const uncompressed = builder.sizeInBytes;
     b.buffer = builder.finish();
+    this.onFinish?.(b.buffer.length, uncompressed);
     b.builder = null;
     b.closed = true;
     if (this.freeBuilders.length < MAX_FREE_BUILDERS) this.freeBuilders.push(builder);

@@ -13,6 +13,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { Cluster, type MetadataSnapshot, type TopicInfo } from '../network/cluster.js';
+import { METRICS_REGISTRY, type MetricsRegistry, type MetricsSnapshot } from '../network/metrics.js';
 import { backoffMs } from '../network/retry.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import {
@@ -38,6 +39,7 @@ import {
   resolveProducerConfig,
   type Serializer,
 } from './config.js';
+import { ProducerMetrics } from './metrics.js';
 import { DefaultPartitioner, type Partitioner } from './partitioner.js';
 import { Sender } from './sender.js';
 import { ClusterTransactionChannel } from './transaction-channel.js';
@@ -188,14 +190,21 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
   private readonly txn: TransactionManager | null = null;
   private closing = false;
   private closed: Promise<void> | null = null;
+  private readonly producerMetrics: ProducerMetrics;
 
   constructor(config: ProducerConfig<K, V>) {
     super();
     this.config = resolveProducerConfig(config as ProducerConfig<never, never>);
     const c = this.config;
+    this.producerMetrics = new ProducerMetrics(c.clientId, {
+      bufferTotal: c.bufferMemory,
+      bufferAvailable: () => this.pool.availableMemory,
+      inFlight: () => this.sender.inFlight,
+    });
     this.cluster = new Cluster({
       bootstrapServers: c.bootstrapServers,
       clientId: c.clientId,
+      observer: this.producerMetrics.network,
       requestTimeoutMs: c.requestTimeoutMs + 5_000,
       metadataMaxAgeMs: c.metadataMaxAgeMs,
       connectTimeoutMs: c.connectTimeoutMs,
@@ -208,7 +217,8 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     this.cluster.on('metadata', (md: MetadataSnapshot) => this.emit('metadata', md));
     this.pool = new BufferPool(c.bufferMemory, c.batchSize);
     this.acc = new Accumulator({ batchSize: c.batchSize, compression: c.compression }, this.pool);
-    this.sender = new Sender(this.cluster, this.acc, this.pool, c);
+    this.acc.onFinish = (bytes, uncompressed) => this.producerMetrics.batchFinished(bytes, uncompressed);
+    this.sender = new Sender(this.cluster, this.acc, this.pool, c, this.producerMetrics);
     // Background failures go out through the cluster's repeat filter: while the cluster is away
     // the same failure comes back on every attempt, and it used to be emitted each time (361
     // 'error' events in 36 s); now once, then with a count (`repeated`). Regression test:
@@ -768,6 +778,22 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       const wait = Math.min(this.config.retryBackoffMaxMs, this.config.retryBackoffMs * 2 ** attempt, left);
       await new Promise((r) => setTimeout(r, wait));
     }
+  }
+
+  /**
+   * The producer's metrics under the Java client's names (`record-send-rate`,
+   * `record-error-total`, `request-latency-avg`, `batch-size-avg`, `compression-rate-avg`,
+   * `buffer-available-bytes`, `connection-count`, ...), read now. Rates and averages cover the
+   * last 30 to 60 s, as Java's. Export them with `prometheusMetrics()` or
+   * `registerOpenTelemetryMetrics()`.
+   */
+  metrics(): MetricsSnapshot {
+    return this.producerMetrics.registry.snapshot();
+  }
+
+  /** @internal */
+  [METRICS_REGISTRY](): MetricsRegistry {
+    return this.producerMetrics.registry;
   }
 
   /** Sends every record appended so far now, and resolves when all are acknowledged or failed. */

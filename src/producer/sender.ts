@@ -46,6 +46,7 @@ import {
 } from './accumulator.js';
 import type { BufferPool } from './buffer-pool.js';
 import type { ResolvedProducerConfig } from './config.js';
+import type { ProducerMetrics } from './metrics.js';
 import type { TransactionGate } from './transaction-manager.js';
 
 export class Sender {
@@ -55,6 +56,10 @@ export class Sender {
   private readonly config: ResolvedProducerConfig;
   private readonly inFlightByNode = new Map<number, number>();
   private requestsInFlight = 0;
+  /** Produce requests awaiting an answer (the `requests-in-flight` metric). */
+  get inFlight(): number {
+    return this.requestsInFlight;
+  }
   private drainScheduled = false;
   /** Where the next drain starts in the accumulator's queue list (see drain). */
   private drainStart = 0;
@@ -81,7 +86,13 @@ export class Sender {
   /** The transaction manager of a transactional producer, null otherwise. */
   txn: TransactionGate | null = null;
 
-  constructor(cluster: Cluster, acc: Accumulator, pool: BufferPool, config: ResolvedProducerConfig) {
+  constructor(
+    cluster: Cluster,
+    acc: Accumulator,
+    pool: BufferPool,
+    config: ResolvedProducerConfig,
+    private readonly metrics: ProducerMetrics | null = null,
+  ) {
     this.cluster = cluster;
     this.acc = acc;
     this.pool = pool;
@@ -418,6 +429,7 @@ export class Sender {
     timeoutMs = Math.max(1, timeoutMs);
     this.inFlightByNode.set(node, (this.inFlightByNode.get(node) ?? 0) + 1);
     this.requestsInFlight++;
+    this.metrics?.requestSent(batches);
     const acks0 = this.config.acks === 0;
     this.cluster
       .sendTo(node, Produce, request, {
@@ -454,6 +466,7 @@ export class Sender {
       for (const b of batches) if (this.acc.incomplete.has(b)) this.complete(b, -1n, -1n);
       return;
     }
+    if (res.throttleTimeMs > 0) this.metrics?.throttled(res.throttleTimeMs);
     const results = new Map<string, ProduceResponse['responses'][number]['partitionResponses'][number]>();
     for (const t of res.responses)
       for (const p of t.partitionResponses) results.set(`${t.name}\0${p.index}`, p);
@@ -645,6 +658,7 @@ export class Sender {
    */
   private requeue(b: ProducerBatch, delayMs: number): void {
     const q = b.queue;
+    if (b.attempts > 0) this.metrics?.retried(b.recordCount);
     b.retryAt = Date.now() + delayMs;
     if (this.config.enableIdempotence) {
       q.retrying = true;
@@ -683,6 +697,7 @@ export class Sender {
 
   fail(b: ProducerBatch, err: Error): void {
     this.txn?.onBatchFailed(err, b.attempts > 0);
+    this.metrics?.failed(b.recordCount);
     for (let i = 0; i < b.recordCount; i++) b.sinks[i].reject(b.sinkIndexes[i], err);
     this.acc.release(b);
     const q = b.queue;

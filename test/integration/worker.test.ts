@@ -427,6 +427,12 @@ describe('kafkawire worker health and metrics through a broker outage', () => {
       expect(metrics.get('kafkawire_worker_group_member')).toBe(1);
       expect(metrics.get('kafkawire_requests_total{api="Fetch"}')).toBeGreaterThan(0);
       expect(metrics.get('kafkawire_connection_count')).toBeGreaterThan(0);
+      // The consumer's own Java-named metrics come along.
+      expect(
+        metrics.get(
+          'kafka_consumer_fetch_manager_metrics_records_consumed_total{client_id="kafkawire-worker"}',
+        ),
+      ).toBe(200);
 
       await kafka.stopNode(1);
       const down = await until(
@@ -444,6 +450,11 @@ describe('kafkawire worker health and metrics through a broker outage', () => {
       await until(async () => (await get('/healthz')).status === 200, 90_000, '/healthz 200 again');
       await produce(kafka.bootstrap, topic, ['after'], 2);
       await until(() => handled(file).length >= 201, 60_000, 'the record produced after the restart');
+    } catch (err) {
+      // What the worker saw, for the report.
+      throw new Error(
+        `${(err as Error).message}\nworker log:\n${w.stdout().split('\n').slice(-40).join('\n')}`,
+      );
     } finally {
       w.child.kill('SIGTERM');
       expect((await w.exit).code).toBe(0);

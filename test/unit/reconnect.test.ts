@@ -113,6 +113,34 @@ describe('reconnect backoff', () => {
   });
 });
 
+describe('Cluster reachability', () => {
+  it('ends an outage when a connection to a known broker comes back, without a metadata refresh', async () => {
+    const log = new FakeLog({ topics: { t: 1 } });
+    const first = await new FakeBroker({ log }).start();
+    const port = first.port;
+    const cluster = new Cluster({
+      bootstrapServers: `127.0.0.1:${port}`,
+      reconnectBackoffMs: 10,
+      reconnectBackoffMaxMs: 20,
+    });
+    cleanup.push(() => cluster.close());
+    await cluster.refresh();
+    const events: string[] = [];
+    cluster.on('unreachable', () => events.push('unreachable'));
+    cluster.on('reachable', () => events.push('reachable'));
+    await first.stop();
+    await cluster.refresh().catch(() => {});
+    expect(events).toEqual(['unreachable']);
+    const broker = await new FakeBroker({ log, port }).start();
+    cleanup.push(() => broker.stop());
+    // A consumer's fetch loop only reconnects to its leader; nothing asks for metadata.
+    const before = broker.count(3);
+    await cluster.connectionTo(1);
+    expect(broker.count(3)).toBe(before);
+    expect(events).toEqual(['unreachable', 'reachable']);
+  });
+});
+
 describe('RepeatFilter', () => {
   it('reports a repeated failure once, then with a count per interval, and the rest when it stops', () => {
     let now = 0;
