@@ -22,6 +22,7 @@ import {
   SECURITY_OPTIONS,
   type SecurityConfig,
 } from '../network/security.js';
+import { resolveTracing, TRACING_OPTIONS, type Tracing, type TracingConfig } from '../network/tracing.js';
 import { ConfigError } from '../protocol/errors.js';
 
 export type AutoOffsetReset = 'earliest' | 'latest' | 'none';
@@ -31,6 +32,7 @@ export type IsolationLevelName = 'read_uncommitted' | 'read_committed';
 export interface ConsumerConfig
   extends SecurityConfig,
     LoggingConfig,
+    TracingConfig,
     Pick<ClusterOptions, 'connectTimeoutMs' | 'reconnectBackoffMs' | 'reconnectBackoffMaxMs'> {
   /** Java: `bootstrap.servers`. */
   bootstrapServers: string | string[];
@@ -100,6 +102,8 @@ export interface ConsumerConfig
 export interface ResolvedConsumerConfig {
   bootstrapServers: string | string[];
   log: ClientLog;
+  /** OpenTelemetry tracing when `tracing: true` (tracing.ts), else null. */
+  tracing: Tracing | null;
   clientId: string;
   groupId: string | null;
   autoOffsetReset: AutoOffsetReset;
@@ -159,6 +163,7 @@ export const CONSUMER_OPTIONS = [
   'groupRemoteAssignor',
   ...RECONNECT_OPTIONS,
   ...LOGGING_OPTIONS,
+  ...TRACING_OPTIONS,
 ] as const;
 
 const INT32_MAX = 2147483647;
@@ -222,6 +227,7 @@ export function resolveConsumerConfig(c: ConsumerConfig): ResolvedConsumerConfig
     bootstrapServers: c.bootstrapServers,
     clientId,
     log: clientLog(c, 'consumer', clientId),
+    tracing: resolveTracing(c, 'consumer', clientId),
     groupId,
     autoOffsetReset: enumOption('autoOffsetReset', c.autoOffsetReset, 'latest', [
       'earliest',

@@ -776,7 +776,16 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     this.claim('poll()');
     try {
       const taken = await this.pollOnce(options.timeoutMs ?? 1000, options.signal, false);
-      return taken.map((t) => t.batch);
+      const batches = taken.map((t) => t.batch);
+      if (this.config.tracing && batches.length > 0) {
+        const topics = [...new Set(batches.map((b) => b.topic))];
+        this.config.tracing.received(
+          topics,
+          batches.flatMap((b) => b.records),
+          this.config.groupId,
+        );
+      }
+      return batches;
     } finally {
       this.reader = null;
     }
@@ -881,6 +890,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
         return consumer.stopping;
       },
       rewind: () => this.rewind(),
+      tracing: this.config.tracing,
+      groupId: this.config.groupId,
     };
   }
 

@@ -15,6 +15,7 @@
  * - A batch whose partition was seeked, reset or unassigned meanwhile is dropped where it stands:
  *   the position now comes from the seek, or the partition's new owner starts from the commit.
  */
+import type { Tracing } from '../network/tracing.js';
 import { HandlerError } from '../protocol/errors.js';
 import type { DecodedRecord } from '../protocol/records/layout.js';
 import type { Cursor } from './cursor.js';
@@ -70,6 +71,9 @@ export interface DeliveryHost {
   readonly stopping: boolean;
   /** Puts every position that ran ahead of what was finished back to it. */
   rewind(): void;
+  /** Spans around handlers when tracing is on (tracing.ts). */
+  readonly tracing: Tracing | null;
+  readonly groupId: string | null;
 }
 
 /** The cursor still stands where `t` was cut: not seeked, reset or unassigned since. */
@@ -103,6 +107,7 @@ export async function* deliverBatches(
 /** `run()`: handlers over everything read, until close, the signal, or a handler's error. */
 export async function runHandlers(host: DeliveryHost, options: RunOptions): Promise<void> {
   const { eachBatch, eachMessage, signal } = options;
+  const tracing = host.tracing;
   try {
     while (!host.stopping && !signal?.aborted) {
       for (const t of await host.pollTaken(1000, signal)) {
@@ -111,7 +116,10 @@ export async function runHandlers(host: DeliveryHost, options: RunOptions): Prom
         if (eachBatch) {
           if (!current(t)) continue;
           try {
-            await eachBatch(t.batch);
+            const batch = t.batch;
+            if (tracing)
+              await tracing.processBatch(topic, partition, records, host.groupId, () => eachBatch(batch));
+            else await eachBatch(batch);
           } catch (err) {
             throw new HandlerError(topic, partition, records[0].offset, err);
           }
@@ -121,7 +129,10 @@ export async function runHandlers(host: DeliveryHost, options: RunOptions): Prom
         for (const message of records) {
           if (!current(t) || host.stopping || signal?.aborted) break;
           try {
-            await eachMessage?.({ topic, partition, message, highWatermark: t.batch.highWatermark });
+            const payload = { topic, partition, message, highWatermark: t.batch.highWatermark };
+            if (tracing)
+              await tracing.process(topic, partition, message, host.groupId, () => eachMessage?.(payload));
+            else await eachMessage?.(payload);
           } catch (err) {
             throw new HandlerError(topic, partition, message.offset, err);
           }

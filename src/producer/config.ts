@@ -19,6 +19,7 @@ import {
   SECURITY_OPTIONS,
   type SecurityConfig,
 } from '../network/security.js';
+import { resolveTracing, TRACING_OPTIONS, type Tracing, type TracingConfig } from '../network/tracing.js';
 import { Compression, zstdAvailable } from '../protocol/codecs/index.js';
 import { ConfigError } from '../protocol/errors.js';
 import type { Partitioner } from './partitioner.js';
@@ -32,6 +33,7 @@ export type CompressionType = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 export interface ProducerConfig<K = Buffer | string | null, V = Buffer | string | null>
   extends SecurityConfig,
     LoggingConfig,
+    TracingConfig,
     Pick<ClusterOptions, 'connectTimeoutMs' | 'reconnectBackoffMs' | 'reconnectBackoffMaxMs'> {
   /** `host:port` list (Java: `bootstrap.servers`). */
   bootstrapServers: string | string[];
@@ -90,6 +92,8 @@ export interface ProducerConfig<K = Buffer | string | null, V = Buffer | string 
 export interface ResolvedProducerConfig {
   bootstrapServers: string | string[];
   log: ClientLog;
+  /** OpenTelemetry tracing when `tracing: true` (tracing.ts), else null. */
+  tracing: Tracing | null;
   clientId: string;
   acks: 0 | 1 | -1;
   enableIdempotence: boolean;
@@ -140,6 +144,7 @@ export const PRODUCER_OPTIONS = [
   'connectTimeoutMs',
   ...RECONNECT_OPTIONS,
   ...LOGGING_OPTIONS,
+  ...TRACING_OPTIONS,
   'transactionalId',
   'transactionTimeoutMs',
 ] as const;
@@ -180,6 +185,7 @@ export function resolveProducerConfig(c: ProducerConfig<never, never>): Resolved
     bootstrapServers: c.bootstrapServers,
     clientId,
     log: clientLog(c, 'producer', clientId),
+    tracing: resolveTracing(c, 'producer', clientId),
     acks,
     // Java turns idempotence off silently when acks != all and it was not asked for explicitly.
     // A transactionalId needs it whatever acks says (and then refuses acks other than all).

@@ -15,6 +15,7 @@ import { EventEmitter } from 'node:events';
 import { Cluster, type MetadataSnapshot, type TopicInfo } from '../network/cluster.js';
 import { METRICS_REGISTRY, type MetricsRegistry, type MetricsSnapshot } from '../network/metrics.js';
 import { backoffMs } from '../network/retry.js';
+import type { Tracing } from '../network/tracing.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import {
   BufferFullError,
@@ -280,6 +281,39 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       const refused = this.txn.sendError();
       if (refused) return Promise.reject(refused);
     }
+    const tracing = this.config.tracing;
+    if (tracing) return this.sendTraced(tracing, input as ProducerRecord<unknown, unknown>);
+    return this.dispatch(input as ProducerRecord<unknown, unknown>);
+  }
+
+  /**
+   * `send` with tracing on: a `send <topic>` span per record, its context in the record's headers
+   * (tracing.ts), ended when the record is acknowledged or fails.
+   */
+  private sendTraced(
+    tracing: Tracing,
+    input: ProducerRecord<unknown, unknown> | readonly ProducerRecord<unknown, unknown>[],
+  ): Promise<RecordMetadata | RecordMetadata[]> {
+    const list = Array.isArray(input) ? input : [input as ProducerRecord<unknown, unknown>];
+    const spans = list.map((r) => tracing.send(String(r?.topic), r?.partition));
+    const traced = list.map((r, i) => withHeaders(r, spans[i].carrier));
+    const sent = this.dispatch(Array.isArray(input) ? traced : traced[0]);
+    sent.then(
+      (md) => {
+        const mds = Array.isArray(md) ? md : [md];
+        mds.forEach((m, i) => spans[i].end(m));
+      },
+      (err: unknown) => {
+        const e = err instanceof Error ? err : new Error(String(err));
+        for (const span of spans) span.end(e);
+      },
+    );
+    return sent;
+  }
+
+  private dispatch(
+    input: ProducerRecord<unknown, unknown> | readonly ProducerRecord<unknown, unknown>[],
+  ): Promise<RecordMetadata | RecordMetadata[]> {
     if (!Array.isArray(input)) return this.sendOne(input as ProducerRecord<unknown, unknown>);
     const records = input as readonly ProducerRecord<unknown, unknown>[];
     if (records.length === 0) return Promise.resolve([]);
@@ -928,4 +962,20 @@ function checkRecordFields(r: ProducerRecord<unknown, unknown>): void {
       'record.value',
       'is missing: give the value, or null for a tombstone (a delete in a compacted topic)',
     );
+}
+
+/** The record with the trace context added to its headers (replacing any it carried). */
+function withHeaders(
+  r: ProducerRecord<unknown, unknown>,
+  carrier: Record<string, string>,
+): ProducerRecord<unknown, unknown> {
+  if (r === null || typeof r !== 'object') return r;
+  const names = Object.keys(carrier);
+  if (names.length === 0) return r;
+  const h = r.headers;
+  if (Array.isArray(h)) {
+    const kept = h.filter((x: { key: string }) => !names.includes(x?.key));
+    return { ...r, headers: [...kept, ...names.map((key) => ({ key, value: carrier[key] }))] };
+  }
+  return { ...r, headers: { ...(h as Record<string, HeaderValue> | undefined), ...carrier } };
 }

@@ -41,6 +41,7 @@ describe('Producer config', () => {
     expect(p.config).toEqual({
       bootstrapServers: BOOTSTRAP,
       clientId: 'kafkawire-producer',
+      tracing: null,
       acks: -1,
       enableIdempotence: true,
       batchSize: 16384,
