@@ -36,6 +36,7 @@
 
 export type { AuthResult, AuthSession, ConnectionOptions, SendOptions } from './network/connection.js';
 export { Connection } from './network/connection.js';
+export type { RequestMessage } from './network/diagnostics.js';
 export type {
   BrokerFeatures,
   FeatureFallbackMessage,
@@ -52,6 +53,7 @@ export {
   requireApi,
   requireFeature,
 } from './network/features.js';
+export type { ConnectionObserver } from './network/metrics.js';
 export type { VersionRange } from './network/versions.js';
 export { pickVersion } from './network/versions.js';
 export type { ApiDescriptor, RequestOf, ResponseOf } from './protocol/api.js';

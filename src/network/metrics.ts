@@ -35,6 +35,7 @@ export const METRICS_REGISTRY: unique symbol = Symbol('kafkawire.metrics');
 
 /** A client whose metrics can be exported (Producer, Consumer, Admin). */
 export interface MetricsSource {
+  /** @internal */
   [METRICS_REGISTRY](): MetricsRegistry;
 }
 
