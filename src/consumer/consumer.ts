@@ -126,6 +126,28 @@ export interface ConsumerEvents {
   brokersUnreachable: [Error];
   /** A broker answered again after `brokersUnreachable`; with how long the outage lasted, in ms. */
   brokersReachable: [number];
+  /** A connection to a broker succeeded after failed attempts (each one backed off). */
+  brokerReconnected: [{ broker: string; nodeId: number; failedAttempts: number }];
+  /** This member starts to (re)join its group. */
+  rebalanceStarted: [{ group: string; memberId: string }];
+  /** A rebalance completed and its assignment is applied (listeners done); `assigned` is all of it. */
+  rebalanceFinished: [
+    { group: string; memberId: string; generation: number; assigned: TopicPartition[]; durationMs: number },
+  ];
+  /** A join failed (it is retried by the next poll). */
+  rebalanceFailed: [{ group: string; error: Error }];
+  /** Partitions added by a rebalance, after `onPartitionsAssigned`. */
+  partitionsAssigned: [TopicPartition[]];
+  /** Partitions given up (a rebalance or close), after `onPartitionsRevoked`. */
+  partitionsRevoked: [TopicPartition[]];
+  /** Partitions taken away without a commit (session lost, poll too late), after `onPartitionsLost`. */
+  partitionsLost: [TopicPartition[]];
+  /** A heartbeat failed (the coordinator unreachable or refusing); each one, while logging coalesces them. */
+  heartbeatFailed: [Error];
+  /** The group's coordinator was found on a broker other than the last one (or for the first time). */
+  coordinatorChanged: [{ group: string; coordinator: number }];
+  /** A Fetch to a broker failed as a whole; its partitions are fetched again after `backoffMs` when retriable. */
+  fetchError: [{ nodeId: number; error: Error; retriable: boolean; backoffMs: number }];
 }
 
 function checkTopicPartition(tp: TopicPartition, option: string): void {
@@ -189,6 +211,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
   /** Subscribed or assigned topics the cluster's metadata says do not exist (see ConsumerEvents). */
   private readonly missingTopics: MissingTopics;
   private readonly consumerMetrics: ConsumerMetrics;
+  /** When the join under way started (rebalance events and metrics). */
+  private joinStartedAt = 0;
 
   constructor(config: ConsumerConfig) {
     super();
@@ -217,6 +241,9 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     this.cluster.on('metadata', (md: MetadataSnapshot) => this.onMetadata(md));
     this.cluster.on('unreachable', (err: Error) => this.emit('brokersUnreachable', err));
     this.cluster.on('reachable', (downMs: number) => this.emit('brokersReachable', downMs));
+    this.cluster.on('reconnected', (e: { broker: string; nodeId: number; failedAttempts: number }) =>
+      this.emit('brokerReconnected', e),
+    );
   }
 
   /** Connects to the cluster. Optional: poll connects too. Rejects with the attempt's error. */
@@ -315,6 +342,10 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
               remoteAssignor: this.config.groupRemoteAssignor,
             })
           : new GroupMembership(this.cluster, options);
+      this.membership.events = {
+        heartbeatFailed: (err) => this.emit('heartbeatFailed', err),
+        coordinatorChanged: (coordinator) => this.emit('coordinatorChanged', { group: groupId, coordinator }),
+      };
     }
     return this.membership as GroupMembership;
   }
@@ -509,7 +540,10 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     if (m.lost) {
       const lost = this.assignment();
       this.assign([]);
-      if (lost.length > 0) await this.listener.onPartitionsLost?.(lost);
+      if (lost.length > 0) {
+        await this.listener.onPartitionsLost?.(lost);
+        this.emit('partitionsLost', lost);
+      }
     }
     if (this.rebalancing) return;
     if (this.viewOfSubscription() !== this.joinedView) m.needsRejoin = true;
@@ -521,6 +555,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
         if (this.config.enableAutoCommit) await this.commit().catch(() => {});
         await this.listener.onPartitionsRevoked?.(revoked);
         this.assign([]);
+        this.emit('partitionsRevoked', revoked);
       }
     }
     if (this.pattern) await this.cluster.refresh();
@@ -538,16 +573,19 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       if (gone.length > 0) await this.revoke(gone);
     }
     const join = m.join(subscription, this.assignment(), (topics) => this.partitionCounts(topics));
-    const joinStartedAt = Date.now();
+    this.joinStartedAt = Date.now();
+    this.emit('rebalanceStarted', { group: m.options.groupId, memberId: m.memberId });
     this.rebalancing = join
       .then(
         (assignment) => {
           this.joined = { assignment, view };
-          if (assignment) this.consumerMetrics.rebalanced(Date.now() - joinStartedAt);
+          if (assignment) this.consumerMetrics.rebalanced(Date.now() - this.joinStartedAt);
         },
         (error: unknown) => {
           this.joined = { error };
           this.consumerMetrics.rebalanceFailed();
+          const e = error instanceof Error ? error : new Error(String(error));
+          this.emit('rebalanceFailed', { group: m.options.groupId, error: e });
         },
       )
       .finally(() => {
@@ -596,6 +634,14 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       for (const c of held) c.held = false;
       this.kick();
     }
+    if (added.length > 0) this.emit('partitionsAssigned', added);
+    this.emit('rebalanceFinished', {
+      group: m.options.groupId,
+      memberId: m.memberId,
+      generation: m.generation,
+      assigned: assignment.partitions.map((tp) => ({ topic: tp.topic, partition: tp.partition })),
+      durationMs: Date.now() - this.joinStartedAt,
+    });
     this.lastCommitAt = Date.now();
     // A cooperative assignor gave what we revoked to nobody yet: the follow-up rebalance does.
     if (revoked.length > 0 && assignment.protocol === 'cooperative') m.needsRejoin = true;
@@ -606,13 +652,13 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
   /** Gives partitions up while keeping the rest: commit (auto-commit), listener, then drop the cursors. */
   private async revoke(cursors: readonly Cursor[]): Promise<void> {
     if (this.config.enableAutoCommit) await this.commitPositions(cursors).catch(() => {});
-    await this.listener.onPartitionsRevoked?.(
-      cursors.map((c) => ({ topic: c.topic, partition: c.partition })),
-    );
+    const revoked = cursors.map((c) => ({ topic: c.topic, partition: c.partition }));
+    await this.listener.onPartitionsRevoked?.(revoked);
     const gone = new Set(cursors);
     this.assign(
       this.order.filter((c) => !gone.has(c)).map((c) => ({ topic: c.topic, partition: c.partition })),
     );
+    this.emit('partitionsRevoked', revoked);
   }
 
   /** The leader's view of partition counts for the assignor, fresh from metadata. */
@@ -986,8 +1032,10 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     const partitions = this.assignment();
     if (partitions.length === 0) return null;
     try {
-      if (m.lost || this.rebalancing) await this.listener.onPartitionsLost?.(partitions);
+      const lost = m.lost || this.rebalancing !== null;
+      if (lost) await this.listener.onPartitionsLost?.(partitions);
       else await this.listener.onPartitionsRevoked?.(partitions);
+      this.emit(lost ? 'partitionsLost' : 'partitionsRevoked', partitions);
       return null;
     } catch (error) {
       return { error };
@@ -1480,14 +1528,23 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     } catch (err) {
       this.cluster.reportError(err);
       const decision = shouldRetry(err);
+      let longest = 0;
       for (const { c, epoch } of parts) {
         if (c.epoch !== epoch) continue;
         if (decision.retry) {
           const wait = backoffMs(c.attempts++, this.config);
+          longest = Math.max(longest, wait);
           c.retryAt = Date.now() + wait;
           this.kickAfter(wait);
         } else c.error = err instanceof Error ? err : new Error(String(err));
       }
+      if (this.listenerCount('fetchError') > 0)
+        this.emit('fetchError', {
+          nodeId: node,
+          error: err instanceof Error ? err : new Error(String(err)),
+          retriable: decision.retry,
+          backoffMs: longest,
+        });
       if (decision.refreshMetadata) this.refreshSoon();
       this.wakeWaiters();
       return true;

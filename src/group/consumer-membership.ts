@@ -239,7 +239,7 @@ export class ConsumerGroupMembership extends GroupMembership {
         this.needsRejoin = true;
       }
       // Retriable (coordinator moving, a connection lost): the next heartbeat tries again.
-      else this.heartbeatFailures.add(err instanceof Error ? err : new Error(String(err)));
+      else this.heartbeatFailed(err instanceof Error ? err : new Error(String(err)));
     }
   }
 

@@ -104,6 +104,10 @@ export class GroupMembership {
   /** Bumped by start/stop: a heartbeat answered for an older round neither reschedules nor flags. */
   private heartbeatEpoch = 0;
   protected stopped = false;
+  /** The coordinator last found, to tell a change. */
+  private lastCoordinator: number | null = null;
+  /** Where the consumer hears of heartbeat failures and coordinator changes (its events). */
+  events: { heartbeatFailed(err: Error): void; coordinatorChanged(node: number): void } | null = null;
 
   constructor(cluster: Cluster, options: MembershipOptions) {
     this.cluster = cluster;
@@ -122,8 +126,20 @@ export class GroupMembership {
 
   /** The coordinator's node id, looked up once and again after it moves. */
   async coordinatorNode(): Promise<number> {
-    this.coordinator ??= await findGroupCoordinator(this.cluster, this.options.groupId, this.options);
+    if (this.coordinator === null) {
+      this.coordinator = await findGroupCoordinator(this.cluster, this.options.groupId, this.options);
+      if (this.coordinator !== this.lastCoordinator) {
+        this.lastCoordinator = this.coordinator;
+        this.events?.coordinatorChanged(this.coordinator);
+      }
+    }
     return this.coordinator;
+  }
+
+  /** A heartbeat failed (logged once then with a count; told to the consumer's events each time). */
+  protected heartbeatFailed(err: Error): void {
+    this.heartbeatFailures.add(err);
+    this.events?.heartbeatFailed(err);
   }
 
   protected coordinatorFailed(code: number | null): void {
@@ -352,14 +368,12 @@ export class GroupMembership {
           this.lost = true;
           this.needsRejoin = true;
         } else {
-          this.heartbeatFailures.add(
-            kafkaError(code, { group: this.options.groupId, broker: `node ${node}` }),
-          );
+          this.heartbeatFailed(kafkaError(code, { group: this.options.groupId, broker: `node ${node}` }));
           this.coordinatorFailed(code);
         }
       } catch (err) {
         if (epoch !== this.heartbeatEpoch) return;
-        this.heartbeatFailures.add(err instanceof Error ? err : new Error(String(err)));
+        this.heartbeatFailed(err instanceof Error ? err : new Error(String(err)));
         this.coordinatorFailed(null);
         this.cluster.reportError(err);
       }

@@ -472,8 +472,10 @@ export class Cluster extends EventEmitter {
     conn.once('ready', () => {
       ready = true;
       const failed = this.reconnects.get(address)?.failures;
-      if (failed)
+      if (failed) {
         this.log.info({ broker: address, nodeId, failedAttempts: failed }, 'Connected after failed attempts');
+        this.emit('reconnected', { broker: address, nodeId, failedAttempts: failed });
+      }
       this.reconnects.delete(address);
       // A broker answering ends an outage too, not only a metadata refresh: a consumer whose
       // fetch connection comes back may not refresh metadata for minutes, and its outage

@@ -156,7 +156,11 @@ class SingleSink implements RecordSink {
  *
  * Events: `'metadata'` (a new cluster snapshot), `'error'` (a background failure that belongs
  * to no single send, e.g. the broker refusing a producer id; only emitted when listened to),
- * `'drain'` (sends may go on: `needsDrain` was set and is clear again).
+ * `'drain'` (sends may go on: `needsDrain` was set and is clear again), `'batchExpired'`
+ * (`{ topic, partition, records, error }`: a batch failed at `deliveryTimeoutMs`),
+ * `'fatalError'` (the producer can send no more, e.g. its producer id was refused for good),
+ * `'brokerReconnected'` (`{ broker, nodeId, failedAttempts }`), `'brokersUnreachable'` (once per
+ * outage, with the error) and `'brokersReachable'` (with the outage's length in ms).
  */
 export class Producer<K = Buffer | string | null, V = Buffer | string | null> extends EventEmitter {
   readonly config: ResolvedProducerConfig;
@@ -225,6 +229,11 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     // 'error' events in 36 s); now once, then with a count (`repeated`). Regression test:
     // producer-outage.test.ts.
     this.sender.onError = (err) => this.cluster.reportBackground(err);
+    this.sender.onExpired = (e) => this.emit('batchExpired', e);
+    this.sender.onFatal = (err) => this.emit('fatalError', err);
+    this.cluster.on('reconnected', (e: unknown) => this.emit('brokerReconnected', e));
+    this.cluster.on('unreachable', (err: Error) => this.emit('brokersUnreachable', err));
+    this.cluster.on('reachable', (downMs: number) => this.emit('brokersReachable', downMs));
     this.cluster.on('error', (err: Error) => {
       if (this.listenerCount('error') > 0) this.emit('error', err);
     });

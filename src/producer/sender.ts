@@ -83,6 +83,11 @@ export class Sender {
   private fatalError: Error | null = null;
   /** Called with errors the application should hear of that belong to no send() (e.g. epoch bump). */
   onError: (err: Error) => void = () => {};
+  /** A batch failed at its delivery timeout. */
+  onExpired: (e: { topic: string; partition: number; records: number; error: TimeoutError }) => void =
+    () => {};
+  /** The producer id could not be had for a reason no retry fixes: every later send fails. */
+  onFatal: (err: Error) => void = () => {};
   /** The transaction manager of a transactional producer, null otherwise. */
   txn: TransactionGate | null = null;
 
@@ -305,7 +310,18 @@ export class Sender {
     // A batch that was sent may be in the log: its sequences are used up, so the partition's
     // next batches restart under a new epoch (KIP-360).
     if (b.attempts > 0 && this.config.enableIdempotence) this.needEpochBump = true;
-    this.fail(b, this.expiredError(b, now));
+    this.expire(b, this.expiredError(b, now));
+  }
+
+  /** Fails a batch past its delivery timeout, and says so (the producer's `batchExpired` event). */
+  private expire(b: ProducerBatch, err: TimeoutError): void {
+    this.fail(b, err);
+    this.onExpired({
+      topic: b.queue.topic,
+      partition: b.queue.partition,
+      records: b.recordCount,
+      error: err,
+    });
   }
 
   /** Fails every queued batch past its delivery timeout; wakes again when the next one is due. */
@@ -353,6 +369,7 @@ export class Sender {
         }
         this.fatalError = e;
         this.onError(e);
+        this.onFatal(e);
       })
       .finally(() => {
         this.initializing = null;
@@ -566,7 +583,8 @@ export class Sender {
       if (this.config.enableIdempotence && b.attempts > 0) this.needEpochBump = true;
       const expired = Date.now() >= b.createdAt + this.config.deliveryTimeoutMs;
       // Retries used up: the application hears the broker's own error, as from Java.
-      this.fail(b, expired ? this.expiredError(b, Date.now(), err) : err);
+      if (expired) this.expire(b, this.expiredError(b, Date.now(), err));
+      else this.fail(b, err);
       return;
     }
     // The broker refused the batch: it is not in the log, so its sequences are free again.
