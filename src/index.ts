@@ -60,8 +60,12 @@ export type { BrokerInfo, MetadataSnapshot, PartitionInfo, TopicInfo } from './n
 export type { AuthResult, AuthSession } from './network/connection.js';
 export type {
   AuthenticatedMessage,
+  BatchMessage,
   CloseMessage,
+  CommitMessage,
   ConnectMessage,
+  FetchMessage,
+  RebalanceMessage,
   RequestMessage,
 } from './network/diagnostics.js';
 export { DIAGNOSTICS_CHANNELS } from './network/diagnostics.js';

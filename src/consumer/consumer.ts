@@ -33,6 +33,12 @@ import { EventEmitter } from 'node:events';
 import { ConsumerGroupMembership } from '../group/consumer-membership.js';
 import { type Assignment, GroupMembership } from '../group/membership.js';
 import { Cluster, type MetadataSnapshot } from '../network/cluster.js';
+import {
+  type FetchMessage,
+  fetchChannel,
+  type RebalanceMessage,
+  rebalanceChannel,
+} from '../network/diagnostics.js';
 import { METRICS_REGISTRY, type MetricsRegistry, type MetricsSnapshot } from '../network/metrics.js';
 import { lookupOffsets, type OffsetFound, type OffsetLookup } from '../network/offsets.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
@@ -575,6 +581,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     const join = m.join(subscription, this.assignment(), (topics) => this.partitionCounts(topics));
     this.joinStartedAt = Date.now();
     this.emit('rebalanceStarted', { group: m.options.groupId, memberId: m.memberId });
+    this.publishRebalance({ group: m.options.groupId, phase: 'start', memberId: m.memberId });
     this.rebalancing = join
       .then(
         (assignment) => {
@@ -586,6 +593,13 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
           this.consumerMetrics.rebalanceFailed();
           const e = error instanceof Error ? error : new Error(String(error));
           this.emit('rebalanceFailed', { group: m.options.groupId, error: e });
+          this.publishRebalance({
+            group: m.options.groupId,
+            phase: 'fail',
+            memberId: m.memberId,
+            durationMs: Date.now() - this.joinStartedAt,
+            error: e,
+          });
         },
       )
       .finally(() => {
@@ -635,13 +649,15 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       this.kick();
     }
     if (added.length > 0) this.emit('partitionsAssigned', added);
-    this.emit('rebalanceFinished', {
+    const finished = {
       group: m.options.groupId,
       memberId: m.memberId,
       generation: m.generation,
       assigned: assignment.partitions.map((tp) => ({ topic: tp.topic, partition: tp.partition })),
       durationMs: Date.now() - this.joinStartedAt,
-    });
+    };
+    this.emit('rebalanceFinished', finished);
+    this.publishRebalance({ ...finished, phase: 'finish' });
     this.lastCommitAt = Date.now();
     // A cooperative assignor gave what we revoked to nobody yet: the follow-up rebalance does.
     if (revoked.length > 0 && assignment.protocol === 'cooperative') m.needsRejoin = true;
@@ -1494,6 +1510,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     }
     let conn: Awaited<ReturnType<Cluster['connectionTo']>>;
     let request: FetchRequest;
+    let fetchStartedAt = performance.now();
     try {
       conn = await this.cluster.connectionTo(node);
       const version = conn.versionFor(Fetch);
@@ -1507,9 +1524,11 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
           version >= 13 ? { topicId: md.topics.get(topic)?.topicId, partitions } : { topic, partitions },
         ),
       };
+      fetchStartedAt = performance.now();
       const res = await conn.send(Fetch, request, {
         timeoutMs: this.config.requestTimeoutMs + this.config.fetchMaxWaitMs,
       });
+      if (fetchChannel.hasSubscribers) this.publishFetch(node, parts.length, fetchStartedAt, res);
       // A top-level error (v7+) comes with no partitions. It used to be ignored, so every
       // partition looked unanswered and was fetched again at once, in a loop, the error never
       // reported; raised here it is retried after a backoff or surfaces at poll like any other.
@@ -1538,6 +1557,14 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
           this.kickAfter(wait);
         } else c.error = err instanceof Error ? err : new Error(String(err));
       }
+      if (fetchChannel.hasSubscribers)
+        this.publishFetch(
+          node,
+          parts.length,
+          fetchStartedAt,
+          null,
+          err instanceof Error ? err : new Error(String(err)),
+        );
       if (this.listenerCount('fetchError') > 0)
         this.emit('fetchError', {
           nodeId: node,
@@ -1549,6 +1576,31 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       this.wakeWaiters();
       return true;
     }
+  }
+
+  private publishFetch(
+    nodeId: number,
+    partitions: number,
+    startedAt: number,
+    res: { responses: { partitions: { records: Buffer | null }[] }[] } | null,
+    error?: Error,
+  ): void {
+    let bytes = 0;
+    if (res) for (const t of res.responses) for (const p of t.partitions) bytes += p.records?.length ?? 0;
+    const m: FetchMessage = {
+      clientId: this.config.clientId,
+      nodeId,
+      partitions,
+      bytes,
+      durationMs: performance.now() - startedAt,
+      ...(error ? { error } : {}),
+    };
+    fetchChannel.publish(m);
+  }
+
+  /** Tells `kafkawire:consumer:rebalance` (when subscribed). */
+  private publishRebalance(m: Omit<RebalanceMessage, 'clientId'>): void {
+    if (rebalanceChannel.hasSubscribers) rebalanceChannel.publish({ clientId: this.config.clientId, ...m });
   }
 
   private onPartition(

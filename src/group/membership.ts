@@ -19,8 +19,10 @@
  * RebalanceInProgressException): the group is not stable, and the broker would refuse them anyway;
  * and once the member lost its place (Java: CommitFailedException), until it has joined again.
  */
+
 import type { Cluster } from '../network/cluster.js';
 import { findGroupCoordinator } from '../network/coordinator.js';
+import { type CommitMessage, commitChannel } from '../network/diagnostics.js';
 import { errorFields } from '../network/logger.js';
 import { RepeatFilter } from '../network/repeats.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
@@ -412,6 +414,17 @@ export class GroupMembership {
   /** Commits offsets (the next offset to read, as Java) under the current generation. */
   async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
+    if (!commitChannel.hasSubscribers) return this.commitNow(offsets);
+    const trace: CommitMessage = {
+      group: this.options.groupId,
+      memberId: this.memberId,
+      generation: this.generation,
+      offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
+    };
+    return commitChannel.tracePromise(() => this.commitNow(offsets), trace);
+  }
+
+  private async commitNow(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (this.lost) {
       // Refused here, as Java's CommitFailedException: the group went on without us (poll too
       // late, session expired), so these partitions may be another member's by now. Sent, the

@@ -25,7 +25,72 @@ export const DIAGNOSTICS_CHANNELS = {
   request: 'kafkawire:request',
   /** Plain channel: a broker lacks a feature and its fallback is used (see features.ts). */
   featureFallback: 'kafkawire:feature-fallback',
+  /** Plain channel: a producer batch was acknowledged or failed for good ({@link BatchMessage}). */
+  produceBatch: 'kafkawire:producer:batch',
+  /** Plain channel: a consumer's Fetch was answered or failed ({@link FetchMessage}). */
+  fetch: 'kafkawire:consumer:fetch',
+  /** Plain channel: a group member's rebalance started, finished or failed ({@link RebalanceMessage}). */
+  rebalance: 'kafkawire:consumer:rebalance',
+  /**
+   * TracingChannel: each offset commit of a group member, from the call to the coordinator's
+   * answer (retries included); the context is a {@link CommitMessage}.
+   */
+  commit: 'kafkawire:consumer:commit',
 } as const;
+
+/** What `kafkawire:producer:batch` carries. */
+export interface BatchMessage {
+  readonly clientId: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: number;
+  /** The batch's bytes on the wire (compressed). */
+  readonly bytes: number;
+  /** Times it was sent (1 without retries; 0 when it failed before being sent). */
+  readonly attempts: number;
+  /** The offset of its first record, -1 when unknown (acks 0) or failed. */
+  readonly baseOffset: bigint;
+  /** From the batch's creation to now, ms. */
+  readonly durationMs: number;
+  /** Why it failed; absent when acknowledged. */
+  readonly error?: Error;
+}
+
+/** What `kafkawire:consumer:fetch` carries. */
+export interface FetchMessage {
+  readonly clientId: string;
+  readonly nodeId: number;
+  /** Partitions asked for. */
+  readonly partitions: number;
+  /** Record bytes the answer held, all partitions together. */
+  readonly bytes: number;
+  readonly durationMs: number;
+  readonly error?: Error;
+}
+
+/** What `kafkawire:consumer:rebalance` carries. */
+export interface RebalanceMessage {
+  readonly clientId: string;
+  readonly group: string;
+  readonly phase: 'start' | 'finish' | 'fail';
+  readonly memberId: string;
+  /** On finish: the generation (classic) or member epoch (KIP-848), and the whole assignment. */
+  readonly generation?: number;
+  readonly assigned?: readonly { topic: string; partition: number }[];
+  /** On finish or fail: since the start. */
+  readonly durationMs?: number;
+  readonly error?: Error;
+}
+
+/** The context of one `kafkawire:consumer:commit` trace. */
+export interface CommitMessage {
+  readonly group: string;
+  readonly memberId: string;
+  readonly generation: number;
+  readonly offsets: readonly { topic: string; partition: number; offset: bigint }[];
+  /** Set by the TracingChannel on failure. */
+  error?: unknown;
+}
 
 /** What `kafkawire:connection:connect` carries. */
 export interface ConnectMessage {
@@ -89,3 +154,7 @@ export const connectChannel = channel(DIAGNOSTICS_CHANNELS.connect);
 export const closeChannel = channel(DIAGNOSTICS_CHANNELS.close);
 export const authenticatedChannel = channel(DIAGNOSTICS_CHANNELS.authenticated);
 export const requestChannel = tracingChannel<unknown, RequestMessage>(DIAGNOSTICS_CHANNELS.request);
+export const batchChannel = channel(DIAGNOSTICS_CHANNELS.produceBatch);
+export const fetchChannel = channel(DIAGNOSTICS_CHANNELS.fetch);
+export const rebalanceChannel = channel(DIAGNOSTICS_CHANNELS.rebalance);
+export const commitChannel = tracingChannel<unknown, CommitMessage>(DIAGNOSTICS_CHANNELS.commit);

@@ -310,7 +310,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     sent.then(
       (md) => {
         const mds = Array.isArray(md) ? md : [md];
-        mds.forEach((m, i) => spans[i].end(m));
+        for (let i = 0; i < mds.length; i++) spans[i].end(mds[i]);
       },
       (err: unknown) => {
         const e = err instanceof Error ? err : new Error(String(err));

@@ -26,7 +26,9 @@
  *   (`mayDrain`), fails what is queued while the transaction fails or aborts (`queueError`), and
  *   reports every failed batch and every epoch problem to the manager.
  */
+
 import type { Cluster } from '../network/cluster.js';
+import { type BatchMessage, batchChannel } from '../network/diagnostics.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
 import {
   InitProducerId,
@@ -710,12 +712,29 @@ export class Sender {
       };
       b.sinks[i].resolve(b.sinkIndexes[i], md);
     }
+    if (batchChannel.hasSubscribers) this.publishBatch(b, baseOffset);
     this.acc.release(b);
+  }
+
+  private publishBatch(b: ProducerBatch, baseOffset: bigint, error?: Error): void {
+    const m: BatchMessage = {
+      clientId: this.config.clientId,
+      topic: b.queue.topic,
+      partition: b.queue.partition,
+      records: b.recordCount,
+      bytes: b.buffer?.length ?? 0,
+      attempts: b.attempts,
+      baseOffset,
+      durationMs: Date.now() - b.createdAt,
+      ...(error ? { error } : {}),
+    };
+    batchChannel.publish(m);
   }
 
   fail(b: ProducerBatch, err: Error): void {
     this.txn?.onBatchFailed(err, b.attempts > 0);
     this.metrics?.failed(b.recordCount);
+    if (batchChannel.hasSubscribers) this.publishBatch(b, -1n, err);
     for (let i = 0; i < b.recordCount; i++) b.sinks[i].reject(b.sinkIndexes[i], err);
     this.acc.release(b);
     const q = b.queue;
