@@ -71,8 +71,8 @@ export type {
 export { DIAGNOSTICS_CHANNELS } from './network/diagnostics.js';
 export type { FeatureFallbackMessage } from './network/features.js';
 export { FEATURE_FALLBACK_CHANNEL } from './network/features.js';
-export type { Logger, LoggingConfig, LogLevel } from './network/logger.js';
-export { consoleLogger } from './network/logger.js';
+export type { Logger, LoggingConfig, LogLevel, WinstonLike } from './network/logger.js';
+export { consoleLogger, winstonLogger } from './network/logger.js';
 export type { MetricsSnapshot, MetricsSource, MetricValue } from './network/metrics.js';
 export type { OTelMeter, OTelObservable, OTelObservableResult } from './network/metrics-export.js';
 export { prometheusMetrics, registerOpenTelemetryMetrics } from './network/metrics-export.js';

@@ -37,6 +37,29 @@ export const consoleLogger: Logger = {
   error: (fields, message) => console.error(`kafkawire ${message} ${json(fields)}`),
 };
 
+/** A logger with winston's call shape: `log(level, message, meta)`. */
+export interface WinstonLike {
+  log(level: string, message: string, meta?: object): unknown;
+}
+
+/**
+ * Adapts a winston logger (or anything with `log(level, message, meta)`: message first, fields
+ * after) to kafkawire's pino-shaped {@link Logger}; the fields become winston's metadata.
+ */
+export function winstonLogger(winston: WinstonLike): Logger {
+  if (winston === null || typeof winston !== 'object' || typeof winston.log !== 'function')
+    throw new ConfigError(
+      'logger',
+      'winstonLogger() needs an object with a log(level, message, meta) method',
+    );
+  return {
+    debug: (fields, message) => winston.log('debug', message, fields),
+    info: (fields, message) => winston.log('info', message, fields),
+    warn: (fields, message) => winston.log('warn', message, fields),
+    error: (fields, message) => winston.log('error', message, fields),
+  };
+}
+
 function json(fields: object): string {
   try {
     return JSON.stringify(fields);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Consumer, Producer } from '../../src/index.js';
 import { Cluster } from '../../src/network/cluster.js';
 import { brokers, uniqueTopic } from '../harness/kafka.js';
-import { type KafkaCluster, startKafka } from '../harness/launcher.js';
+import { ownBroker, ownTopic } from '../helpers/own-broker.js';
 import { createTopic } from '../helpers/topics.js';
 
 const EVENTS = [
@@ -120,20 +120,11 @@ describe('consumer group events', () => {
 });
 
 describe('events through a broker outage', () => {
-  let kafka: KafkaCluster;
-  beforeAll(async () => {
-    kafka = await startKafka({ nodes: 1 });
-  }, 180_000);
-  afterAll(async () => {
-    await kafka?.stop();
-  }, 60_000);
+  const broker = ownBroker();
 
   it('reports heartbeat and fetch failures, the outage, its end and the reconnection; expired batches', async () => {
-    const own = new Cluster({ bootstrapServers: kafka.bootstrap });
-    await own.connect();
-    const topic = uniqueTopic('events-outage');
-    await createTopic(own, topic, 1);
-    await own.close();
+    const kafka = broker();
+    const topic = await ownTopic(kafka.bootstrap, 'events-outage', 1);
     const consumer = new Consumer({
       bootstrapServers: kafka.bootstrap,
       groupId: uniqueTopic('events-outage-g'),

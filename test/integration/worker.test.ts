@@ -16,7 +16,7 @@ import { Admin, Consumer, Producer } from '../../src/index.js';
 import { Cluster } from '../../src/network/cluster.js';
 import { buildDist, CLI_ENTRY } from '../harness/build.js';
 import { brokers, uniqueTopic } from '../harness/kafka.js';
-import { type KafkaCluster, startKafka } from '../harness/launcher.js';
+import { ownBroker, ownTopic } from '../helpers/own-broker.js';
 import { createTopic } from '../helpers/topics.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -366,21 +366,12 @@ describe('kafkawire worker', () => {
 });
 
 describe('kafkawire worker health and metrics through a broker outage', () => {
-  let kafka: KafkaCluster;
-  beforeAll(async () => {
-    kafka = await startKafka({ nodes: 1 });
-  }, 180_000);
-  afterAll(async () => {
-    await kafka?.stop();
-  }, 60_000);
+  const broker = ownBroker();
 
   it('turns /healthz unhealthy while the broker is down and healthy after it restarts; /metrics agrees', async () => {
-    const own = new Cluster({ bootstrapServers: kafka.bootstrap });
-    await own.connect();
-    const topic = uniqueTopic('worker-health');
+    const kafka = broker();
+    const topic = await ownTopic(kafka.bootstrap, 'worker-health', 2);
     const group = uniqueTopic('worker-health-g');
-    await createTopic(own, topic, 2);
-    await own.close();
     await produce(
       kafka.bootstrap,
       topic,

@@ -5,7 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { Admin } from '../../src/admin/admin.js';
 import { Consumer } from '../../src/consumer/consumer.js';
-import { ClientLog, clientLog, consoleLogger, errorFields, type Logger } from '../../src/network/logger.js';
+import {
+  ClientLog,
+  clientLog,
+  consoleLogger,
+  errorFields,
+  type Logger,
+  winstonLogger,
+} from '../../src/network/logger.js';
 import { Producer } from '../../src/producer/producer.js';
 import { ConfigError, kafkaError } from '../../src/protocol/errors.js';
 
@@ -90,5 +97,20 @@ describe('errorFields', () => {
     expect(fields.group).toBe('g1');
     expect(fields.error).toMatchObject({ code: 15, codeName: 'COORDINATOR_NOT_AVAILABLE' });
     expect(errorFields('plain')).toEqual({ error: { message: 'plain' } });
+  });
+});
+
+describe('winstonLogger', () => {
+  it("passes pino-shaped calls to winston's log(level, message, meta), through a client's log", () => {
+    const calls: unknown[][] = [];
+    const winston = { log: (...args: unknown[]) => calls.push(args) };
+    const log = clientLog({ logger: winstonLogger(winston), logLevel: 'debug' }, 'consumer', 'c1');
+    log.warn({ topic: 't' }, 'Topic not found');
+    log.debug({}, 'detail');
+    expect(calls).toEqual([
+      ['warn', 'Topic not found', { client: 'consumer', clientId: 'c1', topic: 't' }],
+      ['debug', 'detail', { client: 'consumer', clientId: 'c1' }],
+    ]);
+    expect(() => winstonLogger({} as never)).toThrow(/log\(level, message, meta\)/);
   });
 });
