@@ -26,16 +26,42 @@ import { RESULT_PREFIX } from './lib/types.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
 
+/** The commit of the checkout KAFKAWIRE_BASELINE names (clients/kafkawire-baseline.ts). */
+function baselineCommit(): string {
+  const dir = process.env.KAFKAWIRE_BASELINE;
+  if (!dir) return 'baseline (KAFKAWIRE_BASELINE unset)';
+  try {
+    return `at ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim()}`;
+  } catch {
+    return `at ${dir}`;
+  }
+}
+
 interface ClientDef {
   name: string;
   label: string;
   short: string;
   /** A Node client's file under bench/clients/; none for Java. */
   file?: string;
+  /** Only when named in --clients (not part of a default run). */
+  optIn?: boolean;
 }
 
 const CLIENTS: ClientDef[] = [
   { name: 'kafkawire', label: 'kafkawire', short: 'kafkawire', file: 'clients/kafkawire.ts' },
+  {
+    name: 'kafkawire-baseline',
+    label: `kafkawire ${baselineCommit()}`,
+    short: 'kw baseline',
+    file: 'clients/kafkawire-baseline.ts',
+    optIn: true,
+  },
+  {
+    name: 'kafkawire-observed',
+    label: 'kafkawire (every diagnostics channel subscribed)',
+    short: 'kw observed',
+    file: 'clients/kafkawire-observed.ts',
+  },
   { name: 'kafkajs', label: 'KafkaJS', short: 'KafkaJS', file: 'clients/kafkajs.ts' },
   {
     name: 'kafkawire-kafkajs',
@@ -80,7 +106,7 @@ function parseArgs(argv: string[]): Options {
   let profile = { ...DEFAULT_PROFILE };
   let rounds: number | undefined;
   let records: number | undefined;
-  let clients = CLIENTS.map((c) => c.name);
+  let clients = CLIENTS.filter((c) => !c.optIn).map((c) => c.name);
   let only: string[] = [];
   let out = fileURLToPath(new URL('results', import.meta.url));
   let strict = false;

@@ -5,7 +5,8 @@
  * member polling in a loop, as a Java consumer does.
  */
 import { readFileSync } from 'node:fs';
-import { Consumer, Producer } from '../../src/index.js';
+import { pathToFileURL } from 'node:url';
+import type * as Kafkawire from '../../src/index.js';
 import {
   awaitedSends,
   type Client,
@@ -23,6 +24,16 @@ import {
 } from '../lib/child.js';
 import { latencyOf } from '../lib/stats.js';
 import type { Measured, ProduceCase } from '../lib/types.js';
+
+/**
+ * The library under test: this checkout's src/, or another checkout's when
+ * KAFKAWIRE_BENCH_LIB names its src/index.ts (clients/kafkawire-baseline.ts sets it).
+ */
+const lib: typeof Kafkawire = process.env.KAFKAWIRE_BENCH_LIB
+  ? await import(pathToFileURL(process.env.KAFKAWIRE_BENCH_LIB).href)
+  : await import('../../src/index.js');
+const { Consumer, Producer } = lib;
+type Consumer = Kafkawire.Consumer;
 
 /** TLS cases: SSL to the broker's listener, trusting the bench CA. */
 function security(tls: { ca: string } | undefined) {

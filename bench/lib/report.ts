@@ -275,6 +275,8 @@ const COLORS: Record<string, string> = {
   kafkawire: '#d9480f',
   kafkajs: '#1c7ed6',
   'kafkawire-kafkajs': '#f08c00',
+  'kafkawire-observed': '#e8590c',
+  'kafkawire-baseline': '#a61e4d',
   platformatic: '#2f9e44',
   confluent: '#7048e8',
   java: '#868e96',
