@@ -53,6 +53,9 @@ Options:
                              and the error) and the worker goes on; without it a
                              failure stops the worker (exit 1), the record
                              uncommitted, redelivered at the next start
+      --concurrency N        records handled at once; only 1 in this version (one at
+                             a time, in order per partition): run more workers in the
+                             group for parallelism across partitions
       --retries N            handler attempts again after a failure, 200 ms
                              doubling up to 10 s between them (default 0)
       --drain-timeout MS     on SIGTERM/SIGINT, how long the running handler may
@@ -87,6 +90,7 @@ const OPTIONS = {
   'http-host': { type: 'string' },
   'log-file': { type: 'string' },
   'log-level': { type: 'string' },
+  concurrency: { type: 'string' },
 } as const;
 
 /** What a handler module gives the worker. */
@@ -118,6 +122,12 @@ export async function worker(args: string[], ctx: Context): Promise<number> {
   if (dlq !== undefined && topics.includes(dlq))
     throw new UsageError('--dlq must not be one of the consumed topics', cmd);
   const retries = intFlag(values.retries, '--retries', cmd, 0, 1000) ?? 0;
+  const concurrency = intFlag(values.concurrency, '--concurrency', cmd, 1) ?? 1;
+  if (concurrency > 1)
+    throw new UsageError(
+      '--concurrency above 1 needs the worker-pool consumer, which is not in this version: records are handled one at a time, in order per partition (run several workers in the group to handle partitions in parallel)',
+      cmd,
+    );
   const drainTimeoutMs = intFlag(values['drain-timeout'], '--drain-timeout', cmd, 0) ?? 30_000;
   const from = enumFlag(values.from, '--from', cmd, ['earliest', 'latest'] as const) ?? 'earliest';
   const httpPort = intFlag(values['http-port'], '--http-port', cmd, 0, 65_535);

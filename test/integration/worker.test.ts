@@ -350,6 +350,21 @@ describe('kafkawire worker', () => {
     expect(errors[0]).toMatchObject({ kafka: { offset: '1', dlq }, error: { type: 'SyntaxError' } });
   }, 120_000);
 
+  it('refuses --concurrency above 1 as a usage error naming why', async () => {
+    const child = spawn(
+      process.execPath,
+      [CLI_ENTRY, 'worker', HANDLER, '-g', 'g', '-t', 't', '--concurrency', '4'],
+      {
+        env: { ...process.env, KAFKA_BROKERS: brokers() },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let err = '';
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (err += d));
+    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(2);
+    expect(err).toMatch(/--concurrency above 1 needs the worker-pool consumer/);
+  }, 30_000);
+
   it('refuses a module without a handler as a usage error', async () => {
     const empty = join(dir, 'empty.mjs');
     writeFileSync(empty, 'export const nothing = 1;\n');
