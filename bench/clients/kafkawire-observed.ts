@@ -46,4 +46,10 @@ for (const name of [DIAGNOSTICS_CHANNELS.request, DIAGNOSTICS_CHANNELS.commit]) 
   });
 }
 
+// What an exporter would ship, to stderr at exit (the runner keeps stdout for the result line).
+process.on('exit', () => {
+  const requests = [...perApi.values()].reduce((n, s) => n + s.count, 0);
+  process.stderr.write(`observed: ${events} channel events, ${requests} requests over ${perApi.size} APIs\n`);
+});
+
 await import('./kafkawire.js');
