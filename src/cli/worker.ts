@@ -133,7 +133,7 @@ export async function worker(args: string[], ctx: Context): Promise<number> {
   const httpPort = intFlag(values['http-port'], '--http-port', cmd, 0, 65_535);
   const httpHost = values['http-host'] ?? '0.0.0.0';
   const level: LogLevel = enumFlag(values['log-level'], '--log-level', cmd, LEVELS) ?? 'info';
-  const brokers = brokersOf(ctx, undefined);
+  const brokers = brokersOf(ctx, values.brokers);
   const mod = await loadHandler(modulePath, cmd);
 
   const file = values['log-file'] ? await openLogFile(values['log-file']) : null;

@@ -365,6 +365,27 @@ describe('kafkawire worker', () => {
     expect(err).toMatch(/--concurrency above 1 needs the worker-pool consumer/);
   }, 30_000);
 
+  it('takes the brokers from -b after the command, as every command does', async () => {
+    // Regression: the worker read only $KAFKA_BROKERS and the global --brokers, so the -b its
+    // help shows failed with "no brokers given". Reaching the module check proves -b was taken.
+    const empty = join(dir, 'empty-b.mjs');
+    writeFileSync(empty, 'export const nothing = 1;\n');
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.KAFKA_BROKERS;
+    const child = spawn(
+      process.execPath,
+      [CLI_ENTRY, 'worker', empty, '-g', 'g', '-t', 't', '-b', brokers()],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let err = '';
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (err += d));
+    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(2);
+    expect(err).toMatch(/exports no handle function/);
+  }, 30_000);
+
   it('refuses a module without a handler as a usage error', async () => {
     const empty = join(dir, 'empty.mjs');
     writeFileSync(empty, 'export const nothing = 1;\n');
