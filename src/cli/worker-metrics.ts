@@ -16,6 +16,7 @@ import {
   DIAGNOSTICS_CHANNELS,
   type RequestMessage,
 } from '../network/diagnostics.js';
+import { promLabels, promValue } from '../network/metrics-export.js';
 
 type Labels = Record<string, string>;
 
@@ -58,7 +59,7 @@ export class Registry {
       for (const { labels, value } of f.series.values()) {
         // A summary family holds its _sum and _count series under a `__suffix` label.
         const { __suffix: suffix = '', ...rest } = labels;
-        out += `${name}${suffix}${formatLabels(rest)} ${formatValue(value)}\n`;
+        out += `${name}${suffix}${promLabels(rest)} ${promValue(value)}\n`;
       }
     }
     return out;
@@ -81,20 +82,6 @@ function seriesKey(labels: Labels): string {
   return Object.entries(labels)
     .map(([k, v]) => `${k}=${v}`)
     .join('\0');
-}
-
-function formatLabels(labels: Labels): string {
-  const parts = Object.entries(labels).map(
-    ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
-  );
-  return parts.length === 0 ? '' : `{${parts.join(',')}}`;
-}
-
-function formatValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Number.POSITIVE_INFINITY) return '+Inf';
-  if (v === Number.NEGATIVE_INFINITY) return '-Inf';
-  return String(v);
 }
 
 const P = 'kafkawire_';

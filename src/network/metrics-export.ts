@@ -39,7 +39,8 @@ function promName(m: MetricValue): string {
   return `kafka_${m.group}_${m.name}`.replace(/[^a-zA-Z0-9_]/g, '_');
 }
 
-function promLabels(tags: Readonly<Record<string, string>>): string {
+/** `{k="v",...}` with Prometheus's escaping (and names made valid), or '' for none. */
+export function promLabels(tags: Readonly<Record<string, string>>): string {
   const parts = Object.entries(tags).map(
     ([k, v]) =>
       `${k.replace(/[^a-zA-Z0-9_]/g, '_')}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
@@ -47,7 +48,8 @@ function promLabels(tags: Readonly<Record<string, string>>): string {
   return parts.length === 0 ? '' : `{${parts.join(',')}}`;
 }
 
-function promValue(v: number): string {
+/** A sample value as Prometheus writes it (NaN, +Inf, -Inf). */
+export function promValue(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Number.POSITIVE_INFINITY) return '+Inf';
   if (v === Number.NEGATIVE_INFINITY) return '-Inf';

@@ -160,10 +160,6 @@ export class MetricsRegistry {
     this.families.push({ name, group, description, read });
   }
 
-  remove(name: string, tags: Record<string, string>): void {
-    this.entries.delete(entryKey(name, tags));
-  }
-
   /** A windowed sensor exposed as `<prefix>-total`, `<prefix>-rate` and, if asked, avg / max. */
   sensor(
     prefix: string,

@@ -5,11 +5,11 @@
  * connection retries at attempts 1, 2, 4, 8, ... with their backoff, and 'Brokers reachable
  * again' with how long the outage lasted). Every line carries the client kind and its clientId.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Consumer, type Logger, Producer } from '../../src/index.js';
 import { Cluster } from '../../src/network/cluster.js';
 import { brokers, uniqueTopic } from '../harness/kafka.js';
-import { type KafkaCluster, startKafka } from '../harness/launcher.js';
+import { ownBroker, ownTopic } from '../helpers/own-broker.js';
 import { createTopic } from '../helpers/topics.js';
 
 type Line = { level: string; fields: Record<string, unknown>; message: string };
@@ -87,20 +87,11 @@ describe('consumer logging', () => {
 });
 
 describe('producer logging through an outage', () => {
-  let kafka: KafkaCluster;
-  beforeAll(async () => {
-    kafka = await startKafka({ nodes: 1 });
-  }, 180_000);
-  afterAll(async () => {
-    await kafka?.stop();
-  }, 60_000);
+  const broker = ownBroker();
 
   it('warns once while no broker is reachable, logs retries sparsely, and says when brokers are back', async () => {
-    const cluster = new Cluster({ bootstrapServers: kafka.bootstrap });
-    await cluster.connect();
-    const topic = uniqueTopic('log-outage');
-    await createTopic(cluster, topic, 1);
-    await cluster.close();
+    const kafka = broker();
+    const topic = await ownTopic(kafka.bootstrap, 'log-outage', 1);
     const rec = recorder();
     const producer = new Producer({
       bootstrapServers: kafka.bootstrap,

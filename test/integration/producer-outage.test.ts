@@ -7,29 +7,16 @@
  */
 import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster } from '../../src/network/cluster.js';
 import { Producer } from '../../src/producer/producer.js';
 import { TimeoutError } from '../../src/protocol/errors.js';
-import { uniqueTopic } from '../harness/kafka.js';
-import { type KafkaCluster, startKafka } from '../harness/launcher.js';
-import { createTopic } from '../helpers/topics.js';
+import { ownBroker, ownTopic } from '../helpers/own-broker.js';
 
 describe('idempotent producer through an outage longer than deliveryTimeoutMs + maxBlockMs', () => {
-  let kafka: KafkaCluster;
-
-  beforeAll(async () => {
-    kafka = await startKafka({ nodes: 1 });
-  }, 180_000);
-  afterAll(async () => {
-    await kafka?.stop();
-  }, 60_000);
+  const broker = ownBroker();
 
   it('settles every send queued during the outage by its delivery timeout, then delivers again with the same producer', async () => {
-    const cluster = new Cluster({ bootstrapServers: kafka.bootstrap });
-    await cluster.connect();
-    const topic = uniqueTopic('outage');
-    await createTopic(cluster, topic, 3);
-    await cluster.close();
+    const kafka = broker();
+    const topic = await ownTopic(kafka.bootstrap, 'outage', 3);
     const deliveryTimeoutMs = 6_000;
     const maxBlockMs = 3_000;
     const producer = new Producer({

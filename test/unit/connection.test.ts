@@ -1,34 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Connection } from '../../src/network/connection.js';
-import type { ApiDescriptor } from '../../src/protocol/api.js';
 import {
   ConnectionError,
   ProtocolError,
   TimeoutError,
   UnsupportedVersionError,
 } from '../../src/protocol/errors.js';
+import { Echo, int32 } from '../helpers/echo-api.js';
 import { FakeBroker, type FakeRequest } from '../helpers/fake-broker.js';
-
-/** A test API on key 3 whose request and response bodies are one int32. */
-const Echo: ApiDescriptor<{ value: number }, { value: number }> = {
-  key: 3,
-  name: 'Echo',
-  min: 0,
-  max: 12,
-  flexibleFrom: 9,
-  encodeRequest(w, _v, m) {
-    w.int32(m.value);
-  },
-  decodeResponse(r) {
-    return { value: r.int32() };
-  },
-};
-
-const int32 = (v: number) => {
-  const b = Buffer.alloc(4);
-  b.writeInt32BE(v);
-  return b;
-};
 
 let broker: FakeBroker | undefined;
 let conn: Connection | undefined;

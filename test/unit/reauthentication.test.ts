@@ -6,24 +6,9 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AuthSession, Connection } from '../../src/network/connection.js';
-import type { ApiDescriptor } from '../../src/protocol/api.js';
 import { AuthenticationError, ConnectionError } from '../../src/protocol/errors.js';
+import { Echo } from '../helpers/echo-api.js';
 import { FakeBroker, type FakeRequest } from '../helpers/fake-broker.js';
-
-/** Key 3, one int32 each way (as in connection.test.ts). */
-const Echo: ApiDescriptor<{ value: number }, { value: number }> = {
-  key: 3,
-  name: 'Echo',
-  min: 0,
-  max: 12,
-  flexibleFrom: 9,
-  encodeRequest(w, _v, m) {
-    w.int32(m.value);
-  },
-  decodeResponse(r) {
-    return { value: r.int32() };
-  },
-};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
