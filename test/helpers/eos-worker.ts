@@ -8,8 +8,8 @@
  * MESSAGE` (the loop failed; the process exits 1). In: `hold` — the next transaction, once its
  * outputs are sent, stops before its sendOffsetsToTransaction (`hold-offsets`: after it, so the
  * group holds pending offsets of it) and prints `holding` 200 ms later, so that a SIGKILL then
- * lands inside an open transaction whose records are in the log; `stop` — finish the current
- * transaction, close and exit 0.
+ * lands inside an open transaction whose records are in the log; `release` — cancel the hold (a
+ * transaction holding goes on); `stop` — finish the current transaction, close and exit 0.
  *
  * Run with `node --import tsx test/helpers/eos-worker.ts`.
  */
@@ -50,18 +50,28 @@ const producer = new Producer({
 const stop = new AbortController();
 let hold: 'before-offsets' | 'after-offsets' | null = null;
 
+/** Ends a hold under way (`release`): the transaction then goes on as if nothing happened. */
+let release: () => void = () => {};
+
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line === 'hold') hold = 'before-offsets';
   else if (line === 'hold-offsets') hold = 'after-offsets';
-  else if (line === 'stop') stop.abort();
+  else if (line === 'release') {
+    hold = null;
+    release();
+  } else if (line === 'stop') stop.abort();
 });
 
-/** Stays in the open transaction for good, once what it sent has had time to reach the log. */
-async function holdForever(): Promise<never> {
+/** Stays in the open transaction until released (or killed), once what it sent is in the log. */
+async function holdForever(): Promise<void> {
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   await producer.flush();
   await new Promise((r) => setTimeout(r, 200));
+  if (hold === null) return; // released meanwhile
   say('holding');
-  return new Promise<never>(() => {});
+  await released;
 }
 
 // The kill point: around the pipeline's sendOffsetsToTransaction (test-only wrapping).

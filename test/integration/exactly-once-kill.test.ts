@@ -1,8 +1,8 @@
 /**
  * Exactly-once under kills, on the 3-node cluster: a consume → transform → produce pipeline
  * (runExactlyOnce in two child processes of one group, test/helpers/eos-worker.ts) copies an input
- * topic of 6 partitions and unique ids to an output topic. One process is killed with SIGKILL in
- * the middle of a transaction (records of it already in the log) twice and restarted each time,
+ * topic of 6 partitions and unique ids to an output topic. Twice, the first process found in the
+ * middle of a transaction (records of it already in the log) is killed with SIGKILL and restarted,
  * and the broker that coordinates its transactions is killed once and restarted. At the end a
  * read_committed read of the output holds every input id exactly once, and the group's committed
  * offsets are the input's end offsets.
@@ -39,6 +39,7 @@ class Worker {
 
   constructor(
     readonly name: string,
+    readonly txnId: string,
     env: Record<string, string>,
   ) {
     this.child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
@@ -90,14 +91,8 @@ class Worker {
     this.child.stdin?.write(`${line}\n`);
   }
 
-  /**
-   * SIGKILL in the middle of a transaction whose records are in the log, before its offsets are
-   * sent or (`afterOffsets`) with its offsets pending at the group coordinator.
-   */
-  async killMidTransaction(afterOffsets: boolean): Promise<void> {
-    const holding = this.line('holding');
-    this.send(afterOffsets ? 'hold-offsets' : 'hold');
-    await holding;
+  /** SIGKILL; resolves once the process is gone. */
+  async kill(): Promise<void> {
     this.child.kill('SIGKILL');
     await this.exited;
   }
@@ -115,6 +110,24 @@ class Worker {
   get alive(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
+}
+
+/**
+ * SIGKILLs whichever worker is first found in the middle of a transaction whose records are in
+ * the log, before its offsets are sent or (`afterOffsets`) with its offsets pending at the group
+ * coordinator; the other is released and goes on. Asking one given worker used to hang when the
+ * group had given it nothing left to do (a worker restarted late, its partitions drained by the
+ * other meanwhile): it never began a transaction, and the test timed out waiting.
+ */
+async function killFirstInTransaction(live: readonly Worker[], afterOffsets: boolean): Promise<Worker> {
+  const holding = live.map((w) => w.line('holding').then(() => w));
+  for (const w of live) w.send(afterOffsets ? 'hold-offsets' : 'hold');
+  const victim = await Promise.any(holding).catch((err: AggregateError) => {
+    throw new Error(err.errors.map((e: Error) => e.message).join('\n'));
+  });
+  await victim.kill();
+  for (const w of live) if (w !== victim) w.send('release');
+  return victim;
 }
 
 describe('exactly-once pipeline under kills (3 nodes)', () => {
@@ -167,24 +180,24 @@ describe('exactly-once pipeline under kills (3 nodes)', () => {
     });
     const txnA = `${groupId}-A`;
     const start = (name: string, txnId: string) => {
-      const w = new Worker(name, env(txnId));
+      const w = new Worker(name, txnId, env(txnId));
       workers.push(w);
       return w;
     };
-    let a = start('A', txnA);
-    const b = start('B', `${groupId}-B`);
+    let live = [start('A', txnA), start('B', `${groupId}-B`)];
     const progress = (share: number) =>
       waitFor(() => committed >= TOTAL * share, `${share * 100}% of the input to be committed`, 120_000);
 
-    // Two SIGKILLs of A inside a transaction (its records in the log; the second time its offsets
-    // pending too), each followed by a restart with the same transactionalId.
+    // Two SIGKILLs of a worker inside a transaction (its records in the log; the second time its
+    // offsets pending too), each followed by a restart with the same transactionalId.
     for (const [share, afterOffsets] of [
       [0.15, false],
       [0.35, true],
     ] as const) {
       await progress(share);
-      await a.killMidTransaction(afterOffsets);
-      a = start(`A${workers.length}`, txnA);
+      const victim = await killFirstInTransaction(live, afterOffsets);
+      const restarted = start(`${victim.name[0]}${workers.length}`, victim.txnId);
+      live = live.map((w) => (w === victim ? restarted : w));
     }
 
     // The broker coordinating A's transactions dies (SIGKILL), and comes back later.
@@ -206,8 +219,8 @@ describe('exactly-once pipeline under kills (3 nodes)', () => {
       "the group's committed offsets to reach the input's end",
       180_000,
     );
-    const codes = await Promise.all([a.stop(), b.stop()]);
-    expect(codes, [...a.log.slice(-10), ...b.log.slice(-10)].join('\n')).toEqual([0, 0]);
+    const codes = await Promise.all(live.map((w) => w.stop()));
+    expect(codes, live.flatMap((w) => w.log.slice(-10)).join('\n')).toEqual([0, 0]);
 
     await waitStable(cluster, output, PARTITIONS, 60_000);
     const counts = new Map<string, number>();
