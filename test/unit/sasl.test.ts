@@ -145,6 +145,26 @@ describe('OAuthBearerTokenCache', () => {
     expect(calls).toBe(2);
   });
 
+  it('refreshes in the background at 80 % of the life while in use, and stops once unused', async () => {
+    // Regression: the next token was fetched only by the next authentication, so a
+    // re-authentication that ran late (a loaded event loop) fetched it after the old one expired
+    // (CI: a token issued 49 ms after the previous one's expiry).
+    const issued: number[] = [];
+    const cache = new OAuthBearerTokenCache(() => {
+      issued.push(Date.now());
+      return { value: `t${issued.length}`, lifetimeMs: Date.now() + 500 };
+    });
+    expect((await cache.get('b')).value).toBe('t1');
+    await cache.get('b'); // in use since the fetch
+    await new Promise((r) => setTimeout(r, 450));
+    // Fetched at ~400 ms with no authentication asking for it.
+    expect(issued).toHaveLength(2);
+    expect(issued[1] - issued[0]).toBeLessThan(500);
+    // Not used since: no further provider calls.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(issued).toHaveLength(2);
+  });
+
   it('shares one provider call between concurrent authentications', async () => {
     let calls = 0;
     let release!: () => void;

@@ -5,9 +5,12 @@
  * exchange with SASL_AUTHENTICATION_FAILED.
  *
  * Tokens come from the user's provider and are shared by every connection of one client. A
- * token is reused until 80 % of its life has passed (Java's `sasl.login.refresh.window.factor`),
- * then the next authentication — a new connection or a re-authentication (KIP-368) — fetches
- * a new one first; concurrent authentications share one provider call.
+ * token is reused until 80 % of its life has passed (Java's `sasl.login.refresh.window.factor`);
+ * then, as Java's refreshing login does, a background refresh fetches the next one — if the cache
+ * was used since the last fetch, so a closed client stops calling the provider — and an
+ * authentication that comes first fetches it itself. Concurrent fetches share one provider call.
+ * Refreshing on a timer rather than only at the next re-authentication (KIP-368) keeps a late
+ * re-authentication (a loaded event loop) from fetching after the old token expired.
  *
  * Invariant: the token never appears in a message; provider failures are reported by their
  * own message, and an expired token fails before it is sent.
@@ -48,6 +51,8 @@ export class OAuthBearerTokenCache {
   /** The token in use; only one with a known expiry is kept. */
   private token: CachedToken | null = null;
   private fetching: Promise<CachedToken> | null = null;
+  /** get() was called since the last fetch: the background refresh is still wanted. */
+  private used = false;
 
   constructor(
     private readonly provider: OAuthBearerProvider,
@@ -56,19 +61,38 @@ export class OAuthBearerTokenCache {
 
   /** A token that has not reached its refresh time, fetching one if need be. */
   async get(broker: string): Promise<{ value: string; extensions: Record<string, string> }> {
+    this.used = true;
     const t = this.token;
     if (t && this.now() < t.refreshAt) return t;
-    this.fetching ??= this.fetch(broker).finally(() => {
-      this.fetching = null;
-    });
     try {
-      return await this.fetching;
+      return await this.fetchShared(broker);
     } catch (err) {
       // A refresh that fails while the old token is still valid keeps the old one for now.
       const old = this.token;
       if (old && this.now() < old.expiresAt) return old;
       throw err;
     }
+  }
+
+  private fetchShared(broker: string): Promise<CachedToken> {
+    this.fetching ??= this.fetch(broker).finally(() => {
+      this.fetching = null;
+    });
+    return this.fetching;
+  }
+
+  /** At the token's refresh time, fetches the next one if the cache is still in use. */
+  private scheduleRefresh(token: CachedToken, broker: string): void {
+    this.used = false;
+    const timer = setTimeout(
+      () => {
+        if (this.token !== token || !this.used) return;
+        // A failure here is the next get()'s to report (it keeps the old token while valid).
+        this.fetchShared(broker).catch(() => {});
+      },
+      Math.max(0, token.refreshAt - this.now()),
+    );
+    timer.unref();
   }
 
   private async fetch(broker: string): Promise<CachedToken> {
@@ -115,6 +139,7 @@ export class OAuthBearerTokenCache {
       refreshAt: obtained + (expiresAt - obtained) * REFRESH_WINDOW,
     };
     this.token = token;
+    this.scheduleRefresh(token, broker);
     return token;
   }
 }
