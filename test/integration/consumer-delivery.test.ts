@@ -101,8 +101,8 @@ async function fetchedAhead(groupId: string, topic: string, partitions: number):
   const c = consumer({ groupId });
   await c.connect();
   c.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition })));
-  const internals = c as unknown as { cursors: Map<string, { hasBuffered: boolean }> };
-  await waitFor(() => [...internals.cursors.values()].every((x) => x.hasBuffered), 'every partition fetched');
+  const internals = c as unknown as { state: { order: { hasBuffered: boolean }[] } };
+  await waitFor(() => internals.state.order.every((x) => x.hasBuffered), 'every partition fetched');
   return c;
 }
 
@@ -297,7 +297,7 @@ describe('close(), as Java closes', () => {
     let n = 0;
     while (n < 5) for (const b of await c.poll({ timeoutMs: 500 })) n += b.records.length;
     await waitFor(
-      () => (c as unknown as { membership: { lost: boolean } }).membership.lost,
+      () => (c as unknown as { group: { membership: { lost: boolean } } }).group.membership.lost,
       'the poll watchdog',
     );
     await c.close();

@@ -49,11 +49,11 @@ class Member extends PollingMember {
     this.running = false;
     this.dead = true;
     const internals = this.consumer as unknown as {
-      membership: { stopHeartbeats(): void; leave(): Promise<void> };
+      group: { membership: { stopHeartbeats(): void; leave(): Promise<void> } };
       cluster: Cluster;
       closed: boolean;
     };
-    internals.membership.stopHeartbeats();
+    internals.group.membership.stopHeartbeats();
     internals.closed = true;
     await internals.cluster.close(0);
     await this.loop.catch(() => {});
@@ -225,7 +225,8 @@ describe('consumer groups against the real broker', () => {
       await waitFor(() => a.partitions().length === 2 && b.partitions().length === 2, 'a 2-2 split');
       const before = a.partitions();
       const generation = () =>
-        (b.consumer as unknown as { membership: { generation: number } }).membership.generation;
+        (b.consumer as unknown as { group: { membership: { generation: number } } }).group.membership
+          .generation;
       const genBefore = generation();
       await a.stop(); // a static member does not leave the group on close
       a = new Member(groupId, topic, { ...options, groupInstanceId: 'instance-a' });

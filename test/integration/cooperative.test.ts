@@ -96,7 +96,7 @@ class Member extends PollingMember {
   }
 
   private joinInFlight(): boolean {
-    return (this.consumer as unknown as { rebalancing: Promise<void> | null }).rebalancing !== null;
+    return (this.consumer as unknown as { group: { joinInFlight: boolean } }).group.joinInFlight;
   }
 
   protected handle(batches: ConsumerBatch[]): void {

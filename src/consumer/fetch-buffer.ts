@@ -1,0 +1,120 @@
+/**
+ * The fetch buffer's way out (Java: `FetchBuffer` + `FetchCollector`): what a poll takes from the
+ * batches fetched ahead, round-robin over partitions, up to maxPollRecords, and the errors a
+ * partition reports.
+ *
+ * Invariants:
+ * - A partition's records leave in offset order; its position moves past what left.
+ * - An error comes after the records buffered before it: a poll that has records returns them
+ *   and leaves the error for the next one; a poll with none throws it, once.
+ * - A corrupt batch drops what is buffered behind it and is fetched again from the position, so
+ *   its error repeats until the application seeks past it (Java's behaviour too).
+ * - Every error names the partition.
+ */
+import { CodecUnavailableError, ProtocolError } from '../protocol/errors.js';
+import type { DecodedRecord } from '../protocol/records/layout.js';
+import type { Cursor } from './cursor.js';
+import type { Taken } from './delivery.js';
+import type { SubscriptionState } from './subscription-state.js';
+
+/**
+ * Hands out buffered records, up to `maxRecords`. `tracked`: the records do not count as
+ * processed yet (run() and the iterator say when, delivery.ts); poll() counts them at once.
+ */
+export function takeRecords(
+  state: SubscriptionState,
+  maxRecords: number,
+  tracked: boolean,
+  consumed: (records: number) => void,
+): Taken[] {
+  const out: Taken[] = [];
+  let budget = maxRecords;
+  const order = state.order;
+  const n = order.length;
+  for (let i = 0; i < n && budget > 0; i++) {
+    const c = order[(state.nextCursor + i) % n];
+    // An error comes from a fetch after the records buffered: those are handed out first.
+    if (c.error && (c.paused || !c.hasBuffered)) {
+      const err = c.error;
+      c.error = null;
+      if (out.length === 0) throw err;
+      c.error = err; // deliver what we have first, the error next poll
+      break;
+    }
+    if (c.paused || c.held || !c.hasBuffered) continue;
+    let records: DecodedRecord[] = [];
+    let failure: unknown = null;
+    while (budget > 0) {
+      if (c.bufferedIndex >= c.buffered.length) {
+        try {
+          if (!c.decodeNext(state.memory)) break;
+        } catch (err) {
+          failure = err;
+          break;
+        }
+      }
+      const batch = c.buffered;
+      const from = c.bufferedIndex;
+      const end = Math.min(batch.length, from + budget);
+      if (records.length === 0 && from === 0 && end === batch.length) records = batch;
+      else for (let r = from; r < end; r++) records.push(batch[r]);
+      budget -= end - from;
+      c.bufferedIndex = end;
+    }
+    // Its last batch fully handed out: release its memory now, or a partition with nothing
+    // more fetched would hold it (and the fetch budget) until its next record.
+    if (failure === null) c.handedOut(state.memory);
+    if (records.length > 0) {
+      c.position = records[records.length - 1].offset + 1n;
+      if (!tracked) c.consumed = c.position;
+    }
+    if (failure !== null) {
+      if (c.position !== null) state.setPosition(c, c.position, false);
+      c.error = partitionError(c, failure);
+    }
+    if (records.length > 0) {
+      const batch = { topic: c.topic, partition: c.partition, records, highWatermark: c.highWatermark };
+      out.push({ batch, cursor: c, epoch: c.epoch });
+      consumed(records.length);
+    }
+    if (failure !== null) {
+      if (out.length === 0) {
+        const err = c.error as Error;
+        c.error = null;
+        throw err;
+      }
+      break;
+    }
+  }
+  if (n > 0) state.nextCursor = (state.nextCursor + 1) % n;
+  return out;
+}
+
+/**
+ * `err` naming the partition. The record decoder's ProtocolError names the batch's offset
+ * only, so with several partitions assigned the application could not tell which one to seek
+ * past (Java: "Received exception when fetching the next record from <topic-partition>. If
+ * needed, please seek past the record to continue consumption"). Regression test:
+ * consumer-faults.test.ts, "names the topic and partition of a corrupt batch".
+ */
+export function partitionError(c: Cursor, err: unknown): Error {
+  if (err instanceof ProtocolError) {
+    return new ProtocolError(`${err.message} [topic ${c.topic}, partition ${c.partition}]`, {
+      cause: err,
+      topic: c.topic,
+      partition: c.partition,
+    });
+  }
+  if (err instanceof CodecUnavailableError) {
+    // A batch this Node cannot decompress (zstd before Node 22.15): as a corrupt one, it fails
+    // every poll until the application seeks past it. It used to read as "Corrupt zstd data".
+    return new CodecUnavailableError(`${err.message} [topic ${c.topic}, partition ${c.partition}]`, {
+      cause: err,
+      codec: err.codec,
+      packageName: err.packageName,
+      topic: c.topic,
+      partition: c.partition,
+    });
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,391 @@
+/**
+ * Fetcher: the consumer's fetch loops (Java: `Fetcher` / `AbstractFetch`), one per leader broker
+ * with fetchable partitions — request building and rotation, the shared byte budget, each
+ * partition's answer kept in its cursor, and per-partition backoff.
+ *
+ * Invariants:
+ * - At most one fetch per broker is in flight, each partition in at most one of them.
+ * - A partition is fetched only while the bytes of its undecoded batches are under
+ *   `maxPartitionFetchBytes`, and a fetch asks for at most its broker's share of what is left of
+ *   `fetchMaxBytes` after the bytes buffered and those the other fetches in flight may bring:
+ *   memory stays bounded however slow the application is.
+ * - An answer for a cursor whose epoch moved (a seek, a reset) or that was unassigned is dropped.
+ * - Errors that retrying can fix (a moved leader, a dead connection) back the partition off and
+ *   fetch it again; the others are kept in the cursor for the next poll, naming the partition.
+ */
+import type { Cluster } from '../network/cluster.js';
+import { type FetchMessage, fetchChannel } from '../network/diagnostics.js';
+import { backoffMs, shouldRetry } from '../network/retry.js';
+import { Fetch, type FetchRequest } from '../protocol/apis/index.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { KafkaError, kafkaError, ProtocolError } from '../protocol/errors.js';
+import { decodeRecordBatches } from '../protocol/records/record-batch.js';
+import type { ResolvedConsumerConfig } from './config.js';
+import { type Cursor, key } from './cursor.js';
+import { partitionError } from './fetch-buffer.js';
+import type { ConsumerMetrics } from './metrics.js';
+import type { MissingTopics } from './missing-topics.js';
+import type { SubscriptionState } from './subscription-state.js';
+import type { ConsumerEvents } from './types.js';
+
+/** A partition in a fetch: its cursor, and the offset and epoch the request was built at. */
+interface FetchPart {
+  c: Cursor;
+  offset: bigint;
+  epoch: number;
+}
+
+/** One partition of a Fetch response, as far as the fetcher reads it. */
+interface PartitionAnswer {
+  errorCode: number;
+  highWatermark: bigint;
+  records: Buffer | null;
+  abortedTransactions: unknown[] | null;
+}
+
+/** What the fetcher needs of its consumer. */
+export interface FetcherHost {
+  readonly closed: boolean;
+  /** Starts what needs starting again (offset lookups, fetch loops). */
+  kick(): void;
+  /** The `fetchError` event, when anyone listens. */
+  fetchError?(e: ConsumerEvents['fetchError'][0]): void;
+}
+
+export class Fetcher {
+  private readonly loops = new Set<number>();
+  /** Fetch requests sent to each broker: where its next request starts (see fetchLoop). */
+  private readonly turns = new Map<number, number>();
+  private kickTimer: NodeJS.Timeout | null = null;
+  private refreshing: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly config: ResolvedConsumerConfig,
+    private readonly state: SubscriptionState,
+    private readonly missingTopics: MissingTopics,
+    private readonly metrics: ConsumerMetrics,
+    private readonly host: FetcherHost,
+  ) {}
+
+  /** Starts a fetch loop for every leader with a fetchable partition and none running. */
+  start(): void {
+    const nodes = new Set<number>();
+    for (const c of this.state.order) {
+      if (this.missingTopics.has(c.topic)) continue; // checked again by the consumer's onMetadata
+      const leader = this.cluster.leaderFor(c.topic, c.partition);
+      if (leader === undefined) {
+        this.refreshSoon();
+        continue;
+      }
+      if (this.fetchable(c)) nodes.add(leader);
+    }
+    for (const node of nodes) {
+      if (!this.loops.has(node)) {
+        this.loops.add(node);
+        void this.fetchLoop(node).finally(() => this.loops.delete(node));
+      }
+    }
+  }
+
+  /** Kicks again after `ms` (a partition's retry backoff ends then). */
+  kickAfter(ms: number): void {
+    if (this.kickTimer || this.host.closed) return;
+    const at = Date.now() + ms;
+    this.kickTimer = setTimeout(() => {
+      this.kickTimer = null;
+      // A timer counts from the event loop's cached clock, so it may fire a millisecond before
+      // Date.now() reaches a partition's retryAt: that kick found nothing due, and nothing kicked
+      // again until the next poll (a retry stalled for up to the poll's timeout). Wait the rest.
+      // Regression test: consumer-faults.test.ts, "fetches again once a backoff is over".
+      if (Date.now() < at) this.kickAfter(at - Date.now());
+      else this.host.kick();
+    }, ms);
+  }
+
+  /** Fresh metadata (a leader unknown or moved), then a kick, at most one at a time. */
+  refreshSoon(): void {
+    if (this.refreshing) return;
+    this.refreshing = this.cluster
+      .refresh()
+      .catch(() => {})
+      .then(() => new Promise((r) => setTimeout(r, this.config.retryBackoffMs)))
+      .finally(() => {
+        this.refreshing = null;
+        this.host.kick();
+      });
+  }
+
+  /** Stops the timers; loops end at their next turn (the consumer is closed by then). */
+  close(): void {
+    if (this.kickTimer) clearTimeout(this.kickTimer);
+    this.kickTimer = null;
+  }
+
+  private fetchable(c: Cursor): boolean {
+    return (
+      c.fetchOffset !== null &&
+      !c.paused &&
+      !c.held &&
+      !c.inFlight &&
+      c.error === null &&
+      c.retryAt <= Date.now() &&
+      !this.missingTopics.has(c.topic) &&
+      c.bufferedBytes < this.config.maxPartitionFetchBytes &&
+      this.state.memory.room > 0
+    );
+  }
+
+  /** One broker's fetch loop: runs while that broker leads fetchable partitions. */
+  private async fetchLoop(node: number): Promise<void> {
+    const memory = this.state.memory;
+    while (!this.host.closed) {
+      const fetchable: FetchPart[] = [];
+      for (const c of this.state.order) {
+        if (this.cluster.leaderFor(c.topic, c.partition) === node && this.fetchable(c)) {
+          fetchable.push({ c, offset: c.fetchOffset as bigint, epoch: c.epoch });
+        }
+      }
+      if (fetchable.length === 0) return;
+      // A broker fills a response in request order, and only the first partition with data is
+      // sure to get a whole batch however large: each request to this broker starts one
+      // partition further on, so none always comes last (Java rotates its fetch order too).
+      const turn = this.turns.get(node) ?? 0;
+      this.turns.set(node, turn + 1);
+      const start = turn % fetchable.length;
+      const parts = [...fetchable.slice(start), ...fetchable.slice(0, start)];
+      for (const p of parts) p.c.inFlight = true;
+      // What is left of fetchMaxBytes, reserved until the answer is kept: fetch loops of several
+      // brokers share the one budget, counted as the memory kept batches pin (fetch-memory.ts).
+      // Each used to ask for the whole of fetchMaxBytes while the batches' own bytes were under
+      // it: 8-11 MiB alive under a 2 MiB fetchMaxBytes in the test, and more with more brokers
+      // (the README said about fetchMaxBytes). Regression test: consumer-memory.test.ts.
+      // Each broker gets its share of it, not all that is left: a loop long-polling partitions
+      // at their end took the whole room again the moment its answer came, so the brokers
+      // leading partitions with records never got any — a consumer reading nothing for minutes
+      // with lag on other brokers. Regression test: failover.test.ts, "fetch budget".
+      const maxBytes = Math.min(memory.room, this.fetchShare());
+      memory.reserved += maxBytes;
+      let failed: boolean;
+      try {
+        failed = await this.fetchOnce(node, parts, maxBytes);
+      } finally {
+        memory.reserved -= maxBytes;
+        for (const p of parts) if (p.c.epoch === p.epoch) p.c.inFlight = false;
+      }
+      if (failed) await new Promise((r) => setTimeout(r, this.config.retryBackoffMs));
+    }
+  }
+
+  /** fetchMaxBytes split evenly between the brokers leading partitions there is work for. */
+  private fetchShare(): number {
+    const nodes = new Set<number>();
+    for (const c of this.state.order) {
+      if (c.fetchOffset === null || c.paused || c.held || this.missingTopics.has(c.topic)) continue;
+      const leader = this.cluster.leaderFor(c.topic, c.partition);
+      if (leader !== undefined) nodes.add(leader);
+    }
+    return Math.ceil(this.config.fetchMaxBytes / Math.max(1, nodes.size));
+  }
+
+  /** One Fetch of `parts` from `node`, at most `maxBytes`; true when it failed as a whole. */
+  private async fetchOnce(node: number, parts: FetchPart[], maxBytes: number): Promise<boolean> {
+    const byTopic = new Map<
+      string,
+      { partition: number; fetchOffset: bigint; partitionMaxBytes: number }[]
+    >();
+    for (const { c, offset } of parts) {
+      const list = byTopic.get(c.topic) ?? [];
+      list.push({
+        partition: c.partition,
+        fetchOffset: offset,
+        partitionMaxBytes: this.config.maxPartitionFetchBytes,
+      });
+      byTopic.set(c.topic, list);
+    }
+    let fetchStartedAt = performance.now();
+    try {
+      const conn = await this.cluster.connectionTo(node);
+      const version = conn.versionFor(Fetch);
+      const md = this.cluster.metadata;
+      const request: FetchRequest = {
+        maxWaitMs: this.config.fetchMaxWaitMs,
+        minBytes: this.config.fetchMinBytes,
+        maxBytes,
+        isolationLevel: this.config.isolationLevel,
+        topics: [...byTopic].map(([topic, partitions]) =>
+          version >= 13 ? { topicId: md.topics.get(topic)?.topicId, partitions } : { topic, partitions },
+        ),
+      };
+      fetchStartedAt = performance.now();
+      const res = await conn.send(Fetch, request, {
+        timeoutMs: this.config.requestTimeoutMs + this.config.fetchMaxWaitMs,
+      });
+      if (fetchChannel.hasSubscribers) this.publishFetch(node, parts.length, fetchStartedAt, res);
+      // A top-level error (v7+) comes with no partitions. It used to be ignored, so every
+      // partition looked unanswered and was fetched again at once, in a loop, the error never
+      // reported; raised here it is retried after a backoff or surfaces at poll like any other.
+      // Regression test: consumer-faults.test.ts, "a top-level Fetch error".
+      if (res.errorCode !== ErrorCode.NONE) throw new KafkaError(res.errorCode, { broker: `node ${node}` });
+      const byId = new Map<string, string>();
+      for (const [name, t] of md.topics) byId.set(t.topicId, name);
+      const results = new Map<string, PartitionAnswer>();
+      for (const t of res.responses) {
+        const name = t.topic !== '' ? t.topic : (byId.get(t.topicId) ?? '');
+        for (const p of t.partitions) results.set(key(name, p.partitionIndex), p);
+      }
+      for (const part of parts)
+        this.onPartition(part, results.get(key(part.c.topic, part.c.partition)), node);
+      return false;
+    } catch (err) {
+      this.onFetchFailed(node, parts, fetchStartedAt, err);
+      return true;
+    }
+  }
+
+  /** A Fetch failed as a whole: back its partitions off (retriable) or keep the error for poll. */
+  private onFetchFailed(node: number, parts: FetchPart[], startedAt: number, err: unknown): void {
+    this.cluster.reportError(err);
+    const error = err instanceof Error ? err : new Error(String(err));
+    const decision = shouldRetry(err);
+    let longest = 0;
+    for (const { c, epoch } of parts) {
+      if (c.epoch !== epoch) continue;
+      if (decision.retry) {
+        const wait = this.backOff(c);
+        longest = Math.max(longest, wait);
+      } else c.error = error;
+    }
+    if (fetchChannel.hasSubscribers) this.publishFetch(node, parts.length, startedAt, null, error);
+    this.host.fetchError?.({ nodeId: node, error, retriable: decision.retry, backoffMs: longest });
+    if (decision.refreshMetadata) this.refreshSoon();
+    this.state.wake();
+  }
+
+  /** The partition's next fetch waits its backoff; returns how long. */
+  private backOff(c: Cursor): number {
+    const wait = backoffMs(c.attempts++, this.config);
+    c.retryAt = Date.now() + wait;
+    this.kickAfter(wait);
+    return wait;
+  }
+
+  private publishFetch(
+    nodeId: number,
+    partitions: number,
+    startedAt: number,
+    res: { responses: { partitions: { records: Buffer | null }[] }[] } | null,
+    error?: Error,
+  ): void {
+    let bytes = 0;
+    if (res) for (const t of res.responses) for (const p of t.partitions) bytes += p.records?.length ?? 0;
+    const m: FetchMessage = {
+      clientId: this.config.clientId,
+      nodeId,
+      partitions,
+      bytes,
+      durationMs: performance.now() - startedAt,
+      ...(error ? { error } : {}),
+    };
+    fetchChannel.publish(m);
+  }
+
+  private onPartition(part: FetchPart, p: PartitionAnswer | undefined, node: number): void {
+    const { c, offset, epoch } = part;
+    // Seeked, or unassigned (and maybe assigned again since, as a new cursor).
+    if (c.epoch !== epoch || !this.state.isCurrent(c)) return;
+    if (!p) {
+      // Left out of the answer (a full fetch, with no session, should answer every partition
+      // it asks for): fetch it again after a backoff. It used to be fetched again at once, in a
+      // loop for as long as the broker left it out. Regression test: consumer-faults.test.ts,
+      // "a partition left out of the response".
+      this.backOff(c);
+      return;
+    }
+    if (p.errorCode === ErrorCode.NONE) this.keepRecords(c, offset, p);
+    else this.onPartitionError(c, p.errorCode, node);
+  }
+
+  /** A partition's records: batch headers read now, records decoded as poll hands them out. */
+  private keepRecords(c: Cursor, offset: bigint, p: PartitionAnswer): void {
+    const memory = this.state.memory;
+    c.attempts = 0;
+    c.highWatermark = p.highWatermark;
+    if (this.config.isolationLevel === 1) c.aborts.add(p.abortedTransactions as never);
+    if (!p.records || p.records.length === 0) return;
+    this.metrics.fetched(p.records.length);
+    // Headers now (the CRC and records of a batch are checked and decoded as take() hands
+    // it out); control batches are read at once for the abort filter.
+    let decoded: ReturnType<typeof decodeRecordBatches>;
+    try {
+      decoded = decodeRecordBatches(p.records, {
+        verifyCrc: this.config.checkCrcs,
+        fromOffset: offset,
+        deferRecords: true,
+      });
+    } catch (err) {
+      // A batch header that cannot be read fails this partition only. It used to escape to
+      // fetchOnce, which failed every partition of the fetch with it (the healthy ones' records
+      // held back, the error thrown once per partition, none named). Regression test:
+      // consumer-faults.test.ts, "fails only the partition whose batch header cannot be read".
+      this.fail(c, err);
+      return;
+    }
+    const { batches, deferred, error } = decoded;
+    let next = offset;
+    for (let i = 0; i < batches.length; i++) {
+      const b = batches[i];
+      if (b.lastOffset < next) continue;
+      next = b.lastOffset + 1n;
+      if (this.config.isolationLevel === 1 ? c.aborts.skips(b) : b.isControl) continue;
+      const d = deferred?.[i];
+      if (d) c.keep(d, memory);
+    }
+    if (next !== offset) c.fetchOffset = next;
+    if (error) {
+      // A corrupt batch (its CRC): the good ones before it are handed out first, then every
+      // poll fails on it (the next fetch starts there) until the application seeks past it.
+      this.fail(c, error);
+      return;
+    }
+    if (next === offset) {
+      // Bytes, but no whole batch at or past the fetch offset (only part of one): since KIP-74
+      // (Fetch v3+) a broker sends the first batch whole however large, so asking again gets the
+      // same answer. This used to be fetched again at once, in a loop that delivered and
+      // reported nothing; Java fails the poll too ("Failed to make progress reading messages
+      // at <topic-partition>=<offset>"). Regression test: consumer-faults.test.ts, "part of a batch".
+      this.fail(
+        c,
+        new ProtocolError(
+          `Fetch at offset ${offset} returned ${p.records.length} bytes but no whole record batch at or past it`,
+        ),
+      );
+      return;
+    }
+    if (c.hasBuffered) this.state.wake();
+  }
+
+  private fail(c: Cursor, err: unknown): void {
+    c.error = partitionError(c, err);
+    this.state.wake();
+  }
+
+  private onPartitionError(c: Cursor, code: number, node: number): void {
+    const err = kafkaError(code, { topic: c.topic, partition: c.partition, broker: `node ${node}` });
+    if (code === ErrorCode.OFFSET_OUT_OF_RANGE && c.hasBuffered) {
+      // A fetch ahead of records still to hand out: those are good. Deliver them first; the
+      // fetch is asked again later, and out of range then (nothing buffered), the policy applies.
+      this.backOff(c);
+    } else if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
+      if (this.config.autoOffsetReset === 'none') c.error = err;
+      else this.state.requestReset(c, this.config.autoOffsetReset);
+    } else if (err.retriable) {
+      this.cluster.reportError(err);
+      if (err.refreshMetadata) this.refreshSoon();
+      this.backOff(c);
+    } else {
+      c.error = err;
+    }
+    this.state.wake();
+  }
+}
