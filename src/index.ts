@@ -51,7 +51,9 @@ export type {
   TopicPartition,
 } from './consumer/consumer.js';
 export { Consumer } from './consumer/consumer.js';
-export type { ConsumerBatch, EachMessagePayload, RunOptions } from './consumer/delivery.js';
+export type { ConsumerBatch, ConsumerRecord, EachMessagePayload, RunOptions } from './consumer/delivery.js';
+export type { Deserializer } from './consumer/deserializers.js';
+export { jsonDeserializer, stringDeserializer } from './consumer/deserializers.js';
 export type { Assignor, GroupAssignment, MemberSubscription } from './group/assignors/assignor.js';
 export { CooperativeStickyAssignor } from './group/assignors/cooperative-sticky.js';
 export { RangeAssignor } from './group/assignors/range.js';
@@ -110,6 +112,7 @@ export {
   CodecUnavailableError,
   ConfigError,
   ConnectionError,
+  DeserializationError,
   HandlerError,
   IllegalStateError,
   KafkaError,

@@ -24,12 +24,16 @@ import {
 } from '../network/security.js';
 import { resolveTracing, TRACING_OPTIONS, type Tracing, type TracingConfig } from '../network/tracing.js';
 import { ConfigError } from '../protocol/errors.js';
+import type { Deserializer } from './deserializers.js';
 
 export type AutoOffsetReset = 'earliest' | 'latest' | 'none';
 export type IsolationLevelName = 'read_uncommitted' | 'read_committed';
 
-/** Options of a Consumer. Names are the camelCase of the Java consumer's configs. */
-export interface ConsumerConfig
+/**
+ * Options of a Consumer. Names are the camelCase of the Java consumer's configs. `K` and `V` are
+ * the types the deserializers return (Buffer | null, the bytes, without them).
+ */
+export interface ConsumerConfig<K = Buffer | null, V = Buffer | null>
   extends SecurityConfig,
     LoggingConfig,
     TracingConfig,
@@ -97,9 +101,18 @@ export interface ConsumerConfig
    * `'uniform'` or `'range'`. Default: the broker's (`uniform`).
    */
   groupRemoteAssignor?: string;
+  /**
+   * Java: `key.deserializer`. Turns each record's key into what the application gets (typed `K`);
+   * `stringDeserializer` and `jsonDeserializer` are built in. Default: the bytes (Buffer | null).
+   */
+  keyDeserializer?: Deserializer<K>;
+  /** Java: `value.deserializer`. As `keyDeserializer`, for values (typed `V`). */
+  valueDeserializer?: Deserializer<V>;
 }
 
 export interface ResolvedConsumerConfig {
+  keyDeserializer: Deserializer<unknown> | null;
+  valueDeserializer: Deserializer<unknown> | null;
   bootstrapServers: string | string[];
   log: ClientLog;
   /** OpenTelemetry tracing when `tracing: true` (tracing.ts), else null. */
@@ -161,6 +174,8 @@ export const CONSUMER_OPTIONS = [
   'partitionAssignmentStrategy',
   'groupProtocol',
   'groupRemoteAssignor',
+  'keyDeserializer',
+  'valueDeserializer',
   ...RECONNECT_OPTIONS,
   ...LOGGING_OPTIONS,
   ...TRACING_OPTIONS,
@@ -168,7 +183,14 @@ export const CONSUMER_OPTIONS = [
 
 const INT32_MAX = 2147483647;
 
-export function resolveConsumerConfig(c: ConsumerConfig): ResolvedConsumerConfig {
+function deserializerOption(name: string, d: unknown): Deserializer<unknown> | null {
+  if (d === undefined || d === null) return null;
+  if (typeof d !== 'function')
+    throw new ConfigError(name, `expected a function (data, topic, headers) => value, got ${typeof d}`);
+  return d as Deserializer<unknown>;
+}
+
+export function resolveConsumerConfig<K, V>(c: ConsumerConfig<K, V>): ResolvedConsumerConfig {
   if (c === null || typeof c !== 'object') throw new ConfigError('config', 'expected an object');
   rejectUnknownOptions(c, CONSUMER_OPTIONS, 'consumer');
   if (c.bootstrapServers === undefined) throw new ConfigError('bootstrapServers', 'is required');
@@ -215,6 +237,8 @@ export function resolveConsumerConfig(c: ConsumerConfig): ResolvedConsumerConfig
   if (groupRemoteAssignor === '') throw new ConfigError('groupRemoteAssignor', 'must not be empty');
   const clientId = stringOption('clientId', c.clientId, 'kafkawire-consumer') ?? 'kafkawire-consumer';
   return {
+    keyDeserializer: deserializerOption('keyDeserializer', c.keyDeserializer),
+    valueDeserializer: deserializerOption('valueDeserializer', c.valueDeserializer),
     groupProtocol,
     groupRemoteAssignor,
     enableAutoCommit: boolOption('enableAutoCommit', c.enableAutoCommit, true),

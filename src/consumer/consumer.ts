@@ -43,7 +43,7 @@ import {
   runHandlers,
   type Taken,
 } from './delivery.js';
-import { takeRecords } from './fetch-buffer.js';
+import { type Deserializers, takeRecords } from './fetch-buffer.js';
 import { Fetcher, type FetcherHost } from './fetcher.js';
 import { ConsumerMetrics } from './metrics.js';
 import { MissingTopics } from './missing-topics.js';
@@ -59,7 +59,8 @@ import {
   type TopicPartition,
 } from './types.js';
 
-export type { ConsumerBatch, RunOptions } from './delivery.js';
+export type { ConsumerBatch, ConsumerRecord, RunOptions } from './delivery.js';
+export type { Deserializer } from './deserializers.js';
 export type {
   CommitOffset,
   ConsumerEvents,
@@ -78,7 +79,10 @@ type Reader = 'poll()' | 'run()' | 'the async iterator';
  * time: a `poll()` while another poll, `run()` or an iteration is under way rejects with an
  * `IllegalStateError` (Java's consumer refuses a second thread the same way).
  */
-export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncIterable<ConsumerBatch> {
+export class Consumer<K = Buffer | null, V = Buffer | null>
+  extends EventEmitter<ConsumerEvents>
+  implements AsyncIterable<ConsumerBatch<K, V>>
+{
   readonly config: ResolvedConsumerConfig;
   private readonly cluster: Cluster;
   private readonly state: SubscriptionState;
@@ -96,12 +100,18 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
   /** Subscribed or assigned topics the cluster's metadata says do not exist (see ConsumerEvents). */
   private readonly missingTopics: MissingTopics;
   private readonly consumerMetrics: ConsumerMetrics;
+  /** keyDeserializer / valueDeserializer, or null when neither is set. */
+  private readonly deserializers: Deserializers | null;
 
-  constructor(config: ConsumerConfig) {
+  constructor(config: ConsumerConfig<K, V>) {
     super();
     this.config = resolveConsumerConfig(config);
     const c = this.config;
     this.state = new SubscriptionState(c.fetchMaxBytes);
+    this.deserializers =
+      c.keyDeserializer || c.valueDeserializer
+        ? { key: c.keyDeserializer, value: c.valueDeserializer }
+        : null;
     this.consumerMetrics = new ConsumerMetrics(c.clientId, {
       partitions: () => this.state.order,
       assigned: () => this.state.order.length,
@@ -387,12 +397,12 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
    * included) covers them. One poll at a time: another one, or `run()` or an iteration under way,
    * makes it reject with an `IllegalStateError`.
    */
-  async poll(options: PollOptions = {}): Promise<ConsumerBatch[]> {
+  async poll(options: PollOptions = {}): Promise<ConsumerBatch<K, V>[]> {
     this.assertOpen();
     this.claim('poll()');
     try {
       const taken = await this.pollOnce(options.timeoutMs ?? 1000, options.signal, false);
-      const batches = taken.map((t) => t.batch);
+      const batches = taken.map((t) => t.batch as unknown as ConsumerBatch<K, V>);
       if (this.config.tracing && batches.length > 0) {
         const topics = [...new Set(batches.map((b) => b.topic))];
         this.config.tracing.received(
@@ -445,8 +455,12 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     for (;;) {
       await this.group.stepUntil(deadline, signal);
       this.kick();
-      const out = takeRecords(this.state, this.config.maxPollRecords, tracked, (n) =>
-        this.consumerMetrics.consumed(n),
+      const out = takeRecords(
+        this.state,
+        this.config.maxPollRecords,
+        tracked,
+        (n) => this.consumerMetrics.consumed(n),
+        this.deserializers,
       );
       if (out.length > 0 || Date.now() >= deadline || signal?.aborted || this.stopping) return out;
       // Woken by records, an error, a finished background join (applied by the next step) or close.
@@ -465,17 +479,17 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
    * a throw) are delivered again by the next poll. The iteration is the consumer's one reader
    * while it lasts.
    */
-  async *batches(signal?: AbortSignal): AsyncGenerator<ConsumerBatch> {
+  async *batches(signal?: AbortSignal): AsyncGenerator<ConsumerBatch<K, V>> {
     this.assertOpen();
     this.claim('the async iterator');
     try {
-      yield* deliverBatches(this.deliveryHost(), signal);
+      yield* deliverBatches(this.deliveryHost(), signal) as AsyncGenerator<ConsumerBatch<K, V>>;
     } finally {
       this.reader = null;
     }
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<ConsumerBatch> {
+  [Symbol.asyncIterator](): AsyncIterator<ConsumerBatch<K, V>> {
     return this.batches();
   }
 
@@ -488,13 +502,13 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
    * run delivers it again. `close()` during run() lets the running handler finish and commits
    * what had finished before.
    */
-  async run(options: RunOptions): Promise<void> {
+  async run(options: RunOptions<K, V>): Promise<void> {
     if (!options?.eachBatch && !options?.eachMessage)
       throw new ConfigError('run', 'give eachBatch or eachMessage');
     this.assertOpen();
     this.claim('run()');
     try {
-      await runHandlers(this.deliveryHost(), options);
+      await runHandlers(this.deliveryHost(), options as unknown as RunOptions);
     } finally {
       this.reader = null;
     }

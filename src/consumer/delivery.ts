@@ -20,11 +20,21 @@ import { HandlerError } from '../protocol/errors.js';
 import type { DecodedRecord } from '../protocol/records/layout.js';
 import type { Cursor } from './cursor.js';
 
+/**
+ * A record as the consumer hands it out: `key` and `value` as the deserializers made them
+ * (Buffer | null, the bytes, without deserializers).
+ */
+export interface ConsumerRecord<K = Buffer | null, V = Buffer | null>
+  extends Omit<DecodedRecord, 'key' | 'value'> {
+  key: K;
+  value: V;
+}
+
 /** Records of one partition, in offset order, as one poll hands them out. */
-export interface ConsumerBatch {
+export interface ConsumerBatch<K = Buffer | null, V = Buffer | null> {
   topic: string;
   partition: number;
-  records: DecodedRecord[];
+  records: ConsumerRecord<K, V>[];
   /** The partition's high watermark at the last fetch (lag = highWatermark - next offset). */
   highWatermark: bigint;
 }
@@ -37,28 +47,28 @@ export interface Taken {
 }
 
 /** What `eachMessage` is called with. */
-export interface EachMessagePayload {
+export interface EachMessagePayload<K = Buffer | null, V = Buffer | null> {
   topic: string;
   partition: number;
-  message: DecodedRecord;
+  message: ConsumerRecord<K, V>;
   /** The partition's high watermark at the last fetch (its lag after this record: highWatermark − offset − 1). */
   highWatermark: bigint;
 }
 
-export interface RunOptions {
+export interface RunOptions<K = Buffer | null, V = Buffer | null> {
   /**
    * Called with each batch (one partition, in offset order). The batch counts as processed, and
    * may be committed, once the returned promise resolves. A throw or rejection ends `run()` (see
    * `eachMessage`), the batch's first record being the one redelivered.
    */
-  eachBatch?: (batch: ConsumerBatch) => Promise<void> | void;
+  eachBatch?: (batch: ConsumerBatch<K, V>) => Promise<void> | void;
   /**
    * Called with each record, one at a time, in order per partition. A record counts as
    * processed, and may be committed, once the returned promise resolves. A throw or rejection
    * ends `run()`: it rejects with a `HandlerError` naming the record (the error as `cause`), and
    * that record is where the partition reads (and commits) from next.
    */
-  eachMessage?: (m: EachMessagePayload) => Promise<void> | void;
+  eachMessage?: (m: EachMessagePayload<K, V>) => Promise<void> | void;
   /** Stops the loop when aborted (after the handler running then returns). */
   signal?: AbortSignal;
 }

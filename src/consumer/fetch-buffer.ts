@@ -10,11 +10,14 @@
  * - A corrupt batch drops what is buffered behind it and is fetched again from the position, so
  *   its error repeats until the application seeks past it (Java's behaviour too).
  * - Every error names the partition.
+ * - A record a deserializer refuses stops its partition there: the records before it leave, the
+ *   position goes back to it, and each poll reports the DeserializationError until a seek.
  */
-import { CodecUnavailableError, ProtocolError } from '../protocol/errors.js';
+import { CodecUnavailableError, DeserializationError, ProtocolError } from '../protocol/errors.js';
 import type { DecodedRecord } from '../protocol/records/layout.js';
 import type { Cursor } from './cursor.js';
 import type { Taken } from './delivery.js';
+import type { Deserializer } from './deserializers.js';
 import type { SubscriptionState } from './subscription-state.js';
 
 /**
@@ -26,6 +29,7 @@ export function takeRecords(
   maxRecords: number,
   tracked: boolean,
   consumed: (records: number) => void,
+  deserializers: Deserializers | null = null,
 ): Taken[] {
   const out: Taken[] = [];
   let budget = maxRecords;
@@ -44,6 +48,8 @@ export function takeRecords(
     if (c.paused || c.held || !c.hasBuffered) continue;
     let records: DecodedRecord[] = [];
     let failure: unknown = null;
+    /** The record a deserializer refused: the position goes back to it. */
+    let refused: bigint | null = null;
     while (budget > 0) {
       if (c.bufferedIndex >= c.buffered.length) {
         try {
@@ -55,11 +61,20 @@ export function takeRecords(
       }
       const batch = c.buffered;
       const from = c.bufferedIndex;
-      const end = Math.min(batch.length, from + budget);
+      let end = Math.min(batch.length, from + budget);
+      if (deserializers) {
+        const stop = deserialize(c, batch, from, end, deserializers);
+        if (stop.error) {
+          end = stop.at;
+          failure = stop.error;
+          refused = batch[stop.at].offset;
+        }
+      }
       if (records.length === 0 && from === 0 && end === batch.length) records = batch;
       else for (let r = from; r < end; r++) records.push(batch[r]);
       budget -= end - from;
       c.bufferedIndex = end;
+      if (failure !== null) break;
     }
     // Its last batch fully handed out: release its memory now, or a partition with nothing
     // more fetched would hold it (and the fetch budget) until its next record.
@@ -69,7 +84,8 @@ export function takeRecords(
       if (!tracked) c.consumed = c.position;
     }
     if (failure !== null) {
-      if (c.position !== null) state.setPosition(c, c.position, false);
+      const at = refused ?? c.position;
+      if (at !== null) state.setPosition(c, at, false);
       c.error = partitionError(c, failure);
     }
     if (records.length > 0) {
@@ -88,6 +104,42 @@ export function takeRecords(
   }
   if (n > 0) state.nextCursor = (state.nextCursor + 1) % n;
   return out;
+}
+
+/** The consumer's deserializers (either may be null: the bytes as they are). */
+export interface Deserializers {
+  key: Deserializer<unknown> | null;
+  value: Deserializer<unknown> | null;
+}
+
+/**
+ * Runs the deserializers over `batch[from, end)` in place; where one throws, the index of that
+ * record and a DeserializationError naming it (the records before it are done).
+ */
+function deserialize(
+  c: Cursor,
+  batch: DecodedRecord[],
+  from: number,
+  end: number,
+  d: Deserializers,
+): { at: number; error: DeserializationError | null } {
+  const { key, value } = d;
+  const topic = c.topic;
+  for (let i = from; i < end; i++) {
+    // The record objects are this poll's own (decoded for it): their fields take the results.
+    const r = batch[i] as { key: unknown; value: unknown; headers: DecodedRecord['headers'] };
+    let part: 'key' | 'value' = 'key';
+    try {
+      const k = key ? key(r.key as Buffer | null, topic, r.headers) : r.key;
+      part = 'value';
+      const v = value ? value(r.value as Buffer | null, topic, r.headers) : r.value;
+      r.key = k;
+      r.value = v;
+    } catch (err) {
+      return { at: i, error: new DeserializationError(c.topic, c.partition, batch[i].offset, part, err) };
+    }
+  }
+  return { at: end, error: null };
 }
 
 /**

@@ -228,6 +228,34 @@ export class HandlerError extends KafkawireError {
 }
 
 /**
+ * A consumer's `keyDeserializer` or `valueDeserializer` threw on a record (Java:
+ * `RecordDeserializationException`). `cause` is the deserializer's error; topic, partition and
+ * offset name the record, which is the partition's position now: the records before it were
+ * handed out, and every poll reports this error again until the application seeks past it
+ * (`seek(tp, offset + 1n)`). Nothing from it on is committed.
+ */
+export class DeserializationError extends KafkawireError {
+  readonly topic: string;
+  readonly partition: number;
+  /** The offset of the record that could not be deserialized. */
+  readonly offset: bigint;
+  /** Which part failed. */
+  readonly part: 'key' | 'value';
+  constructor(topic: string, partition: number, offset: bigint, part: 'key' | 'value', cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `Could not deserialize the ${part} of ${topic}-${partition} offset ${offset}: ${why} (seek past it to go on)`,
+      false,
+      { cause },
+    );
+    this.topic = topic;
+    this.partition = partition;
+    this.offset = offset;
+    this.part = part;
+  }
+}
+
+/**
  * A compression codec this process cannot run: its native npm package failed to load (snappy,
  * lz4), or Node's `node:zlib` has no zstd (before Node 22.15 / 23.8). Not retriable. When it
  * comes from reading a partition, topic and partition name it; the consumer reports it at every

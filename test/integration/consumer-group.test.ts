@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Consumer, type ConsumerBatch, Producer, RoundRobinAssignor } from '../../src/index.js';
+import {
+  Consumer,
+  type ConsumerBatch,
+  type ConsumerConfig,
+  Producer,
+  RoundRobinAssignor,
+} from '../../src/index.js';
 import { Cluster } from '../../src/network/cluster.js';
 import { CreatePartitions } from '../../src/protocol/apis/index.js';
 import { ConfigError } from '../../src/protocol/errors.js';
@@ -19,12 +25,7 @@ class Member extends PollingMember {
   readonly processed: string[] = [];
   dead = false;
 
-  constructor(
-    groupId: string,
-    topic: string,
-    extra: Partial<ConstructorParameters<typeof Consumer>[0]> = {},
-    pattern?: RegExp,
-  ) {
+  constructor(groupId: string, topic: string, extra: Partial<ConsumerConfig> = {}, pattern?: RegExp) {
     super(
       new Consumer({
         bootstrapServers: brokers(),
