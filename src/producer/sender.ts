@@ -204,6 +204,8 @@ export class Sender {
     }
     const now = Date.now();
     const memoryPressure = this.pool.queued > 0;
+    // The last transaction's markers are being written: hold sends a moment (transaction-manager.ts).
+    const heldUntil = txn ? txn.sendableAt : 0;
     // Stale metadata (a NOT_LEADER, a dead broker): ask for fresh leaders now, not after backoffs.
     let needMetadata = this.cluster.isStale;
     const maxInFlight = this.config.maxInFlightRequestsPerConnection;
@@ -244,6 +246,10 @@ export class Sender {
       }
       if (b.retryAt > now) {
         nextWake = Math.min(nextWake, b.retryAt);
+        continue;
+      }
+      if (heldUntil > now) {
+        nextWake = Math.min(nextWake, heldUntil);
         continue;
       }
       // While the broker holds no sequence state for us on this partition (no batch of this

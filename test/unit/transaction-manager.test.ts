@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { CoordinatorTarget, TransactionChannel } from '../../src/producer/transaction-channel.js';
 import {
   type Clock,
+  MARKER_GRACE_MS,
   type TransactionHooks,
   TransactionManager,
   type TransactionOptions,
@@ -377,6 +378,31 @@ describe('TransactionManager: calls in the wrong state fail typed, with nothing 
 });
 
 describe('TransactionManager: transaction version 2', () => {
+  it("holds the next transaction's sends for MARKER_GRACE_MS after each EndTxn, not before the first", async () => {
+    const { tm, clock } = await ready();
+    expect(tm.sendableAt).toBe(0);
+    tm.beginTransaction();
+    tm.mayDrain('out', 0);
+    const before = clock.now();
+    await tm.commitTransaction();
+    expect(tm.sendableAt).toBe(clock.now() + MARKER_GRACE_MS);
+    expect(tm.sendableAt).toBeGreaterThanOrEqual(before + MARKER_GRACE_MS);
+    tm.beginTransaction();
+    tm.mayDrain('out', 0);
+    await tm.abortTransaction();
+    expect(tm.sendableAt).toBe(clock.now() + MARKER_GRACE_MS);
+  });
+
+  it('does not hold sends without transaction version 2 (no marker race at the partition leaders)', async () => {
+    const { tm } = await ready(false);
+    tm.beginTransaction();
+    tm.mayDrain('out', 0);
+    await new Promise((r) => setTimeout(r, 0));
+    tm.mayDrain('out', 0);
+    await tm.commitTransaction();
+    expect(tm.sendableAt).toBe(0);
+  });
+
   it('adds partitions through produce, commits with EndTxn and takes the bumped epoch', async () => {
     const { tm, coordinator, hooks } = await ready();
     tm.beginTransaction();
