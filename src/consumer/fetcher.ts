@@ -12,17 +12,21 @@
  * - An answer for a cursor whose epoch moved (a seek, a reset) or that was unassigned is dropped.
  * - Errors that retrying can fix (a moved leader, a dead connection) back the partition off and
  *   fetch it again; the others are kept in the cursor for the next poll, naming the partition.
+ * - Requests to a broker go through its incremental fetch session (KIP-227, fetch-session.ts):
+ *   after a full request, only partitions whose fetch offset changed are sent, and the others
+ *   it stops fetching are forgotten; a lost session falls back to a full request at once.
  */
 import type { Cluster } from '../network/cluster.js';
 import { type FetchMessage, fetchChannel } from '../network/diagnostics.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
-import { Fetch, type FetchRequest } from '../protocol/apis/index.js';
+import { Fetch, type FetchRequest, type FetchTopic, type ForgottenTopic } from '../protocol/apis/index.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { KafkaError, kafkaError, ProtocolError } from '../protocol/errors.js';
 import { decodeRecordBatches } from '../protocol/records/record-batch.js';
 import type { ResolvedConsumerConfig } from './config.js';
 import { type Cursor, key } from './cursor.js';
 import { partitionError } from './fetch-buffer.js';
+import { FetchSession, type WantedPartition } from './fetch-session.js';
 import type { ConsumerMetrics } from './metrics.js';
 import type { MissingTopics } from './missing-topics.js';
 import type { SubscriptionState } from './subscription-state.js';
@@ -56,6 +60,8 @@ export class Fetcher {
   private readonly loops = new Set<number>();
   /** Fetch requests sent to each broker: where its next request starts (see fetchLoop). */
   private readonly turns = new Map<number, number>();
+  /** Each broker's incremental fetch session (fetch-session.ts). */
+  private readonly sessions = new Map<number, FetchSession>();
   private kickTimer: NodeJS.Timeout | null = null;
   private refreshing: Promise<unknown> | null = null;
 
@@ -190,38 +196,42 @@ export class Fetcher {
 
   /** One Fetch of `parts` from `node`, at most `maxBytes`; true when it failed as a whole. */
   private async fetchOnce(node: number, parts: FetchPart[], maxBytes: number): Promise<boolean> {
-    const byTopic = new Map<
-      string,
-      { partition: number; fetchOffset: bigint; partitionMaxBytes: number }[]
-    >();
-    for (const { c, offset } of parts) {
-      const list = byTopic.get(c.topic) ?? [];
-      list.push({
-        partition: c.partition,
-        fetchOffset: offset,
-        partitionMaxBytes: this.config.maxPartitionFetchBytes,
-      });
-      byTopic.set(c.topic, list);
+    let session = this.sessions.get(node);
+    if (!session) {
+      session = new FetchSession();
+      this.sessions.set(node, session);
     }
     let fetchStartedAt = performance.now();
     try {
       const conn = await this.cluster.connectionTo(node);
       const version = conn.versionFor(Fetch);
       const md = this.cluster.metadata;
+      const wanted: WantedPartition[] = parts.map(({ c, offset }) => ({
+        topic: c.topic,
+        topicId: md.topics.get(c.topic)?.topicId ?? '',
+        partition: c.partition,
+        fetchOffset: offset,
+        maxBytes: this.config.maxPartitionFetchBytes,
+      }));
+      const plan = session.plan(wanted, version >= 7);
       const request: FetchRequest = {
         maxWaitMs: this.config.fetchMaxWaitMs,
         minBytes: this.config.fetchMinBytes,
         maxBytes,
         isolationLevel: this.config.isolationLevel,
-        topics: [...byTopic].map(([topic, partitions]) =>
-          version >= 13 ? { topicId: md.topics.get(topic)?.topicId, partitions } : { topic, partitions },
-        ),
+        sessionId: plan.sessionId,
+        sessionEpoch: plan.sessionEpoch,
+        topics: requestTopics(plan.send, version),
+        forgottenTopicsData: forgottenTopics(plan.forget, version),
       };
       fetchStartedAt = performance.now();
       const res = await conn.send(Fetch, request, {
         timeoutMs: this.config.requestTimeoutMs + this.config.fetchMaxWaitMs,
       });
       if (fetchChannel.hasSubscribers) this.publishFetch(node, parts.length, fetchStartedAt, res);
+      // The broker lost or refused the session (restarted, evicted it, an epoch out of step):
+      // the next request is full and opens a new one, at once (Java does the same).
+      if (!session.answered(plan, res.sessionId, res.errorCode)) return false;
       // A top-level error (v7+) comes with no partitions. It used to be ignored, so every
       // partition looked unanswered and was fetched again at once, in a loop, the error never
       // reported; raised here it is retried after a backoff or surfaces at poll like any other.
@@ -234,10 +244,15 @@ export class Fetcher {
         const name = t.topic !== '' ? t.topic : (byId.get(t.topicId) ?? '');
         for (const p of t.partitions) results.set(key(name, p.partitionIndex), p);
       }
-      for (const part of parts)
-        this.onPartition(part, results.get(key(part.c.topic, part.c.partition)), node);
+      for (const part of parts) {
+        const answer = results.get(key(part.c.topic, part.c.partition));
+        // An incremental answer leaves out the partitions with nothing new (KIP-227).
+        if (answer || !plan.incremental) this.onPartition(part, answer, node);
+      }
       return false;
     } catch (err) {
+      // Whether the broker saw this request is unknown: the next one is full (a new session).
+      session.reset();
       this.onFetchFailed(node, parts, fetchStartedAt, err);
       return true;
     }
@@ -388,4 +403,41 @@ export class Fetcher {
     }
     this.state.wake();
   }
+}
+
+/** The request's topics, grouped as the protocol wants them (by id from Fetch v13). */
+function requestTopics(send: readonly WantedPartition[], version: number): FetchTopic[] {
+  const byTopic = new Map<string, FetchTopic>();
+  for (const w of send) {
+    let t = byTopic.get(w.topic);
+    if (!t) {
+      t =
+        version >= 13
+          ? { topicId: w.topicId || undefined, partitions: [] }
+          : { topic: w.topic, partitions: [] };
+      byTopic.set(w.topic, t);
+    }
+    t.partitions.push({ partition: w.partition, fetchOffset: w.fetchOffset, partitionMaxBytes: w.maxBytes });
+  }
+  return [...byTopic.values()];
+}
+
+/** The partitions a session drops, grouped by topic (by id from Fetch v13). */
+function forgottenTopics(
+  forget: readonly { topic: string; topicId: string; partition: number }[],
+  version: number,
+): ForgottenTopic[] {
+  const byTopic = new Map<string, ForgottenTopic>();
+  for (const f of forget) {
+    let t = byTopic.get(f.topic);
+    if (!t) {
+      t =
+        version >= 13
+          ? { topicId: f.topicId || undefined, partitions: [] }
+          : { topic: f.topic, partitions: [] };
+      byTopic.set(f.topic, t);
+    }
+    t.partitions.push(f.partition);
+  }
+  return [...byTopic.values()];
 }
