@@ -108,9 +108,17 @@ export interface ConsumerConfig<K = Buffer | null, V = Buffer | null>
   keyDeserializer?: Deserializer<K>;
   /** Java: `value.deserializer`. As `keyDeserializer`, for values (typed `V`). */
   valueDeserializer?: Deserializer<V>;
+  /**
+   * The rack this consumer runs in (Java: `client.rack`, KIP-392). With brokers that set
+   * `broker.rack` and `replica.selector.class` (e.g. Kafka's RackAwareReplicaSelector), a
+   * partition is read from the replica the leader names, in this rack, instead of the leader.
+   * Default '' (always the leader).
+   */
+  clientRack?: string;
 }
 
 export interface ResolvedConsumerConfig {
+  clientRack: string;
   keyDeserializer: Deserializer<unknown> | null;
   valueDeserializer: Deserializer<unknown> | null;
   bootstrapServers: string | string[];
@@ -176,6 +184,7 @@ export const CONSUMER_OPTIONS = [
   'groupRemoteAssignor',
   'keyDeserializer',
   'valueDeserializer',
+  'clientRack',
   ...RECONNECT_OPTIONS,
   ...LOGGING_OPTIONS,
   ...TRACING_OPTIONS,
@@ -237,6 +246,7 @@ export function resolveConsumerConfig<K, V>(c: ConsumerConfig<K, V>): ResolvedCo
   if (groupRemoteAssignor === '') throw new ConfigError('groupRemoteAssignor', 'must not be empty');
   const clientId = stringOption('clientId', c.clientId, 'kafkawire-consumer') ?? 'kafkawire-consumer';
   return {
+    clientRack: stringOption('clientRack', c.clientRack, '') ?? '',
     keyDeserializer: deserializerOption('keyDeserializer', c.keyDeserializer),
     valueDeserializer: deserializerOption('valueDeserializer', c.valueDeserializer),
     groupProtocol,

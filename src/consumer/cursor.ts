@@ -67,6 +67,12 @@ export class Cursor {
   attempts = 0;
   error: Error | null = null;
   readonly aborts = new AbortFilter();
+  /**
+   * The replica the leader named to read from (KIP-392, `clientRack`), until `preferredUntil`
+   * (ms); -1: the leader.
+   */
+  preferredReplica = -1;
+  preferredUntil = 0;
 
   constructor(topic: string, partition: number) {
     this.topic = topic;

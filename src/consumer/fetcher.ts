@@ -12,6 +12,9 @@
  * - An answer for a cursor whose epoch moved (a seek, a reset) or that was unassigned is dropped.
  * - Errors that retrying can fix (a moved leader, a dead connection) back the partition off and
  *   fetch it again; the others are kept in the cursor for the next poll, naming the partition.
+ * - A partition is fetched from its leader, or (KIP-392, `clientRack`) from the replica the
+ *   leader named, until metadataMaxAgeMs passes or that replica fails or errs; then from the
+ *   leader again, and an out-of-range offset on a follower never resets the position.
  * - Requests to a broker go through its incremental fetch session (KIP-227, fetch-session.ts):
  *   after a full request, only partitions whose fetch offset changed are sent, and the others
  *   it stops fetching are forgotten; a lost session falls back to a full request at once.
@@ -45,6 +48,8 @@ interface PartitionAnswer {
   highWatermark: bigint;
   records: Buffer | null;
   abortedTransactions: unknown[] | null;
+  /** KIP-392: the replica to fetch from instead, -1 for none. */
+  preferredReadReplica: number;
 }
 
 /** What the fetcher needs of its consumer. */
@@ -79,12 +84,12 @@ export class Fetcher {
     const nodes = new Set<number>();
     for (const c of this.state.order) {
       if (this.missingTopics.has(c.topic)) continue; // checked again by the consumer's onMetadata
-      const leader = this.cluster.leaderFor(c.topic, c.partition);
-      if (leader === undefined) {
+      const node = this.nodeFor(c);
+      if (node === undefined) {
         this.refreshSoon();
         continue;
       }
-      if (this.fetchable(c)) nodes.add(leader);
+      if (this.fetchable(c)) nodes.add(node);
     }
     for (const node of nodes) {
       if (!this.loops.has(node)) {
@@ -128,6 +133,19 @@ export class Fetcher {
     this.kickTimer = null;
   }
 
+  /**
+   * Where a partition is fetched from: the replica its leader named (KIP-392) while that holds
+   * and the broker is in the metadata, else its leader; undefined when it has none now.
+   */
+  private nodeFor(c: Cursor): number | undefined {
+    if (c.preferredReplica >= 0) {
+      if (Date.now() < c.preferredUntil && this.cluster.metadata.brokers.has(c.preferredReplica))
+        return c.preferredReplica;
+      c.preferredReplica = -1;
+    }
+    return this.cluster.leaderFor(c.topic, c.partition);
+  }
+
   private fetchable(c: Cursor): boolean {
     return (
       c.fetchOffset !== null &&
@@ -148,7 +166,7 @@ export class Fetcher {
     while (!this.host.closed) {
       const fetchable: FetchPart[] = [];
       for (const c of this.state.order) {
-        if (this.cluster.leaderFor(c.topic, c.partition) === node && this.fetchable(c)) {
+        if (this.nodeFor(c) === node && this.fetchable(c)) {
           fetchable.push({ c, offset: c.fetchOffset as bigint, epoch: c.epoch });
         }
       }
@@ -188,8 +206,8 @@ export class Fetcher {
     const nodes = new Set<number>();
     for (const c of this.state.order) {
       if (c.fetchOffset === null || c.paused || c.held || this.missingTopics.has(c.topic)) continue;
-      const leader = this.cluster.leaderFor(c.topic, c.partition);
-      if (leader !== undefined) nodes.add(leader);
+      const node = this.nodeFor(c);
+      if (node !== undefined) nodes.add(node);
     }
     return Math.ceil(this.config.fetchMaxBytes / Math.max(1, nodes.size));
   }
@@ -223,6 +241,7 @@ export class Fetcher {
         sessionEpoch: plan.sessionEpoch,
         topics: requestTopics(plan.send, version),
         forgottenTopicsData: forgottenTopics(plan.forget, version),
+        rackId: this.config.clientRack,
       };
       fetchStartedAt = performance.now();
       const res = await conn.send(Fetch, request, {
@@ -266,6 +285,8 @@ export class Fetcher {
     let longest = 0;
     for (const { c, epoch } of parts) {
       if (c.epoch !== epoch) continue;
+      // The replica the leader named cannot be reached: back to the leader (KIP-392).
+      if (c.preferredReplica === node) c.preferredReplica = -1;
       if (decision.retry) {
         const wait = this.backOff(c);
         longest = Math.max(longest, wait);
@@ -317,16 +338,32 @@ export class Fetcher {
       this.backOff(c);
       return;
     }
-    if (p.errorCode === ErrorCode.NONE) this.keepRecords(c, offset, p);
+    if (p.errorCode === ErrorCode.NONE) this.keepRecords(c, offset, p, node);
     else this.onPartitionError(c, p.errorCode, node);
   }
 
   /** A partition's records: batch headers read now, records decoded as poll hands them out. */
-  private keepRecords(c: Cursor, offset: bigint, p: PartitionAnswer): void {
+  private keepRecords(c: Cursor, offset: bigint, p: PartitionAnswer, node: number): void {
     const memory = this.state.memory;
     c.attempts = 0;
     c.highWatermark = p.highWatermark;
     if (this.config.isolationLevel === 1) c.aborts.add(p.abortedTransactions as never);
+    if (p.preferredReadReplica >= 0 && p.preferredReadReplica !== node) {
+      // KIP-392: the leader names a replica in our rack to read from (its answer carries no
+      // records); until metadataMaxAgeMs passes or that replica fails, fetch from it.
+      c.preferredReplica = p.preferredReadReplica;
+      c.preferredUntil = Date.now() + this.config.metadataMaxAgeMs;
+      if (!this.cluster.metadata.brokers.has(p.preferredReadReplica)) {
+        // A broker our metadata does not list yet: learn it first, and back off meanwhile (the
+        // leader would name it again at once, every fetch an empty answer).
+        this.refreshSoon();
+        this.backOff(c);
+        return;
+      }
+      // After this fetch's loop turn has released the partition (inFlight), start the replica's.
+      setImmediate(() => this.host.kick());
+      return;
+    }
     if (!p.records || p.records.length === 0) return;
     this.metrics.fetched(p.records.length);
     // Headers now (the CRC and records of a batch are checked and decoded as take() hands
@@ -387,6 +424,15 @@ export class Fetcher {
 
   private onPartitionError(c: Cursor, code: number, node: number): void {
     const err = kafkaError(code, { topic: c.topic, partition: c.partition, broker: `node ${node}` });
+    if (c.preferredReplica === node) {
+      // An error from the replica the leader named (behind, no longer a replica, ...): fetch
+      // from the leader again; an offset out of range there is only then a reason to reset, as
+      // KIP-392 asks (a follower may simply not have the records yet).
+      c.preferredReplica = -1;
+      this.backOff(c);
+      this.state.wake();
+      return;
+    }
     if (code === ErrorCode.OFFSET_OUT_OF_RANGE && c.hasBuffered) {
       // A fetch ahead of records still to hand out: those are good. Deliver them first; the
       // fetch is asked again later, and out of range then (nothing buffered), the policy applies.
