@@ -307,6 +307,7 @@ async function fill(
   compression: ProduceCase['compression'],
   broker: Broker,
   infos: ClientInfo[],
+  extra: Partial<ProduceCase> = {},
 ): Promise<string> {
   const c: ProduceCase = {
     kind: 'produce',
@@ -320,6 +321,7 @@ async function fill(
     lingerMs: 5,
     batchSize: 16 * 1024,
     idempotence: false,
+    ...extra,
   };
   const order = ['java', 'confluent', 'kafkawire', 'platformatic', 'kafkajs'];
   for (const name of order) {
@@ -342,13 +344,15 @@ async function fill(
 /**
  * A freshly started broker runs its first minute interpreted and C1-compiled: measured cold, the
  * first round ran at a third of the third's speed. So before the cases, load it the way they
- * will: produce with each codec and read it all back (Java tools, or a Node client without Java).
+ * will: produce with each codec and read it all back (Java tools, or a Node client without Java),
+ * and run transactions when a case does.
  */
 async function warmBroker(
   profile: Profile,
   broker: Broker,
   topics: Topics,
   infos: ClientInfo[],
+  transactional: boolean,
 ): Promise<void> {
   const records = profile.name === 'quick' ? 50_000 : 400_000;
   const topic = `bench-warmup-${randomBytes(3).toString('hex')}`;
@@ -356,6 +360,15 @@ async function warmBroker(
   await topics.create(topic, PARTITIONS);
   try {
     for (const codec of ['none', 'lz4', 'zstd'] as const) await fill(topic, records, codec, broker, infos);
+    // The first transactional producer makes the broker create __transaction_state (50
+    // partitions) and compile its transaction path: the first measured run paid for both (its
+    // broker CPU was 5-7× the later rounds'), and it was always kafkawire's.
+    if (transactional)
+      await fill(topic, records / 2, 'none', broker, infos, {
+        acks: 'all',
+        idempotence: true,
+        transactionRecords: 1000,
+      });
     if (infos.find((i) => i.name === 'java')?.available) {
       const consume: ConsumeCase = {
         kind: 'consume',
@@ -455,7 +468,14 @@ async function main(): Promise<void> {
     meta.clients = await probe(defs, broker);
     for (const c of meta.clients)
       log(`  ${c.label}: ${c.available ? c.version : `unavailable (${c.reason})`}`);
-    if (!process.env.KAFKA_BROKERS) await warmBroker(opts.profile, broker, topics, meta.clients);
+    if (!process.env.KAFKA_BROKERS)
+      await warmBroker(
+        opts.profile,
+        broker,
+        topics,
+        meta.clients,
+        cases.some((c) => c.kind === 'produce' && c.transactionRecords !== undefined),
+      );
     const available = defs.filter((d) => meta.clients.find((c) => c.name === d.name)!.available);
     for (const c of meta.clients.filter((i) => !i.available))
       for (const bc of cases)
