@@ -451,39 +451,40 @@ export class Fetcher {
   }
 }
 
-/** The request's topics, grouped as the protocol wants them (by id from Fetch v13). */
-function requestTopics(send: readonly WantedPartition[], version: number): FetchTopic[] {
-  const byTopic = new Map<string, FetchTopic>();
-  for (const w of send) {
-    let t = byTopic.get(w.topic);
+/** Partitions grouped by topic, as Fetch wants them: by name, or by id from v13. */
+function groupByTopic<T extends { topic: string; topicId: string }, P>(
+  items: readonly T[],
+  version: number,
+  partition: (item: T) => P,
+): { topic?: string; topicId?: string; partitions: P[] }[] {
+  const byTopic = new Map<string, { topic?: string; topicId?: string; partitions: P[] }>();
+  for (const item of items) {
+    let t = byTopic.get(item.topic);
     if (!t) {
       t =
         version >= 13
-          ? { topicId: w.topicId || undefined, partitions: [] }
-          : { topic: w.topic, partitions: [] };
-      byTopic.set(w.topic, t);
+          ? { topicId: item.topicId || undefined, partitions: [] }
+          : { topic: item.topic, partitions: [] };
+      byTopic.set(item.topic, t);
     }
-    t.partitions.push({ partition: w.partition, fetchOffset: w.fetchOffset, partitionMaxBytes: w.maxBytes });
+    t.partitions.push(partition(item));
   }
   return [...byTopic.values()];
 }
 
-/** The partitions a session drops, grouped by topic (by id from Fetch v13). */
+/** The request's topics. */
+function requestTopics(send: readonly WantedPartition[], version: number): FetchTopic[] {
+  return groupByTopic(send, version, (w) => ({
+    partition: w.partition,
+    fetchOffset: w.fetchOffset,
+    partitionMaxBytes: w.maxBytes,
+  }));
+}
+
+/** The partitions a session drops. */
 function forgottenTopics(
   forget: readonly { topic: string; topicId: string; partition: number }[],
   version: number,
 ): ForgottenTopic[] {
-  const byTopic = new Map<string, ForgottenTopic>();
-  for (const f of forget) {
-    let t = byTopic.get(f.topic);
-    if (!t) {
-      t =
-        version >= 13
-          ? { topicId: f.topicId || undefined, partitions: [] }
-          : { topic: f.topic, partitions: [] };
-      byTopic.set(f.topic, t);
-    }
-    t.partitions.push(f.partition);
-  }
-  return [...byTopic.values()];
+  return groupByTopic(forget, version, (f) => f.partition);
 }

@@ -15,6 +15,7 @@
  */
 import { IllegalStateError } from '../protocol/errors.js';
 import { Cursor, key } from './cursor.js';
+import { settledBy } from './delivery.js';
 import { FetchMemory } from './fetch-memory.js';
 import type { TopicPartition } from './types.js';
 
@@ -30,7 +31,8 @@ export class SubscriptionState {
   readonly memory: FetchMemory;
   /** Cursors whose position is to be looked up (seekToBeginning/End, autoOffsetReset, out of range). */
   readonly resetTo = new Map<Cursor, ResetTo>();
-  private waiters: (() => void)[] = [];
+  /** The polls waiting for a change; each leaves the set when its wait ends, however it ends. */
+  private readonly waiters = new Set<() => void>();
 
   constructor(fetchMaxBytes: number) {
     this.memory = new FetchMemory(fetchMaxBytes);
@@ -125,24 +127,29 @@ export class SubscriptionState {
     return moved;
   }
 
-  /** Resolves at `deadline`, on abort, or at the next `wake()`, whichever comes first. */
+  /**
+   * Resolves at `deadline`, on abort, or at the next `wake()`, whichever comes first. A wait that
+   * ends by its deadline leaves no trace: an idle consumer's polls used to add one waiter each to
+   * a list only a wake emptied (one a second, for as long as no record came).
+   */
   waitForChange(deadline: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
-      signal?.addEventListener('abort', done, { once: true });
-      this.waiters.push(done);
+    let woken!: () => void;
+    const change = new Promise<void>((resolve) => {
+      woken = resolve;
     });
+    this.waiters.add(woken);
+    return settledBy(change, deadline, signal).finally(() => this.waiters.delete(woken));
+  }
+
+  /** Polls waiting now (tests). */
+  get waiting(): number {
+    return this.waiters.size;
   }
 
   /** Records, an error, a finished join or close: every waiting poll looks again. */
   wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
+    const w = [...this.waiters];
+    this.waiters.clear();
     for (const f of w) f();
   }
 }

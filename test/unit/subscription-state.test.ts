@@ -85,4 +85,15 @@ describe('SubscriptionState', () => {
     await s.waitForChange(t + 50);
     expect(Date.now() - t).toBeGreaterThanOrEqual(45);
   });
+
+  it('keeps no waiter once a wait ended by its deadline or an abort (an idle consumer polls for hours)', async () => {
+    const s = new SubscriptionState(1 << 20);
+    for (let i = 0; i < 50; i++) await s.waitForChange(Date.now() + 1);
+    const ac = new AbortController();
+    const aborted = s.waitForChange(Date.now() + 10_000, ac.signal);
+    expect(s.waiting).toBe(1);
+    ac.abort();
+    await aborted;
+    expect(s.waiting).toBe(0);
+  });
 });
