@@ -45,6 +45,7 @@ export type { AutoOffsetReset, ConsumerConfig, IsolationLevelName } from './cons
 export type {
   CommitOffset,
   ConsumerEvents,
+  LogTruncation,
   PollOptions,
   RebalanceListener,
   TopicNotFound,
@@ -117,6 +118,7 @@ export {
   IllegalStateError,
   KafkaError,
   KafkawireError,
+  LogTruncationError,
   ProducerFencedError,
   ProtocolError,
   SslAuthenticationError,

@@ -2,7 +2,8 @@
  * Consumer: reads records from assigned partitions (Java: `KafkaConsumer`), assigned by hand or by
  * its consumer group — the public facade over parts that each own one thing: SubscriptionState
  * (cursors, positions, pause, resets; subscription-state.ts), the fetch buffer's way out
- * (fetch-buffer.ts), the Fetcher (one fetch loop per leader; fetcher.ts), the OffsetResolver
+ * (fetch-buffer.ts), the Fetcher (one fetch loop per leader; fetcher.ts), the PositionValidator
+ * (KIP-320 truncation checks after a leader change; position-validator.ts), the OffsetResolver
  * (committed offsets, resets, lookups; offset-resolver.ts), the CommitManager
  * (commit-manager.ts) and the RebalanceCoordinator (subscription, joins, the listener, the
  * poll-interval watchdog; rebalance-coordinator.ts). Handlers and the iterator: delivery.ts.
@@ -27,12 +28,12 @@
  */
 
 import { EventEmitter } from 'node:events';
-import { Cluster, type MetadataSnapshot } from '../network/cluster.js';
+import type { Cluster } from '../network/cluster.js';
 import { METRICS_REGISTRY, type MetricsRegistry, type MetricsSnapshot } from '../network/metrics.js';
 import type { OffsetFound, OffsetLookup } from '../network/offsets.js';
 import { ConfigError, IllegalStateError } from '../protocol/errors.js';
-import { Bootstrap } from './bootstrap.js';
-import { CommitManager } from './commit-manager.js';
+import type { Bootstrap } from './bootstrap.js';
+import type { CommitManager } from './commit-manager.js';
 import { type ConsumerConfig, type ResolvedConsumerConfig, resolveConsumerConfig } from './config.js';
 import { key } from './cursor.js';
 import {
@@ -44,12 +45,13 @@ import {
   type Taken,
 } from './delivery.js';
 import { type Deserializers, takeRecords } from './fetch-buffer.js';
-import { Fetcher, type FetcherHost } from './fetcher.js';
-import { ConsumerMetrics } from './metrics.js';
-import { MissingTopics } from './missing-topics.js';
-import { OffsetResolver, type OffsetResolverHost } from './offset-resolver.js';
-import { RebalanceCoordinator, type RebalanceHost } from './rebalance-coordinator.js';
-import { SubscriptionState } from './subscription-state.js';
+import type { Fetcher } from './fetcher.js';
+import type { ConsumerMetrics } from './metrics.js';
+import type { MissingTopics } from './missing-topics.js';
+import { OffsetResolver } from './offset-resolver.js';
+import { buildParts, type ConsumerFacade } from './parts.js';
+import type { RebalanceCoordinator } from './rebalance-coordinator.js';
+import type { SubscriptionState } from './subscription-state.js';
 import {
   type CommitOffset,
   type ConsumerEvents,
@@ -64,6 +66,7 @@ export type { Deserializer } from './deserializers.js';
 export type {
   CommitOffset,
   ConsumerEvents,
+  LogTruncation,
   PollOptions,
   RebalanceListener,
   TopicNotFound,
@@ -102,38 +105,19 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   private readonly consumerMetrics: ConsumerMetrics;
   /** keyDeserializer / valueDeserializer, or null when neither is set. */
   private readonly deserializers: Deserializers | null;
+  /** The cursors of exactly these partitions (kept ones keep theirs), without starting anything. */
+  private readonly place: (partitions: readonly TopicPartition[]) => void;
 
   constructor(config: ConsumerConfig<K, V>) {
     super();
     this.config = resolveConsumerConfig(config);
     const c = this.config;
-    this.state = new SubscriptionState(c.fetchMaxBytes);
     this.deserializers =
       c.keyDeserializer || c.valueDeserializer
         ? { key: c.keyDeserializer, value: c.valueDeserializer }
         : null;
-    this.consumerMetrics = new ConsumerMetrics(c.clientId, {
-      partitions: () => this.state.order,
-      assigned: () => this.state.order.length,
-    });
-    this.cluster = new Cluster({
-      bootstrapServers: c.bootstrapServers,
-      clientId: c.clientId,
-      observer: this.consumerMetrics.network,
-      requestTimeoutMs: c.requestTimeoutMs + c.fetchMaxWaitMs,
-      metadataMaxAgeMs: c.metadataMaxAgeMs,
-      connectTimeoutMs: c.connectTimeoutMs,
-      reconnectBackoffMs: c.reconnectBackoffMs,
-      reconnectBackoffMaxMs: c.reconnectBackoffMaxMs,
-      tls: c.security.tls,
-      authenticate: c.security.authenticate,
-      log: c.log,
-    });
-    this.bootstrap = new Bootstrap(this.cluster, () => this.kick());
-    this.missingTopics = new MissingTopics(c, () => void this.cluster.refresh().catch(() => {}));
-    // One host for the parts, reading the consumer's state live (getters, not copies).
     const consumer = this;
-    const host: FetcherHost & OffsetResolverHost & RebalanceHost = {
+    const parts = buildParts(c, {
       get closed() {
         return consumer.closed;
       },
@@ -141,34 +125,19 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
         return consumer.stopping;
       },
       kick: () => this.kick(),
-      kickAfter: (ms) => this.fetcher.kickAfter(ms),
-      fetchError: (e) => {
-        if (this.listenerCount('fetchError') > 0) this.emit('fetchError', e);
-      },
-      emit: this.emit.bind(this),
-      assign: (partitions) => {
-        this.place(partitions);
-        this.kick();
-      },
-      committed: (partitions) => this.group.group('assign()').committed(partitions),
-    };
-    this.fetcher = new Fetcher(this.cluster, c, this.state, this.missingTopics, this.consumerMetrics, host);
-    this.commits = new CommitManager(c, (what) => this.group.group(what));
-    this.group = new RebalanceCoordinator(
-      this.cluster,
-      c,
-      this.state,
-      this.commits,
-      this.consumerMetrics,
-      host,
-    );
-    this.offsets = new OffsetResolver(this.cluster, c, this.state, this.missingTopics, host);
-    this.cluster.on('metadata', (md: MetadataSnapshot) => this.onMetadata(md));
-    this.cluster.on('unreachable', (err: Error) => this.emit('brokersUnreachable', err));
-    this.cluster.on('reachable', (downMs: number) => this.emit('brokersReachable', downMs));
-    this.cluster.on('reconnected', (e: { broker: string; nodeId: number; failedAttempts: number }) =>
-      this.emit('brokerReconnected', e),
-    );
+      emit: this.emit.bind(this) as ConsumerFacade['emit'],
+      listenerCount: (event: keyof ConsumerEvents) => this.listenerCount(event),
+    });
+    this.cluster = parts.cluster;
+    this.state = parts.state;
+    this.consumerMetrics = parts.metrics;
+    this.bootstrap = parts.bootstrap;
+    this.missingTopics = parts.missingTopics;
+    this.fetcher = parts.fetcher;
+    this.offsets = parts.offsets;
+    this.commits = parts.commits;
+    this.group = parts.group;
+    this.place = parts.place;
   }
 
   /** Connects to the cluster. Optional: poll connects too. Rejects with the attempt's error. */
@@ -188,12 +157,6 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     for (const tp of partitions) checkTopicPartition(tp, 'partitions');
     this.place(partitions);
     this.kick();
-  }
-
-  /** The cursors of exactly these partitions (kept ones keep theirs), without starting anything. */
-  private place(partitions: readonly TopicPartition[]): void {
-    this.state.place(partitions);
-    this.cluster.addTopics(new Set(partitions.map((p) => p.topic)));
   }
 
   /**
@@ -269,21 +232,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   async offsetsForTimes(
     query: readonly (TopicPartition & { timestamp: number })[],
   ): Promise<(TopicPartition & { found: { offset: bigint; timestamp: number } | null })[]> {
-    for (const q of query) {
-      if (!Number.isSafeInteger(q?.timestamp) || q.timestamp < 0)
-        throw new ConfigError(
-          'timestamp',
-          `must be a non-negative integer of milliseconds, got ${String(q?.timestamp)}`,
-        );
-    }
-    const found = await this.lookup(
-      query.map((q) => ({ topic: q.topic, partition: q.partition, query: { timestamp: q.timestamp } })),
-    );
-    return found.map((f) => ({
-      topic: f.topic,
-      partition: f.partition,
-      found: f.offset >= 0n ? { offset: f.offset, timestamp: f.timestamp } : null,
-    }));
+    const lookups = OffsetResolver.timeLookups(query);
+    return OffsetResolver.foundAt(await this.lookup(lookups));
   }
 
   private async lookup(lookups: OffsetLookup[]): Promise<OffsetFound[]> {
@@ -295,27 +245,6 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   /** Starts a commit and returns at once; `onComplete` hears how it went (Java: `commitAsync`). */
   commitAsync(onComplete?: (err?: Error) => void): void {
     this.commits.commitAsync(this.commit(), onComplete);
-  }
-
-  /** Wanted topics the cluster does not have: reported, not fetched (missing-topics.ts). */
-  private onMetadata(md: MetadataSnapshot): void {
-    if (this.closed) return;
-    const wanted = new Set<string>(this.group.namedTopics);
-    for (const c of this.state.order) wanted.add(c.topic);
-    const { missing, back } = this.missingTopics.update(md, wanted);
-    for (const topic of missing) {
-      this.config.log.warn(
-        { topic, group: this.config.groupId ?? undefined },
-        'Topic not found; waiting for it to be created',
-      );
-      const partitions = this.state.order
-        .filter((c) => c.topic === topic)
-        .map((c) => ({ topic, partition: c.partition }));
-      // Not from inside the metadata update: a listener that throws must not fail the refresh.
-      process.nextTick(() => this.emit('topicNotFound', { topic, partitions }));
-    }
-    for (const topic of back) this.config.log.info({ topic }, 'Topic found');
-    if (back.length > 0) this.kick();
   }
 
   /**

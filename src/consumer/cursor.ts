@@ -13,6 +13,10 @@
  *   rewind): a fetch answered, or a record handed out, under an older epoch no longer counts.
  * - A cursor that is no longer assigned is `detached` and never reattached: an assignment that
  *   gives the partition back makes a new cursor.
+ * - KIP-320: `fetchedEpoch` is the leader epoch the log before `fetchOffset` was written under
+ *   (-1: unknown, nothing to validate), `leaderEpoch` the partition leader's epoch the fetches
+ *   go out under. While `validating`, the partition is not fetched: a newer leader has to confirm
+ *   that its log still holds what was fetched (position-validator.ts).
  */
 import type { DecodedRecord } from '../protocol/records/layout.js';
 import { type DeferredBatch, decodeDeferred } from '../protocol/records/record-batch.js';
@@ -73,6 +77,17 @@ export class Cursor {
    */
   preferredReplica = -1;
   preferredUntil = 0;
+  /** KIP-320: the leader epoch of the last batch fetched before fetchOffset; -1 when unknown. */
+  fetchedEpoch = -1;
+  /** KIP-320: the leader epoch fetches are sent under (Fetch's currentLeaderEpoch); -1 until known. */
+  leaderEpoch = -1;
+  /** Waiting for the leader to confirm the fetched log (OffsetForLeaderEpoch): not fetched meanwhile. */
+  validating = false;
+  /**
+   * An error every poll reports until the position is set (a log truncation with
+   * autoOffsetReset 'none'): the partition is not fetched meanwhile.
+   */
+  stuck: Error | null = null;
 
   constructor(topic: string, partition: number) {
     this.topic = topic;

@@ -6,7 +6,8 @@
  * Invariants:
  * - A partition's records leave in offset order; its position moves past what left.
  * - An error comes after the records buffered before it: a poll that has records returns them
- *   and leaves the error for the next one; a poll with none throws it, once.
+ *   and leaves the error for the next one; a poll with none throws it, once (a cursor's `stuck`
+ *   error, a log truncation under autoOffsetReset 'none', at every poll until a seek).
  * - A corrupt batch drops what is buffered behind it and is fetched again from the position, so
  *   its error repeats until the application seeks past it (Java's behaviour too).
  * - Every error names the partition.
@@ -40,12 +41,13 @@ export function takeRecords(
     // An error comes from a fetch after the records buffered: those are handed out first.
     if (c.error && (c.paused || !c.hasBuffered)) {
       const err = c.error;
-      c.error = null;
+      c.error = c.stuck; // a stuck error stays for the next poll too, until a seek
       if (out.length === 0) throw err;
       c.error = err; // deliver what we have first, the error next poll
       break;
     }
-    if (c.paused || c.held || !c.hasBuffered) continue;
+    // A partition whose new leader may have truncated what is buffered: not until it is checked.
+    if (c.paused || c.held || c.validating || !c.hasBuffered) continue;
     let records: DecodedRecord[] = [];
     let failure: unknown = null;
     /** The record a deserializer refused: the position goes back to it. */

@@ -1,7 +1,7 @@
 /**
  * FetchSession: one broker's incremental fetch session (KIP-227; Java: `FetchSessionHandler`) —
- * what the broker holds for this consumer (each partition's fetch offset and byte limit as last
- * sent), and what the next Fetch must say: everything (a full request) or only what changed,
+ * what the broker holds for this consumer (each partition's fetch offset, byte limit and leader
+ * epoch as last sent), and what the next Fetch must say: everything (a full request) or only what changed,
  * plus the partitions to forget.
  *
  * Invariants:
@@ -29,6 +29,8 @@ export interface WantedPartition {
   partition: number;
   fetchOffset: bigint;
   maxBytes: number;
+  /** The leader epoch the fetch is fenced with (KIP-320; Fetch v9+), -1 for none. */
+  currentLeaderEpoch: number;
 }
 
 /** What the next Fetch carries (see FetchSession.plan). */
@@ -72,7 +74,13 @@ export class FetchSession {
       const k = key(w.topic, w.partition);
       seen.add(k);
       const held = this.partitions.get(k);
-      if (!held || held.fetchOffset !== w.fetchOffset || held.maxBytes !== w.maxBytes) send.push(w);
+      if (
+        !held ||
+        held.fetchOffset !== w.fetchOffset ||
+        held.maxBytes !== w.maxBytes ||
+        held.currentLeaderEpoch !== w.currentLeaderEpoch
+      )
+        send.push(w);
     }
     const forget: FetchPlan['forget'] = [];
     for (const [k, p] of this.partitions) {

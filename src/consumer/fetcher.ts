@@ -18,6 +18,10 @@
  * - Requests to a broker go through its incremental fetch session (KIP-227, fetch-session.ts):
  *   after a full request, only partitions whose fetch offset changed are sent, and the others
  *   it stops fetching are forgotten; a lost session falls back to a full request at once.
+ * - KIP-320: fetches carry the leader epoch of the partition (FENCED_LEADER_EPOCH refreshes the
+ *   metadata, UNKNOWN_LEADER_EPOCH waits for the broker to catch up); each kept batch's epoch is
+ *   the cursor's `fetchedEpoch`, and a partition whose leader epoch moved is not fetched until
+ *   the PositionValidator has checked the new leader's log.
  */
 import type { Cluster } from '../network/cluster.js';
 import { type FetchMessage, fetchChannel } from '../network/diagnostics.js';
@@ -32,6 +36,7 @@ import { partitionError } from './fetch-buffer.js';
 import { FetchSession, type WantedPartition } from './fetch-session.js';
 import type { ConsumerMetrics } from './metrics.js';
 import type { MissingTopics } from './missing-topics.js';
+import type { PositionValidator } from './position-validator.js';
 import type { SubscriptionState } from './subscription-state.js';
 import type { ConsumerEvents } from './types.js';
 
@@ -76,6 +81,7 @@ export class Fetcher {
     private readonly state: SubscriptionState,
     private readonly missingTopics: MissingTopics,
     private readonly metrics: ConsumerMetrics,
+    private readonly validator: PositionValidator,
     private readonly host: FetcherHost,
   ) {}
 
@@ -156,7 +162,8 @@ export class Fetcher {
       c.retryAt <= Date.now() &&
       !this.missingTopics.has(c.topic) &&
       c.bufferedBytes < this.config.maxPartitionFetchBytes &&
-      this.state.memory.room > 0
+      this.state.memory.room > 0 &&
+      this.validator.ready(c)
     );
   }
 
@@ -230,6 +237,7 @@ export class Fetcher {
         partition: c.partition,
         fetchOffset: offset,
         maxBytes: this.config.maxPartitionFetchBytes,
+        currentLeaderEpoch: c.leaderEpoch,
       }));
       const plan = session.plan(wanted, version >= 7);
       const request: FetchRequest = {
@@ -389,6 +397,7 @@ export class Fetcher {
       const b = batches[i];
       if (b.lastOffset < next) continue;
       next = b.lastOffset + 1n;
+      c.fetchedEpoch = b.partitionLeaderEpoch;
       if (this.config.isolationLevel === 1 ? c.aborts.skips(b) : b.isControl) continue;
       const d = deferred?.[i];
       if (d) c.keep(d, memory);
@@ -476,6 +485,7 @@ function groupByTopic<T extends { topic: string; topicId: string }, P>(
 function requestTopics(send: readonly WantedPartition[], version: number): FetchTopic[] {
   return groupByTopic(send, version, (w) => ({
     partition: w.partition,
+    currentLeaderEpoch: w.currentLeaderEpoch,
     fetchOffset: w.fetchOffset,
     partitionMaxBytes: w.maxBytes,
   }));

@@ -2,8 +2,9 @@
  * OffsetResolver: where each partition starts (Java: `OffsetFetcher` + the committed-offset half
  * of `ConsumerCoordinator`) — the group's committed offset when a groupId is set, else (or with
  * none committed) `autoOffsetReset`; the resets seekToBeginning/seekToEnd and OFFSET_OUT_OF_RANGE
- * ask for, looked up with ListOffsets grouped by leader; and the application's own lookups
- * (beginningOffsets, endOffsets, offsetsForTimes).
+ * ask for, looked up with ListOffsets grouped by leader (network/offsets.ts's listOffsetsAt,
+ * retried here per cursor); and the application's own lookups (beginningOffsets, endOffsets,
+ * offsetsForTimes: network/offsets.ts's lookupOffsets, shared with the admin client).
  *
  * Invariants:
  * - A cursor with a groupId never goes to autoOffsetReset while its committed offset is due or
@@ -16,11 +17,11 @@
  *   appears once per ListOffsets.
  */
 import type { Cluster } from '../network/cluster.js';
-import { lookupOffsets, type OffsetFound, type OffsetLookup } from '../network/offsets.js';
+import { listOffsetsAt, lookupOffsets, type OffsetFound, type OffsetLookup } from '../network/offsets.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
-import { ListOffsets, ListOffsetsTimestamp } from '../protocol/apis/index.js';
+import { ListOffsetsTimestamp } from '../protocol/apis/index.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { KafkaError, kafkaError } from '../protocol/errors.js';
+import { ConfigError, KafkaError, kafkaError } from '../protocol/errors.js';
 import type { ResolvedConsumerConfig } from './config.js';
 import { type Cursor, key } from './cursor.js';
 import type { MissingTopics } from './missing-topics.js';
@@ -81,6 +82,29 @@ export class OffsetResolver {
     }
     if (lookUp) void this.startFromCommitted(lookUp);
     if (this.state.resetTo.size > 0) void this.runResets();
+  }
+
+  /** offsetsForTimes' query as lookups; a ConfigError for a timestamp that is not one, before any I/O. */
+  static timeLookups(query: readonly (TopicPartition & { timestamp: number })[]): OffsetLookup[] {
+    for (const q of query) {
+      if (!Number.isSafeInteger(q?.timestamp) || q.timestamp < 0)
+        throw new ConfigError(
+          'timestamp',
+          `must be a non-negative integer of milliseconds, got ${String(q?.timestamp)}`,
+        );
+    }
+    return query.map((q) => ({ topic: q.topic, partition: q.partition, query: { timestamp: q.timestamp } }));
+  }
+
+  /** offsetsForTimes' answer: null where every record is older than the time asked. */
+  static foundAt(
+    found: readonly OffsetFound[],
+  ): (TopicPartition & { found: { offset: bigint; timestamp: number } | null })[] {
+    return found.map((f) => ({
+      topic: f.topic,
+      partition: f.partition,
+      found: f.offset >= 0n ? { offset: f.offset, timestamp: f.timestamp } : null,
+    }));
   }
 
   /** The application's lookups: offsets by time, earliest or latest (network/offsets.ts). */
@@ -159,38 +183,39 @@ export class OffsetResolver {
   }
 
   private async listOffsets(node: number, list: [Cursor, ResetTo, number][]): Promise<void> {
-    const topics = new Map<string, { partitionIndex: number; timestamp: bigint }[]>();
-    for (const [c, to] of list) {
-      const ps = topics.get(c.topic) ?? [];
-      ps.push({
-        partitionIndex: c.partition,
-        timestamp: to === 'earliest' ? ListOffsetsTimestamp.earliest : ListOffsetsTimestamp.latest,
-      });
-      topics.set(c.topic, ps);
-    }
+    const asks = list.map(([c, to]) => ({
+      topic: c.topic,
+      partition: c.partition,
+      timestamp: to === 'earliest' ? ListOffsetsTimestamp.earliest : ListOffsetsTimestamp.latest,
+    }));
     try {
-      const res = await this.cluster.sendTo(node, ListOffsets, {
-        replicaId: -1,
-        isolationLevel: this.config.isolationLevel,
-        topics: [...topics].map(([name, partitions]) => ({ name, partitions })),
-      });
-      const results = new Map<string, { errorCode: number; offset: bigint }>();
-      for (const t of res.topics) for (const p of t.partitions) results.set(key(t.name, p.partitionIndex), p);
+      const results = await listOffsetsAt(this.cluster, node, asks, this.config.isolationLevel);
+      let retry = false;
       for (const [c, to, epoch] of list) {
         c.resetting = false;
         if (c.epoch !== epoch) continue; // seeked meanwhile
         const r = results.get(key(c.topic, c.partition));
         if (r && r.errorCode === ErrorCode.NONE) {
-          this.state.setPosition(c, r.offset);
+          this.state.setPosition(c, r.offset, true, r.leaderEpoch);
         } else {
           const err = kafkaError(r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, {
             topic: c.topic,
             partition: c.partition,
           });
           this.cluster.reportError(err);
-          if (err.retriable) this.state.resetTo.set(c, to);
-          else c.error = err;
+          if (err.retriable) {
+            this.state.resetTo.set(c, to);
+            retry = true;
+          } else c.error = err;
         }
+      }
+      // A leader that moved (NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, ...): fresh metadata
+      // and a backoff before asking again. The next round used to go out at once, to the same
+      // broker under the same stale metadata, as fast as it answered.
+      // Regression test: leader-epochs.test.ts, "backs off a ListOffsets the leader keeps fencing".
+      if (retry) {
+        await this.cluster.refresh().catch(() => {});
+        await new Promise((r) => setTimeout(r, this.config.retryBackoffMs));
       }
     } catch (err) {
       this.cluster.reportError(err);

@@ -88,8 +88,9 @@ export class SubscriptionState {
    * Reads from `offset` next. `finished`: the application is done with everything before it
    * (a seek, a reset, a committed offset, a rewind), so commits send it; false when the records
    * before it were handed out but maybe not processed (a corrupt batch fetched again).
+   * `fetchedEpoch`: the leader epoch of the record before `offset`, when known (KIP-320).
    */
-  setPosition(c: Cursor, offset: bigint, finished = true): void {
+  setPosition(c: Cursor, offset: bigint, finished = true, fetchedEpoch = -1): void {
     c.committedChecked = true; // a position is known: no committed offset to look up
     c.clearBuffer(this.memory);
     c.aborts.clear();
@@ -97,6 +98,9 @@ export class SubscriptionState {
     c.position = offset;
     if (finished) c.consumed = offset;
     c.fetchOffset = offset;
+    c.fetchedEpoch = fetchedEpoch;
+    c.validating = false;
+    c.stuck = null;
     c.resetting = false;
     c.error = null;
     c.inFlight = false;
@@ -111,6 +115,9 @@ export class SubscriptionState {
     c.position = null;
     c.consumed = null;
     c.fetchOffset = null;
+    c.fetchedEpoch = -1;
+    c.validating = false;
+    c.stuck = null;
     c.inFlight = false;
     this.resetTo.set(c, to);
   }

@@ -86,6 +86,23 @@ export interface ConsumerEvents {
   coordinatorChanged: [{ group: string; coordinator: number }];
   /** A Fetch to a broker failed as a whole; its partitions are fetched again after `backoffMs` when retriable. */
   fetchError: [{ nodeId: number; error: Error; retriable: boolean; backoffMs: number }];
+  /**
+   * After a leader change, the new leader's log was found truncated below what this consumer
+   * had fetched (KIP-320: an unclean leader election). `resetTo` says what the consumer does:
+   * `'divergentOffset'` — reads again from `divergentOffset`, the first offset the logs differ at;
+   * `'earliest'` / `'latest'` — the leader knows no epoch that old, so autoOffsetReset applies;
+   * null — autoOffsetReset is 'none': every poll throws LogTruncationError until a seek.
+   */
+  logTruncated: [LogTruncation];
+}
+
+/** What the `logTruncated` event carries. */
+export interface LogTruncation extends TopicPartition {
+  /** The offset fetched up to: the records from `divergentOffset` (or all) to here are gone. */
+  fetchOffset: bigint;
+  /** The first offset where the leader's log differs; null when it knows no epoch that old. */
+  divergentOffset: bigint | null;
+  resetTo: 'divergentOffset' | 'earliest' | 'latest' | null;
 }
 
 /** Throws a ConfigError naming `option` unless `tp` is a { topic, partition } a broker accepts. */

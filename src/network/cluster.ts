@@ -14,8 +14,12 @@
  * one pending attempt. Background failures that callers report (`reportBackground`) go out as
  * `'error'` events through a RepeatFilter: once, then with a count, never once per attempt.
  *
- * Invariant: a connection in `connections` is to a broker of the current snapshot (or is being
- * closed); a broker that leaves the snapshot has its connection closed.
+ * Invariants:
+ * - A connection in `connections` is to a broker of the current snapshot (or is being closed);
+ *   a broker that leaves the snapshot has its connection closed.
+ * - A partition's leader epoch never goes back (KIP-320): an answer from a broker that has not
+ *   heard of the newest leader yet keeps the newer partition state (a topic deleted and created
+ *   again has a new topic id, and starts over).
  */
 import { EventEmitter } from 'node:events';
 import type { ApiDescriptor } from '../protocol/api.js';
@@ -319,8 +323,19 @@ export class Cluster extends EventEmitter {
     const topics = new Map<string, TopicInfo>();
     for (const t of res.topics) {
       if (t.name === null) continue;
+      const known = this.snapshot.topics.get(t.name);
+      // The same topic (not deleted and created again under the name): its partitions' epochs
+      // only go forward (KIP-320).
+      const same = known !== undefined && known.topicId === t.topicId;
       const partitions: PartitionInfo[] = [];
       for (const p of t.partitions) {
+        const before = same ? known.partitions[p.partitionIndex] : undefined;
+        if (before && p.leaderEpoch >= 0 && before.leaderEpoch > p.leaderEpoch) {
+          // A broker behind the controller (it has not heard of the new leader yet): its answer
+          // would send fetches back to the old leader, to be fenced there.
+          partitions[p.partitionIndex] = before;
+          continue;
+        }
         partitions[p.partitionIndex] = {
           partition: p.partitionIndex,
           leader: p.leaderId,

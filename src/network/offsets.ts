@@ -1,12 +1,21 @@
 /**
- * Offset lookups at partition leaders (ListOffsets), shared by the admin client and the consumer:
- * the earliest or latest offset of partitions, or the first offset at or after a timestamp.
+ * Offset lookups at partition leaders (ListOffsets), shared by the admin client and the consumer
+ * (its application lookups, and its resets in consumer/offset-resolver.ts, which retries them its
+ * own way): the earliest or latest offset of partitions, or the first offset at or after a
+ * timestamp. Here, below both, because the admin client must not depend on the consumer.
  *
- * One request per leader; a partition whose leader moved, or whose answer is a retriable error,
- * is asked again at its current leader after a backoff and a metadata refresh, until `timeoutMs`.
- * A non-retriable error fails the lookup with a KafkaError naming its partition.
+ * One request per leader (`listOffsetsAt`), each partition fenced with the leader epoch the
+ * metadata knows (KIP-320), so a broker that is no longer its leader cannot answer for it. In
+ * `lookupOffsets`, a partition whose leader moved, or whose answer is a retriable error, is asked
+ * again at its current leader after a backoff and a metadata refresh, until `timeoutMs`; a
+ * non-retriable error fails the lookup with a KafkaError naming its partition.
  */
-import { ListOffsets, type ListOffsetsResponse, ListOffsetsTimestamp } from '../protocol/apis/index.js';
+import {
+  ListOffsets,
+  type ListOffsetsPartition,
+  type ListOffsetsPartitionResponse,
+  ListOffsetsTimestamp,
+} from '../protocol/apis/index.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { ConfigError, KafkaError, kafkaError } from '../protocol/errors.js';
 import type { Cluster } from './cluster.js';
@@ -47,6 +56,44 @@ function wireTimestamp(q: OffsetQuery): bigint {
 }
 
 const key = (topic: string, partition: number) => `${topic}\0${partition}`;
+
+/** One partition of a ListOffsets request: which, and at what time (or `ListOffsetsTimestamp`). */
+export interface OffsetAsk {
+  topic: string;
+  partition: number;
+  timestamp: bigint;
+}
+
+/**
+ * One ListOffsets to `leader` for `asks` (each partition at most once), fenced with the leader
+ * epochs of the current metadata; the answers by `${topic}\0${partition}`. Throws what the
+ * request as a whole failed with.
+ */
+export async function listOffsetsAt(
+  cluster: Cluster,
+  leader: number,
+  asks: readonly OffsetAsk[],
+  isolationLevel: 0 | 1,
+): Promise<Map<string, ListOffsetsPartitionResponse>> {
+  const topics = new Map<string, ListOffsetsPartition[]>();
+  for (const a of asks) {
+    const list = topics.get(a.topic) ?? [];
+    list.push({
+      partitionIndex: a.partition,
+      currentLeaderEpoch: cluster.metadata.topics.get(a.topic)?.partitions[a.partition]?.leaderEpoch ?? -1,
+      timestamp: a.timestamp,
+    });
+    topics.set(a.topic, list);
+  }
+  const res = await cluster.sendTo(leader, ListOffsets, {
+    replicaId: -1,
+    isolationLevel,
+    topics: [...topics].map(([name, partitions]) => ({ name, partitions })),
+  });
+  const answers = new Map<string, ListOffsetsPartitionResponse>();
+  for (const t of res.topics) for (const p of t.partitions) answers.set(key(t.name, p.partitionIndex), p);
+  return answers;
+}
 
 /** Looks every partition up at its leader; results in the order of `lookups`. */
 export async function lookupOffsets(
@@ -122,21 +169,10 @@ export async function lookupOffsets(
     }
     await Promise.all(
       [...byLeader].map(async ([leader, indexes]) => {
-        const request = new Map<string, { partitionIndex: number; timestamp: bigint }[]>();
-        for (const i of indexes) {
-          const l = lookups[i];
-          request.set(l.topic, [
-            ...(request.get(l.topic) ?? []),
-            { partitionIndex: l.partition, timestamp: timestamps[i] },
-          ]);
-        }
-        let res: ListOffsetsResponse;
+        let answers: Map<string, ListOffsetsPartitionResponse>;
         try {
-          res = await cluster.sendTo(leader, ListOffsets, {
-            replicaId: -1,
-            isolationLevel: options.isolationLevel ?? 0,
-            topics: [...request].map(([name, partitions]) => ({ name, partitions })),
-          });
+          const asks = indexes.map((i) => ({ ...lookups[i], timestamp: timestamps[i] }));
+          answers = await listOffsetsAt(cluster, leader, asks, options.isolationLevel ?? 0);
         } catch (err) {
           cluster.reportError(err);
           if (!shouldRetry(err).retry) throw err;
@@ -144,9 +180,6 @@ export async function lookupOffsets(
           retry.push(...indexes);
           return;
         }
-        const answers = new Map<string, ListOffsetsResponse['topics'][number]['partitions'][number]>();
-        for (const t of res.topics)
-          for (const p of t.partitions) answers.set(key(t.name, p.partitionIndex), p);
         for (const i of indexes) {
           const { topic, partition, query } = lookups[i];
           const p = answers.get(key(topic, partition));

@@ -256,6 +256,39 @@ export class DeserializationError extends KafkawireError {
 }
 
 /**
+ * The partition's log was truncated below the consumer's position after a leader change (an
+ * unclean leader election, KIP-320): records it fetched or handed out are in no replica's log
+ * any more, and other records may take their offsets. Thrown by poll only with
+ * `autoOffsetReset: 'none'` (with 'earliest' or 'latest' the consumer goes back to
+ * `divergentOffset` by itself, as Java's does), at every poll until the application seeks. Its
+ * code is OFFSET_OUT_OF_RANGE (1), like Java's `LogTruncationException`, a kind of
+ * `OffsetOutOfRangeException`.
+ */
+export class LogTruncationError extends KafkaError {
+  declare readonly topic: string;
+  declare readonly partition: number;
+  /** The offset the consumer had fetched up to (the next record it would have read). */
+  readonly fetchOffset: bigint;
+  /**
+   * The first offset where the leader's log differs from what was fetched: the end of the last
+   * leader epoch both share. Null when the leader knows no epoch that old (its log start moved
+   * past it): then where the logs part is unknown.
+   */
+  readonly divergentOffset: bigint | null;
+  constructor(topic: string, partition: number, fetchOffset: bigint, divergentOffset: bigint | null) {
+    super(
+      1,
+      { topic, partition },
+      divergentOffset === null
+        ? `log truncated: the leader has no record of the epoch fetched up to offset ${fetchOffset}; seek to go on`
+        : `log truncated at offset ${divergentOffset}, below the fetched offset ${fetchOffset}; seek to go on`,
+    );
+    this.fetchOffset = fetchOffset;
+    this.divergentOffset = divergentOffset;
+  }
+}
+
+/**
  * A compression codec this process cannot run: its native npm package failed to load (snappy,
  * lz4), or Node's `node:zlib` has no zstd (before Node 22.15 / 23.8). Not retriable. When it
  * comes from reading a partition, topic and partition name it; the consumer reports it at every

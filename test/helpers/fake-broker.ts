@@ -8,8 +8,10 @@
  * a version above `apiVersionsMax`); every other request goes to `onRequest`.
  *
  * With a `log` it also serves a producer and a consumer with manual assignment: Metadata (v12
- * only), InitProducerId (v4–v5), Produce (v9–v11), ListOffsets (v6–v10, earliest and latest) and
- * Fetch (v12–v17: by topic name up to v12, by topic id from v13), the only versions it announces
+ * only), InitProducerId (v4–v5), Produce (v9–v11), ListOffsets (v6–v10, earliest and latest),
+ * Fetch (v12–v17: by topic name up to v12, by topic id from v13) and OffsetForLeaderEpoch (v4;
+ * leader epochs as FakeLog.setLeaderEpoch sets them, fenced as a broker fences them: an older
+ * epoch gets FENCED_LEADER_EPOCH, a newer one UNKNOWN_LEADER_EPOCH), the only versions it announces
  * then (`LOG_APIS`), encoded by hand so that the fake does not share its codec with the client it
  * tests. Produce goes through `onProduce`, Fetch through `onFetch`: each sees the decoded request
  * and picks the outcome (the in-memory log by default; an error code, made-up offsets or record
@@ -119,6 +121,8 @@ export interface FakeFetchPartition {
   /** The topic id as sent (v13+), or the id the log gives the topic (v12). */
   topicId: string;
   partition: number;
+  /** The leader epoch the client fenced the fetch with (-1: none). */
+  currentLeaderEpoch: number;
   fetchOffset: bigint;
   partitionMaxBytes: number;
   /** Set once answered: the error code and the record bytes sent (absent when discarded). */
@@ -188,6 +192,11 @@ export interface FakeBrokerOptions {
   onFetch?: FetchHandler;
   /** Listen on this port (e.g. the port of a broker that was stopped: the same broker comes back). */
   port?: number;
+  /**
+   * The leader epoch Metadata announces (default: the log's): a broker whose metadata is behind
+   * the controller's, or ahead of what the partition's leader knows.
+   */
+  metadataLeaderEpoch?: (topic: string, partition: number) => number;
 }
 
 /** The APIs and versions served with a `log` (ApiVersions aside), as announced by default. */
@@ -197,6 +206,7 @@ export const LOG_APIS: readonly { apiKey: number; min: number; max: number }[] =
   { apiKey: 2, min: 6, max: 10 },
   { apiKey: 3, min: 12, max: 12 },
   { apiKey: 22, min: 4, max: 5 },
+  { apiKey: 23, min: 4, max: 4 },
 ];
 
 const FETCH = 1;
@@ -204,6 +214,15 @@ const LIST_OFFSETS = 2;
 const METADATA = 3;
 const PRODUCE = 0;
 const INIT_PRODUCER_ID = 22;
+const OFFSET_FOR_LEADER_EPOCH = 23;
+
+/** One partition of an OffsetForLeaderEpoch request, as received. */
+export interface FakeEpochQuery {
+  topic: string;
+  partition: number;
+  currentLeaderEpoch: number;
+  leaderEpoch: number;
+}
 
 interface SocketState {
   /** Requests of this connection run one after the other, as a broker handles them. */
@@ -219,6 +238,10 @@ export class FakeBroker {
   readonly produceRequests: FakeProduceRequest[] = [];
   /** Every Fetch request received, decoded, in arrival order (each partition's answer in `served`). */
   readonly fetchRequests: FakeFetchRequest[] = [];
+  /** Every partition of every OffsetForLeaderEpoch request, in arrival order. */
+  readonly epochQueries: FakeEpochQuery[] = [];
+  /** Every partition of every ListOffsets request: the epoch it was fenced with. */
+  readonly listOffsetsQueries: { topic: string; partition: number; currentLeaderEpoch: number }[] = [];
   readonly nodeId: number;
   port = 0;
 
@@ -321,6 +344,8 @@ export class FakeBroker {
       await this.fetch(log, req, r, state);
     } else if (req.apiKey === LIST_OFFSETS) {
       req.reply(this.listOffsetsBody(log, req.apiVersion, r), { flexibleHeader: true });
+    } else if (req.apiKey === OFFSET_FOR_LEADER_EPOCH) {
+      req.reply(this.offsetForLeaderEpochBody(log, r), { flexibleHeader: true });
     } else if (req.apiKey === INIT_PRODUCER_ID) {
       r.nullableString(true); // transactionalId
       r.int32(); // transactionTimeoutMs
@@ -359,7 +384,9 @@ export class FakeBroker {
       for (let p = 0; p < (count ?? 0); p++) {
         const leader = view.leader(name as string, p);
         w.int16(leader >= 0 ? ErrorCode.NONE : ErrorCode.LEADER_NOT_AVAILABLE);
-        w.int32(p).int32(leader).int32(0); // partitionIndex, leaderId, leaderEpoch
+        const epoch =
+          this.options.metadataLeaderEpoch?.(name as string, p) ?? log.leaderEpoch(name as string, p);
+        w.int32(p).int32(leader).int32(epoch); // partitionIndex, leaderId, leaderEpoch
         for (let i = 0; i < 2; i++) w.arrayLength(1, true).int32(leader); // replicas, isr
         w.arrayLength(0, true).uvarint(0); // offlineReplicas, tagged fields
       }
@@ -466,13 +493,13 @@ export class FakeBroker {
       const count = r.arrayLength(true) ?? 0;
       for (let i = 0; i < count; i++) {
         const partition = r.int32();
-        r.int32(); // currentLeaderEpoch
+        const currentLeaderEpoch = r.int32();
         const fetchOffset = r.int64();
         r.int32(); // lastFetchedEpoch
         r.int64(); // logStartOffset (followers only)
         const partitionMaxBytes = r.int32();
         r.taggedFields(); // replicaDirectoryId (v17+, followers only)
-        partitions.push({ topic, topicId, partition, fetchOffset, partitionMaxBytes });
+        partitions.push({ topic, topicId, partition, currentLeaderEpoch, fetchOffset, partitionMaxBytes });
       }
       r.taggedFields();
     }
@@ -556,6 +583,8 @@ export class FakeBroker {
         res.errorCode = p.topic === '' ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       } else if (view && view.leader(p.topic, p.partition) !== this.nodeId) {
         res.errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
+      } else if (fence(log, p.topic, p.partition, p.currentLeaderEpoch) !== ErrorCode.NONE) {
+        res.errorCode = fence(log, p.topic, p.partition, p.currentLeaderEpoch);
       } else if (p.fetchOffset < res.logStartOffset || p.fetchOffset > res.highWatermark) {
         res.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
       } else {
@@ -570,6 +599,43 @@ export class FakeBroker {
       }
     });
     return results;
+  }
+
+  /** OffsetForLeaderEpoch v4: where each asked epoch ends in the log, fenced like Fetch. */
+  private offsetForLeaderEpochBody(log: FakeLog, r: Reader): Buffer {
+    r.int32(); // replicaId
+    const view = this.options.cluster?.();
+    const w = new Writer();
+    w.int32(0); // throttleTimeMs
+    const topicCount = r.arrayLength(true) ?? 0;
+    w.arrayLength(topicCount, true);
+    for (let t = 0; t < topicCount; t++) {
+      const topic = r.string(true);
+      const count = r.arrayLength(true) ?? 0;
+      w.string(topic, true).arrayLength(count, true);
+      for (let i = 0; i < count; i++) {
+        const partition = r.int32();
+        const currentLeaderEpoch = r.int32();
+        const leaderEpoch = r.int32();
+        r.taggedFields();
+        this.epochQueries.push({ topic, partition, currentLeaderEpoch, leaderEpoch });
+        let errorCode: number = ErrorCode.NONE;
+        let end = { leaderEpoch: -1, endOffset: -1n };
+        if (partition < 0 || partition >= (log.topics.get(topic) ?? 0)) {
+          errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        } else if (view && view.leader(topic, partition) !== this.nodeId) {
+          errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
+        } else {
+          errorCode = fence(log, topic, partition, currentLeaderEpoch);
+          if (errorCode === ErrorCode.NONE) end = log.endOffsetForEpoch(topic, partition, leaderEpoch);
+        }
+        w.int16(errorCode).int32(partition).int32(end.leaderEpoch).int64(end.endOffset).uvarint(0);
+      }
+      r.taggedFields();
+      w.uvarint(0);
+    }
+    w.uvarint(0);
+    return w.toBuffer();
   }
 
   /** ListOffsets v6–v10: the earliest (-2) and latest (-1) offsets; no lookup by time. */
@@ -587,15 +653,18 @@ export class FakeBroker {
       w.string(name, true).arrayLength(count, true);
       for (let i = 0; i < count; i++) {
         const partition = r.int32();
-        r.int32(); // currentLeaderEpoch
+        const currentLeaderEpoch = r.int32();
         const timestamp = r.int64();
         r.taggedFields();
+        this.listOffsetsQueries.push({ topic: name, partition, currentLeaderEpoch });
         let errorCode: number = ErrorCode.NONE;
         let offset = -1n;
         if (partition < 0 || partition >= (log.topics.get(name) ?? 0)) {
           errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
         } else if (view && view.leader(name, partition) !== this.nodeId) {
           errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
+        } else if (fence(log, name, partition, currentLeaderEpoch) !== ErrorCode.NONE) {
+          errorCode = fence(log, name, partition, currentLeaderEpoch);
         } else if (timestamp === -2n) {
           offset = log.startOffset(name, partition);
         } else if (timestamp === -1n) {
@@ -607,7 +676,7 @@ export class FakeBroker {
           .int16(errorCode)
           .int64(-1n)
           .int64(offset)
-          .int32(errorCode ? -1 : 0)
+          .int32(errorCode ? -1 : log.leaderEpoch(name, partition))
           .uvarint(0);
       }
       r.taggedFields();
@@ -743,6 +812,15 @@ function describeBatch(topic: string, partition: number, records: Buffer): FakeP
   return p;
 }
 
+/** A broker's check of a client's leader epoch (-1: none given, nothing to check). */
+function fence(log: FakeLog, topic: string, partition: number, currentLeaderEpoch: number): number {
+  if (currentLeaderEpoch < 0) return ErrorCode.NONE;
+  const epoch = log.leaderEpoch(topic, partition);
+  if (currentLeaderEpoch < epoch) return ErrorCode.FENCED_LEADER_EPOCH;
+  if (currentLeaderEpoch > epoch) return ErrorCode.UNKNOWN_LEADER_EPOCH;
+  return ErrorCode.NONE;
+}
+
 /** One batch as the log holds it. */
 export interface LoggedBatch {
   baseOffset: bigint;
@@ -754,6 +832,8 @@ export interface LoggedBatch {
   producerEpoch: number;
   baseSequence: number;
   values: (string | null)[];
+  /** The partition leader epoch it was appended under (stamped into its bytes, outside the CRC). */
+  leaderEpoch: number;
 }
 
 export interface FakeLogOptions {
@@ -798,6 +878,7 @@ export class FakeLog {
   private changes = 0;
   private readonly states = new Map<string, ProducerEntry>();
   private readonly epochs = new Map<bigint, number>();
+  private readonly leaderEpochs = new Map<string, number>();
   private nextProducerId = 1000n;
   private readonly options: FakeLogOptions;
 
@@ -875,9 +956,11 @@ export class FakeLog {
     this.nextOffset.set(tp, baseOffset + BigInt(batch.recordCount));
     let log = this.logs.get(tp);
     if (!log) this.logs.set(tp, (log = []));
-    // The base offset is outside the CRC: a broker rewrites it in place as it appends.
+    // The base offset and the leader epoch are outside the CRC: a broker rewrites them in place.
     const bytes = Buffer.from(records);
     bytes.writeBigInt64BE(baseOffset, 0);
+    const leaderEpoch = this.leaderEpoch(topic, partition);
+    bytes.writeInt32BE(leaderEpoch, 12);
     this.changes++;
     log.push({
       baseOffset,
@@ -887,6 +970,7 @@ export class FakeLog {
       producerEpoch: batch.producerEpoch,
       baseSequence: firstSeq,
       values: batch.records.map((rec) => (rec.value === null ? null : rec.value.toString('utf8'))),
+      leaderEpoch,
     });
     if (entry) {
       entry.recent.push({ firstSeq, lastSeq, baseOffset });
@@ -923,6 +1007,54 @@ export class FakeLog {
   /** The first offset still in the log (0 until `deleteRecordsBefore`). */
   startOffset(topic: string, partition: number): bigint {
     return this.logStart.get(`${topic}-${partition}`) ?? 0n;
+  }
+
+  /** The partition's leader epoch (0 until setLeaderEpoch): Metadata announces it, requests are fenced with it. */
+  leaderEpoch(topic: string, partition: number): number {
+    return this.leaderEpochs.get(`${topic}-${partition}`) ?? 0;
+  }
+
+  /** A new leader (or the same one again) under `epoch`: batches appended from now on carry it. */
+  setLeaderEpoch(topic: string, partition: number, epoch: number): void {
+    this.leaderEpochs.set(`${topic}-${partition}`, epoch);
+    this.changes++;
+  }
+
+  /**
+   * Drops the batches from `offset` on (a batch boundary), as a replica elected uncleanly never
+   * had them: the next append gets `offset`.
+   */
+  truncateTo(topic: string, partition: number, offset: bigint): void {
+    const tp = `${topic}-${partition}`;
+    const log = this.logs.get(tp) ?? [];
+    if (log.some((b) => b.baseOffset < offset && b.lastOffset >= offset))
+      throw new Error('truncateTo: not a batch boundary');
+    this.logs.set(
+      tp,
+      log.filter((b) => b.baseOffset < offset),
+    );
+    this.nextOffset.set(tp, offset);
+    this.changes++;
+  }
+
+  /**
+   * OffsetForLeaderEpoch's answer, as a broker's LeaderEpochFileCache gives it: the largest epoch
+   * at or below `epoch` that the log has, and the first offset after it (the log end for the
+   * current epoch); -1 / -1 when the log has no epoch that old.
+   */
+  endOffsetForEpoch(
+    topic: string,
+    partition: number,
+    epoch: number,
+  ): { leaderEpoch: number; endOffset: bigint } {
+    const current = this.leaderEpoch(topic, partition);
+    if (epoch >= current) return { leaderEpoch: current, endOffset: this.endOffset(topic, partition) };
+    const batches = this.batches(topic, partition);
+    let found = -1;
+    for (const b of batches) if (b.leaderEpoch <= epoch) found = Math.max(found, b.leaderEpoch);
+    if (found < 0) return { leaderEpoch: -1, endOffset: -1n };
+    const after = batches.find((b) => b.leaderEpoch > found);
+    return { leaderEpoch: found, endOffset: after ? after.baseOffset : this.endOffset(topic, partition) };
   }
 
   /** Bumped by every change of the logs: what a long-polling Fetch waits on. */

@@ -14,6 +14,7 @@ const w = (partition: number, fetchOffset: bigint, topic = 't'): WantedPartition
   partition,
   fetchOffset,
   maxBytes: 1024,
+  currentLeaderEpoch: 0,
 });
 
 describe('FetchSession', () => {
@@ -40,6 +41,14 @@ describe('FetchSession', () => {
     const fourth = s.plan([w(0, 0n), { ...w(1, 10n), maxBytes: 2048 }, w(2, 5n)], true);
     expect(fourth.send.map((p) => p.partition)).toEqual([1, 2]);
     expect(fourth.sessionEpoch).toBe(3);
+  });
+
+  it('sends a partition again when its leader epoch changed (KIP-320: the broker fences with it)', () => {
+    const s = new FetchSession();
+    s.answered(s.plan([w(0, 5n), w(1, 5n)], true), 9, ErrorCode.NONE);
+    const next = s.plan([{ ...w(0, 5n), currentLeaderEpoch: 1 }, w(1, 5n)], true);
+    expect(next.incremental).toBe(true);
+    expect(next.send).toEqual([{ ...w(0, 5n), currentLeaderEpoch: 1 }]);
   });
 
   it('falls back to a full request after a session error, closing the old session when the broker still has it', () => {

@@ -19,6 +19,7 @@ import { CreateTopics } from './19-create-topics.js';
 import { DeleteTopics } from './20-delete-topics.js';
 import { DeleteRecords } from './21-delete-records.js';
 import { InitProducerId } from './22-init-producer-id.js';
+import { OffsetForLeaderEpoch } from './23-offset-for-leader-epoch.js';
 import { AddPartitionsToTxn } from './24-add-partitions-to-txn.js';
 import { AddOffsetsToTxn } from './25-add-offsets-to-txn.js';
 import { EndTxn } from './26-end-txn.js';
@@ -77,6 +78,8 @@ export type * from './21-delete-records.js';
 export { DeleteRecords } from './21-delete-records.js';
 export type * from './22-init-producer-id.js';
 export { InitProducerId } from './22-init-producer-id.js';
+export type * from './23-offset-for-leader-epoch.js';
+export { OffsetForLeaderEpoch } from './23-offset-for-leader-epoch.js';
 export type * from './24-add-partitions-to-txn.js';
 export { AddPartitionsToTxn } from './24-add-partitions-to-txn.js';
 export type * from './25-add-offsets-to-txn.js';
@@ -142,6 +145,7 @@ export const IMPLEMENTED_APIS: readonly ApiDescriptor<never, unknown>[] = [
   DeleteTopics,
   DeleteRecords,
   InitProducerId,
+  OffsetForLeaderEpoch,
   AddPartitionsToTxn,
   AddOffsetsToTxn,
   EndTxn,

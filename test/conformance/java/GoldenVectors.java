@@ -68,6 +68,14 @@ import org.apache.kafka.common.message.InitProducerIdRequestDataJsonConverter;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.InitProducerIdResponseDataJsonConverter;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderPartition;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopic;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestDataJsonConverter;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.EpochEndOffset;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.OffsetForLeaderTopicResult;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseDataJsonConverter;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
 import org.apache.kafka.common.message.ListOffsetsRequestDataJsonConverter;
@@ -268,6 +276,7 @@ public class GoldenVectors {
   static final short LIST_OFFSETS_MIN = 1, LIST_OFFSETS_MAX = 10;
   static final short CREATE_TOPICS_MIN = 2, CREATE_TOPICS_MAX = 7;
   static final short INIT_PRODUCER_ID_MIN = 0, INIT_PRODUCER_ID_MAX = 5;
+  static final short OFFSET_FOR_LEADER_EPOCH_MIN = 2, OFFSET_FOR_LEADER_EPOCH_MAX = 4;
 
   /** Our version range per API, for the header vectors. */
   static final Map<ApiKeys, short[]> RANGES = Map.of(
@@ -277,7 +286,8 @@ public class GoldenVectors {
       ApiKeys.METADATA, new short[] {METADATA_MIN, METADATA_MAX},
       ApiKeys.API_VERSIONS, new short[] {API_VERSIONS_MIN, API_VERSIONS_MAX},
       ApiKeys.CREATE_TOPICS, new short[] {CREATE_TOPICS_MIN, CREATE_TOPICS_MAX},
-      ApiKeys.INIT_PRODUCER_ID, new short[] {INIT_PRODUCER_ID_MIN, INIT_PRODUCER_ID_MAX});
+      ApiKeys.INIT_PRODUCER_ID, new short[] {INIT_PRODUCER_ID_MIN, INIT_PRODUCER_ID_MAX},
+      ApiKeys.OFFSET_FOR_LEADER_EPOCH, new short[] {OFFSET_FOR_LEADER_EPOCH_MIN, OFFSET_FOR_LEADER_EPOCH_MAX});
 
   static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -352,6 +362,12 @@ public class GoldenVectors {
     write(out.resolve("metadata.json"), "Metadata", ApiKeys.METADATA, metadata);
     write(out.resolve("create-topics.json"), "CreateTopics", ApiKeys.CREATE_TOPICS, createTopics);
     write(out.resolve("init-producer-id.json"), "InitProducerId", ApiKeys.INIT_PRODUCER_ID, initProducerId);
+    List<Vector> epochs = new ArrayList<>();
+    for (short v : versions(ApiKeys.OFFSET_FOR_LEADER_EPOCH, OFFSET_FOR_LEADER_EPOCH_MIN, OFFSET_FOR_LEADER_EPOCH_MAX)) {
+      epochs.addAll(OffsetForLeaderEpochVectors.requests(v));
+      epochs.addAll(OffsetForLeaderEpochVectors.responses(v));
+    }
+    write(out.resolve("offset-for-leader-epoch.json"), "OffsetForLeaderEpoch", ApiKeys.OFFSET_FOR_LEADER_EPOCH, epochs);
     AdminVectors.writeAll(out);
     GroupVectors.writeAll(out);
     SaslVectors.writeAll(out);
@@ -851,6 +867,66 @@ public class GoldenVectors {
       }
       putRecords(x.json(), records);
       return x;
+    }
+  }
+
+  /** OffsetForLeaderEpoch (key 23): a consumer's validation after a leader change (KIP-320). */
+  static final class OffsetForLeaderEpochVectors {
+    static List<Vector> requests(short v) {
+      List<Vector> out = new ArrayList<>();
+      OffsetForLeaderEpochRequestData m = new OffsetForLeaderEpochRequestData().setReplicaId(-1);
+      OffsetForLeaderTopic orders = new OffsetForLeaderTopic().setTopic("orders");
+      orders.partitions().add(new OffsetForLeaderPartition().setPartition(0).setCurrentLeaderEpoch(7).setLeaderEpoch(5));
+      orders.partitions().add(new OffsetForLeaderPartition().setPartition(3).setCurrentLeaderEpoch(2).setLeaderEpoch(2));
+      m.topics().add(orders);
+      OffsetForLeaderTopic payments = new OffsetForLeaderTopic().setTopic("paymënts");
+      payments.partitions().add(new OffsetForLeaderPartition().setPartition(1).setCurrentLeaderEpoch(-1).setLeaderEpoch(0));
+      m.topics().add(payments);
+      out.add(request("two topics, fenced and unfenced", v, m));
+      out.add(request("no topics", v, new OffsetForLeaderEpochRequestData().setReplicaId(-1)));
+      return out;
+    }
+
+    static Vector request(String name, short v, OffsetForLeaderEpochRequestData m) {
+      return vector(name, "request", v, m, OffsetForLeaderEpochRequestDataJsonConverter::write,
+          OffsetForLeaderEpochRequestData::new);
+    }
+
+    static List<Vector> responses(short v) {
+      List<Vector> out = new ArrayList<>();
+      out.add(response("end offsets, unknown epoch, fenced", v, endOffsets(), null));
+      if (v >= 4) {
+        OffsetForLeaderEpochResponseData m = endOffsets();
+        Planted planted = new Planted()
+            .add(m.topics().find("orders").partitions().get(0).unknownTaggedFields(), "topics[0].partitions[0]", 3, "0c")
+            .add(m.topics().find("orders").unknownTaggedFields(), "topics[0]", 1, "")
+            .add(m.unknownTaggedFields(), "", 9, "0a0b0c");
+        out.add(response("unknown tagged fields from a newer broker", v, m, planted));
+      }
+      return out;
+    }
+
+    static OffsetForLeaderEpochResponseData endOffsets() {
+      OffsetForLeaderEpochResponseData m = new OffsetForLeaderEpochResponseData().setThrottleTimeMs(25);
+      OffsetForLeaderTopicResult orders = new OffsetForLeaderTopicResult().setTopic("orders");
+      // The end of epoch 4 (asked for 5, which this leader never had), past 2^53.
+      orders.partitions().add(new EpochEndOffset().setPartition(0).setErrorCode((short) 0).setLeaderEpoch(4)
+          .setEndOffset(9007199254740993L));
+      // UNDEFINED: no epoch at or below the one asked for (the log start moved past it).
+      orders.partitions().add(new EpochEndOffset().setPartition(3).setErrorCode((short) 0).setLeaderEpoch(-1)
+          .setEndOffset(-1));
+      m.topics().add(orders);
+      OffsetForLeaderTopicResult payments = new OffsetForLeaderTopicResult().setTopic("paymënts");
+      // FENCED_LEADER_EPOCH
+      payments.partitions().add(new EpochEndOffset().setPartition(1).setErrorCode((short) 74).setLeaderEpoch(-1)
+          .setEndOffset(-1));
+      m.topics().add(payments);
+      return m;
+    }
+
+    static Vector response(String name, short v, OffsetForLeaderEpochResponseData m, Planted planted) {
+      return vector(name, "response", v, m, OffsetForLeaderEpochResponseDataJsonConverter::write,
+          OffsetForLeaderEpochResponseData::new, planted);
     }
   }
 
@@ -2787,7 +2863,7 @@ public class GoldenVectors {
     List<Vector> out = new ArrayList<>();
     int correlationId = 1;
     for (ApiKeys api : List.of(ApiKeys.API_VERSIONS, ApiKeys.METADATA, ApiKeys.PRODUCE, ApiKeys.FETCH,
-        ApiKeys.LIST_OFFSETS, ApiKeys.CREATE_TOPICS, ApiKeys.INIT_PRODUCER_ID)) {
+        ApiKeys.LIST_OFFSETS, ApiKeys.CREATE_TOPICS, ApiKeys.INIT_PRODUCER_ID, ApiKeys.OFFSET_FOR_LEADER_EPOCH)) {
       short[] range = RANGES.get(api);
       for (short v : versions(api, range[0], range[1])) {
         out.add(requestHeader(api.name + " v" + v, api, v, correlationId, "kafkawire"));
