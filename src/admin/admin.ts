@@ -87,6 +87,8 @@ export type {
   TransactionListing,
 } from './transactions.js';
 
+import { partitionKey } from '../network/topic-partition.js';
+
 export interface AdminConfig
   extends SecurityConfig,
     LoggingConfig,
@@ -780,10 +782,10 @@ export class Admin {
       this.listOffsets(all, 'latest'),
       this.listOffsets(all, 'earliest'),
     ]);
-    const done = new Map(committed.map((c) => [`${c.topic}\0${c.partition}`, c.offset]));
+    const done = new Map(committed.map((c) => [partitionKey(c.topic, c.partition), c.offset]));
     let total = 0n;
     const partitions = all.map((p, i) => {
-      const c = done.get(`${p.topic}\0${p.partition}`) ?? -1n;
+      const c = done.get(partitionKey(p.topic, p.partition)) ?? -1n;
       const end = ends[i].offset;
       const lag = end - (c >= 0n ? c : starts[i].offset);
       total += lag;

@@ -13,6 +13,7 @@
  */
 import type { PartitionOffset } from '../admin/admin.js';
 import { Consumer, type ConsumerBatch, type TopicPartition } from '../consumer/consumer.js';
+import { partitionKey } from '../network/topic-partition.js';
 import type { DecodedRecord } from '../protocol/records/layout.js';
 import {
   enumFlag,
@@ -84,7 +85,7 @@ const OPTIONS = {
 
 type Line = (batch: ConsumerBatch, r: DecodedRecord) => string;
 
-const tpKey = (topic: string, partition: number) => `${topic}\0${partition}`;
+const tpKey = partitionKey;
 
 export async function consume(args: string[], ctx: Context): Promise<number> {
   const cmd = 'consume';

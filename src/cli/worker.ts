@@ -18,6 +18,7 @@ import { Consumer, type TopicPartition } from '../consumer/consumer.js';
 import type { EachMessagePayload } from '../consumer/delivery.js';
 import type { Logger, LogLevel } from '../network/logger.js';
 import { prometheusMetrics } from '../network/metrics-export.js';
+import { partitionKey } from '../network/topic-partition.js';
 import { Producer } from '../producer/producer.js';
 import { HandlerError } from '../protocol/errors.js';
 import { enumFlag, intFlag, parseCommand, positionals, required, UsageError } from './args.js';
@@ -381,8 +382,8 @@ class Worker {
   }
 
   private assignedChanged(revoked: readonly TopicPartition[] = []): void {
-    const gone = new Set(revoked.map((tp) => `${tp.topic}\0${tp.partition}`));
-    const held = this.consumer.assignment().filter((tp) => !gone.has(`${tp.topic}\0${tp.partition}`));
+    const gone = new Set(revoked.map((tp) => partitionKey(tp.topic, tp.partition)));
+    const held = this.consumer.assignment().filter((tp) => !gone.has(partitionKey(tp.topic, tp.partition)));
     this.metrics.registry.set('kafkawire_worker_assigned_partitions', {}, held.length);
     this.metrics.registry.set('kafkawire_worker_group_member', {}, this.state.member ? 1 : 0);
   }

@@ -18,6 +18,8 @@
  *   go out under. While `validating`, the partition is not fetched: a newer leader has to confirm
  *   that its log still holds what was fetched (position-validator.ts).
  */
+
+import { partitionKey } from '../network/topic-partition.js';
 import type { DecodedRecord } from '../protocol/records/layout.js';
 import { type DeferredBatch, decodeDeferred } from '../protocol/records/record-batch.js';
 import { AbortFilter } from './abort-filter.js';
@@ -159,5 +161,5 @@ export class Cursor {
   }
 }
 
-/** The map key of a partition. */
-export const key = (topic: string, partition: number): string => `${topic}\0${partition}`;
+/** The map key of a partition (network/topic-partition.ts). */
+export const key = partitionKey;

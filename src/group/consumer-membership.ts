@@ -25,6 +25,7 @@ import type { Cluster } from '../network/cluster.js';
 import { BrokerFeature, requireFeature } from '../network/features.js';
 import { errorFields } from '../network/logger.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
+import { partitionKey } from '../network/topic-partition.js';
 import type { ConsumerGroupTopicPartitions } from '../protocol/apis/68-consumer-group-heartbeat.js';
 import { ConsumerGroupHeartbeat } from '../protocol/apis/index.js';
 import { ErrorCode } from '../protocol/error-codes.js';
@@ -53,7 +54,7 @@ const FATAL = new Set<number>([
   ErrorCode.UNSUPPORTED_VERSION,
 ]);
 
-const key = (tp: TopicPartition) => `${tp.topic}\0${tp.partition}`;
+const key = (tp: TopicPartition) => partitionKey(tp.topic, tp.partition);
 const sameSet = (a: readonly TopicPartition[], b: readonly TopicPartition[]) => {
   if (a.length !== b.length) return false;
   const s = new Set(a.map(key));

@@ -26,6 +26,7 @@ import { type CommitMessage, commitChannel } from '../network/diagnostics.js';
 import { errorFields } from '../network/logger.js';
 import { RepeatFilter } from '../network/repeats.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
+import { partitionKey } from '../network/topic-partition.js';
 import {
   Heartbeat,
   JoinGroup,
@@ -555,7 +556,7 @@ export class GroupMembership {
                 partition: p.partitionIndex,
                 group: this.options.groupId,
               });
-            out.set(`${t.name}\0${p.partitionIndex}`, p.committedOffset);
+            out.set(partitionKey(t.name, p.partitionIndex), p.committedOffset);
           }
         }
         return out;
@@ -624,10 +625,10 @@ function validateCooperativeAssignment(
   const revoked = new Set<string>();
   for (const m of members) {
     const owned = new Set<string>();
-    for (const o of m.ownedPartitions) for (const p of o.partitions) owned.add(`${o.topic}\0${p}`);
+    for (const o of m.ownedPartitions) for (const p of o.partitions) owned.add(partitionKey(o.topic, p));
     const assigned = new Set<string>();
     for (const [topic, ps] of result.get(m.memberId) ?? [])
-      for (const p of ps) assigned.add(`${topic}\0${p}`);
+      for (const p of ps) assigned.add(partitionKey(topic, p));
     for (const k of assigned) if (!owned.has(k)) added.add(k);
     for (const k of owned) if (!assigned.has(k)) revoked.add(k);
   }

@@ -6,6 +6,7 @@
  * `KafkaJSProtocolError`, or a `KafkaJSAggregateError` of several).
  */
 import { Admin } from '../admin/admin.js';
+import { partitionKey } from '../network/topic-partition.js';
 import { encodeAssignment } from '../protocol/consumer-protocol.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { KafkaError } from '../protocol/errors.js';
@@ -278,13 +279,13 @@ export class KafkaJSAdmin {
     const committed = await this.call((a) => a.groupOffsets(groupId));
     const names = topics ?? [...new Set(committed.map((c) => c.topic))];
     const described = names.length > 0 ? await this.call((a) => a.describeTopics(names)) : [];
-    const byKey = new Map(committed.map((c) => [`${c.topic}\0${c.partition}`, c.offset]));
+    const byKey = new Map(committed.map((c) => [partitionKey(c.topic, c.partition), c.offset]));
     return Promise.all(
       described.map(async (d) => {
         if (d.error) throw toKafkaJSError(d.error);
         let partitions = d.partitions.map((p) => ({
           partition: p.partition,
-          offset: String(byKey.get(`${d.name}\0${p.partition}`) ?? -1n),
+          offset: String(byKey.get(partitionKey(d.name, p.partition)) ?? -1n),
           metadata: null as string | null,
         }));
         if (resolveOffsets && partitions.some((p) => p.offset === '-1')) {

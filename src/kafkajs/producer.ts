@@ -16,6 +16,7 @@
  * asking for yet another codec is refused.
  */
 import type { MetadataSnapshot } from '../network/cluster.js';
+import { partitionKey } from '../network/topic-partition.js';
 import type { CompressionType, ProducerConfig as NativeProducerConfig } from '../producer/config.js';
 import type { PartitionerArgs as NativePartitionerArgs } from '../producer/partitioner.js';
 import {
@@ -536,7 +537,7 @@ function toNativeHeaders(h: IHeaders): NativeRecord['headers'] {
 function perPartition(acked: readonly NativeMetadata[]): RecordMetadata[] {
   const out = new Map<string, RecordMetadata & { first: bigint }>();
   for (const md of acked) {
-    const k = `${md.topic}\0${md.partition}`;
+    const k = partitionKey(md.topic, md.partition);
     const e = out.get(k);
     if (!e) {
       out.set(k, {

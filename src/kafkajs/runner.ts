@@ -19,6 +19,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Consumer, ConsumerBatch, RebalanceListener, TopicPartition } from '../consumer/consumer.js';
+import { partitionKey } from '../network/topic-partition.js';
 import {
   KafkaJSError,
   KafkaJSNonRetriableError,
@@ -38,7 +39,7 @@ import type {
 } from './types.js';
 
 type Key = string;
-const keyOf = (topic: string, partition: number): Key => `${topic}\0${partition}`;
+const keyOf = (topic: string, partition: number): Key => partitionKey(topic, partition);
 
 /** A partition's offset to commit: the next message to read. */
 type Resolved = PartitionAt;

@@ -20,6 +20,7 @@ import { ErrorCode } from '../protocol/error-codes.js';
 import { ConfigError, KafkaError, kafkaError } from '../protocol/errors.js';
 import type { Cluster } from './cluster.js';
 import { type BackoffOptions, backoffMs, shouldRetry } from './retry.js';
+import { partitionKey } from './topic-partition.js';
 
 /** What to look up: `'earliest'`, `'latest'`, or the first record at or after `timestamp` (ms). */
 export type OffsetQuery = 'earliest' | 'latest' | { timestamp: number };
@@ -55,7 +56,7 @@ function wireTimestamp(q: OffsetQuery): bigint {
   return BigInt(q.timestamp);
 }
 
-const key = (topic: string, partition: number) => `${topic}\0${partition}`;
+const key = partitionKey;
 
 /** One partition of a ListOffsets request: which, and at what time (or `ListOffsetsTimestamp`). */
 export interface OffsetAsk {
@@ -66,7 +67,7 @@ export interface OffsetAsk {
 
 /**
  * One ListOffsets to `leader` for `asks` (each partition at most once), fenced with the leader
- * epochs of the current metadata; the answers by `${topic}\0${partition}`. Throws what the
+ * epochs of the current metadata; the answers by `partitionKey`. Throws what the
  * request as a whole failed with.
  */
 export async function listOffsetsAt(

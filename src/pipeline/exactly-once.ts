@@ -20,6 +20,7 @@
  *   rewinds and carries on.
  */
 import type { Consumer, ConsumerBatch, RebalanceListener, TopicPartition } from '../consumer/consumer.js';
+import { partitionKey } from '../network/topic-partition.js';
 import type { Producer, ProducerRecord } from '../producer/producer.js';
 import type { TransactionOffset } from '../producer/transaction-manager.js';
 import { ConfigError, TimeoutError, TransactionFatalError } from '../protocol/errors.js';
@@ -160,8 +161,8 @@ async function commit<K, V>(producer: Producer<K, V>): Promise<void> {
 
 /** Back to the first record of each batch of an aborted transaction, where still assigned. */
 function rewind(consumer: Consumer, starts: readonly { tp: TopicPartition; offset: bigint }[]): void {
-  const assigned = new Set(consumer.assignment().map((tp) => `${tp.topic}\0${tp.partition}`));
+  const assigned = new Set(consumer.assignment().map((tp) => partitionKey(tp.topic, tp.partition)));
   for (const { tp, offset } of starts) {
-    if (assigned.has(`${tp.topic}\0${tp.partition}`)) consumer.seek(tp, offset);
+    if (assigned.has(partitionKey(tp.topic, tp.partition))) consumer.seek(tp, offset);
   }
 }

@@ -30,6 +30,7 @@
 import type { Cluster } from '../network/cluster.js';
 import { type BatchMessage, batchChannel } from '../network/diagnostics.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
+import { partitionKey } from '../network/topic-partition.js';
 import {
   InitProducerId,
   Produce,
@@ -494,13 +495,13 @@ export class Sender {
     if (res.throttleTimeMs > 0) this.metrics?.throttled(res.throttleTimeMs);
     const results = new Map<string, ProduceResponse['responses'][number]['partitionResponses'][number]>();
     for (const t of res.responses)
-      for (const p of t.partitionResponses) results.set(`${t.name}\0${p.index}`, p);
+      for (const p of t.partitionResponses) results.set(partitionKey(t.name, p.index), p);
     const broker = `node ${node}`;
     for (const b of batches) {
       // Failed meanwhile (close() timed out, or it expired): nothing left to settle.
       if (!this.acc.incomplete.has(b)) continue;
       const q = b.queue;
-      const p = results.get(`${q.topic}\0${q.partition}`);
+      const p = results.get(partitionKey(q.topic, q.partition));
       if (!p) {
         this.retryOrFail(
           b,

@@ -31,6 +31,7 @@
  *   abortable, with TransactionTimedOutError when it was older than its timeout; KIP-588).
  */
 import { backoffMs, shouldRetry } from '../network/retry.js';
+import { partitionKey } from '../network/topic-partition.js';
 import {
   AddOffsetsToTxn,
   AddPartitionsToTxn,
@@ -186,9 +187,7 @@ function kindOf(err: unknown): Kind {
   return 'abortable';
 }
 
-function key(topic: string, partition: number): string {
-  return `${topic}\0${partition}`;
-}
+const key = partitionKey;
 
 export class TransactionManager implements TransactionGate {
   readonly transactionalId: string;

@@ -15,6 +15,8 @@
  * pass), `general` otherwise (greedy assignment, then moves while they improve the balance).
  * Rack-aware placement (KIP-881) is not done: members' racks are ignored.
  */
+
+import { partitionKey } from '../../network/topic-partition.js';
 import type { Assignor, GroupAssignment, MemberSubscription } from './assignor.js';
 
 /** Java `AbstractStickyAssignor.DEFAULT_GENERATION`: a member that states no generation. */
@@ -38,7 +40,7 @@ interface TP {
 class Partitions {
   private readonly byKey = new Map<string, TP>();
   get(topic: string, partition: number): TP {
-    const k = `${topic}\0${partition}`;
+    const k = partitionKey(topic, partition);
     let tp = this.byKey.get(k);
     if (!tp) {
       tp = { topic, partition };
