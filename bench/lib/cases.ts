@@ -1,7 +1,8 @@
 /**
  * The cases of a run and their sizes. Produce: 100 B and 1 KiB values × acks=1 / acks=all ×
  * none / lz4 / zstd, linger 5 ms, batch 16 KiB, idempotence on with acks=all (Java's default)
- * and off with acks=1. Consume: a prefilled 6-partition topic, read from the start in a group.
+ * and off with acks=1. Consume: a prefilled 6-partition topic, read from the start in a group
+ * (and one of 1,000 partitions).
  * Transactional produce: transactions of 1,000 records of 100 B, acks=all.
  * End-to-end: 10k records/s with linger 0, producer and consumer in one process. Latency: one
  * awaited send at a time at 150/s with linger 0.
@@ -85,6 +86,17 @@ export function allCases(p: Profile): BenchCase[] {
       compression,
     });
   }
+  // Many partitions: the same records spread over 1,000 (incremental fetch sessions, KIP-227,
+  // keep each Fetch to the partitions whose offset moved: the broker CPU column shows the cost).
+  cases.push({
+    kind: 'consume',
+    id: 'consume-100B-1000p',
+    title: 'consume 100B none, 1,000 partitions',
+    records: p.consume,
+    valueSize: 100,
+    partitions: 1000,
+    compression: 'none',
+  });
   // Exactly-once producing: transactions of 1,000 records, acks=all (idempotence is implied).
   cases.push({
     kind: 'produce',
@@ -132,6 +144,19 @@ export function allCases(p: Profile): BenchCase[] {
     records: p.e2e,
     valueSize: 100,
     partitions: 1,
+    rate: 10_000,
+    acks: 1,
+    lingerMs: 0,
+  });
+  // The same over 1,000 partitions: each fetch has records for a few of them, so without
+  // incremental fetch sessions (KIP-227) every request names all 1,000 and the broker walks them.
+  cases.push({
+    kind: 'e2e',
+    id: 'e2e-10k-1000p',
+    title: 'end-to-end, 10k rec/s over 1,000 partitions, linger 0',
+    records: p.e2e,
+    valueSize: 100,
+    partitions: 1000,
     rate: 10_000,
     acks: 1,
     lingerMs: 0,
