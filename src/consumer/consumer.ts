@@ -35,7 +35,7 @@ import { ConfigError, IllegalStateError } from '../protocol/errors.js';
 import type { Bootstrap } from './bootstrap.js';
 import type { CommitManager } from './commit-manager.js';
 import { type ConsumerConfig, type ResolvedConsumerConfig, resolveConsumerConfig } from './config.js';
-import { key } from './cursor.js';
+import { type Cursor, key } from './cursor.js';
 import {
   type ConsumerBatch,
   type DeliveryHost,
@@ -105,6 +105,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   private readonly consumerMetrics: ConsumerMetrics;
   /** keyDeserializer / valueDeserializer, or null when neither is set. */
   private readonly deserializers: Deserializers | null;
+  /** The worker pool's wait for its handlers of partitions about to be revoked (worker-pool.ts). */
+  private drainer: ((cursors: readonly Cursor[]) => Promise<void>) | null = null;
   /** The cursors of exactly these partitions (kept ones keep theirs), without starting anything. */
   private readonly place: (partitions: readonly TopicPartition[]) => void;
 
@@ -125,6 +127,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
         return consumer.stopping;
       },
       kick: () => this.kick(),
+      drain: (cursors) => this.drainer?.(cursors) ?? Promise.resolve(),
       emit: this.emit.bind(this) as ConsumerFacade['emit'],
       listenerCount: (event: keyof ConsumerEvents) => this.listenerCount(event),
     });
@@ -365,11 +368,12 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     timeoutMs: number,
     signal: AbortSignal | undefined,
     tracked: boolean,
+    maxRecords = this.config.maxPollRecords,
   ): Promise<Taken[]> {
     // maxPollIntervalMs bounds the time the application spends away from poll, not in it.
     this.group.pollStarted();
     try {
-      return await this.pollRecords(Date.now() + timeoutMs, signal, tracked);
+      return await this.pollRecords(Date.now() + timeoutMs, signal, tracked, maxRecords);
     } finally {
       this.group.pollEnded();
     }
@@ -379,6 +383,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     deadline: number,
     signal: AbortSignal | undefined,
     tracked: boolean,
+    maxRecords: number,
   ): Promise<Taken[]> {
     if (!(await this.bootstrap.connectedBy(deadline, signal))) return [];
     for (;;) {
@@ -386,7 +391,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       this.kick();
       const out = takeRecords(
         this.state,
-        this.config.maxPollRecords,
+        Math.min(maxRecords, this.config.maxPollRecords),
         tracked,
         (n) => this.consumerMetrics.consumed(n),
         this.deserializers,
@@ -446,7 +451,10 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   private deliveryHost(): DeliveryHost {
     const consumer = this;
     return {
-      pollTaken: (timeoutMs, signal) => this.pollOnce(timeoutMs, signal, true),
+      pollTaken: (timeoutMs, signal, maxRecords) => this.pollOnce(timeoutMs, signal, true, maxRecords),
+      setDrainer: (drain) => {
+        this.drainer = drain;
+      },
       get stopping() {
         return consumer.stopping;
       },

@@ -19,6 +19,7 @@ import type { Tracing } from '../network/tracing.js';
 import { HandlerError } from '../protocol/errors.js';
 import type { DecodedRecord } from '../protocol/records/layout.js';
 import type { Cursor } from './cursor.js';
+import { type FailurePolicy, poolConfig, runPool, wantsPool } from './worker-pool.js';
 
 /**
  * A record as the consumer hands it out: `key` and `value` as the deserializers made them
@@ -71,12 +72,49 @@ export interface RunOptions<K = Buffer | null, V = Buffer | null> {
   eachMessage?: (m: EachMessagePayload<K, V>) => Promise<void> | void;
   /** Stops the loop when aborted (after the handler running then returns). */
   signal?: AbortSignal;
+  /**
+   * Worker pool (worker-pool.ts): up to this many `eachMessage` handlers at once, across
+   * partitions and, with `ordering: 'key'` or `'none'`, within one. Default 1 (one at a time).
+   * Any of the pool's options (concurrency, ordering, retries, onFailure, maxInFlight*) turns it
+   * on; only the contiguous prefix of finished records of each partition is ever committed.
+   */
+  concurrency?: number;
+  /**
+   * What is handled one at a time, in offset order: `'partition'` (default) — the records of a
+   * partition; `'key'` — the records of one key within a partition (records without a key are
+   * unordered); `'none'` — nothing (every record may run beside any other).
+   */
+  ordering?: 'partition' | 'key' | 'none';
+  /** Records handed to the pool and not finished, at most. Default max(1000, 10 × concurrency). */
+  maxInFlightRecords?: number;
+  /** Their key and value bytes, at most (about). Default 64 MiB. */
+  maxInFlightBytes?: number;
+  /** Times a failed handler is called again for the same record before `onFailure`. Default 0. */
+  retries?: number;
+  /** The first wait before a retry, doubling with each (up to 30 s). Default 100. */
+  retryBackoffMs?: number;
+  /**
+   * A record whose handler failed every retry: `'stop'` (default) — run() rejects with a
+   * HandlerError once the running handlers settle, and nothing from that record on is committed;
+   * `'skip'` — it counts as handled; `{ deadLetter: { topic, producer } }` — the record (key,
+   * value and headers as the handler saw them, plus `kafkawire.dlq.topic` / `.partition` /
+   * `.offset` / `.error` headers) is sent with `producer`, and counts as handled once that send
+   * is acknowledged (a failed send stops the run as `'stop'` does).
+   */
+  onFailure?: FailurePolicy;
+  /**
+   * How long a rebalance (and close) waits for the handlers running for partitions it takes
+   * away before committing them. Default 30000. What finishes later is not committed.
+   */
+  revokeTimeoutMs?: number;
 }
 
 /** What the loops need from the consumer. */
 export interface DeliveryHost {
-  /** One poll whose records do not count as finished. */
-  pollTaken(timeoutMs: number, signal: AbortSignal | undefined): Promise<Taken[]>;
+  /** One poll whose records do not count as finished; at most `maxRecords` (default maxPollRecords). */
+  pollTaken(timeoutMs: number, signal: AbortSignal | undefined, maxRecords?: number): Promise<Taken[]>;
+  /** The worker pool's wait for the handlers of partitions about to be committed and revoked. */
+  setDrainer(drain: ((cursors: readonly Cursor[]) => Promise<void>) | null): void;
   /** True once the consumer is closing: a loop stops at the next record. */
   readonly stopping: boolean;
   /** Puts every position that ran ahead of what was finished back to it. */
@@ -118,6 +156,17 @@ export async function* deliverBatches(
 export async function runHandlers(host: DeliveryHost, options: RunOptions): Promise<void> {
   const { eachBatch, eachMessage, signal } = options;
   const tracing = host.tracing;
+  if (wantsPool(options)) {
+    const cfg = poolConfig(options);
+    const each = eachMessage as (m: EachMessagePayload) => unknown;
+    const handler = tracing
+      ? (m: EachMessagePayload) =>
+          tracing.process(m.topic, m.partition, m.message, host.groupId, async () => {
+            await each(m);
+          })
+      : each;
+    return runPool(host, options, cfg, handler);
+  }
   try {
     while (!host.stopping && !signal?.aborted) {
       for (const t of await host.pollTaken(1000, signal)) {

@@ -15,6 +15,7 @@ import { Cluster, type MetadataSnapshot } from '../network/cluster.js';
 import { Bootstrap } from './bootstrap.js';
 import { CommitManager } from './commit-manager.js';
 import type { ResolvedConsumerConfig } from './config.js';
+import type { Cursor } from './cursor.js';
 import { Fetcher, type FetcherHost } from './fetcher.js';
 import { ConsumerMetrics } from './metrics.js';
 import { MissingTopics } from './missing-topics.js';
@@ -31,6 +32,8 @@ export interface ConsumerFacade {
   readonly stopping: boolean;
   /** Starts what needs starting: offset lookups and resets, fetch loops. */
   kick(): void;
+  /** Waits for run()'s worker pool to finish its handlers of these partitions (or its timeout). */
+  drain(cursors: readonly Cursor[]): Promise<void>;
   emit<E extends keyof ConsumerEvents>(event: E, ...args: ConsumerEvents[E]): boolean;
   listenerCount(event: keyof ConsumerEvents): number;
 }
@@ -85,6 +88,7 @@ export function buildParts(c: ResolvedConsumerConfig, facade: ConsumerFacade): C
       return facade.stopping;
     },
     kick: () => facade.kick(),
+    beforeRevoke: (cursors) => facade.drain(cursors),
     kickAfter: (ms) => fetcher?.kickAfter(ms),
     fetchError: (e) => {
       if (facade.listenerCount('fetchError') > 0) facade.emit('fetchError', e);

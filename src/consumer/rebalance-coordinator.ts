@@ -44,6 +44,11 @@ export interface RebalanceHost {
   /** Reads exactly these partitions from now on (kept ones keep their positions). */
   assign(partitions: readonly TopicPartition[]): void;
   kick(): void;
+  /**
+   * Before partitions are committed and given up (a revocation, close): the handlers run()'s
+   * worker pool runs for them finish, or its revokeTimeoutMs passes.
+   */
+  beforeRevoke(cursors: readonly Cursor[]): Promise<void>;
 }
 
 export class RebalanceCoordinator {
@@ -216,6 +221,7 @@ export class RebalanceCoordinator {
       const revoked = this.state.assignment();
       if (revoked.length > 0) {
         // Eager protocol: commit what the application finished, then give everything up before the join.
+        await this.host.beforeRevoke(this.state.order);
         if (this.config.enableAutoCommit) await this.commits.commitAll(this.state.order).catch(() => {});
         await this.listener.onPartitionsRevoked?.(revoked);
         this.host.assign([]);
@@ -330,6 +336,7 @@ export class RebalanceCoordinator {
 
   /** Gives partitions up while keeping the rest: commit (auto-commit), listener, then drop the cursors. */
   private async revoke(cursors: readonly Cursor[]): Promise<void> {
+    await this.host.beforeRevoke(cursors);
     if (this.config.enableAutoCommit) await this.commits.commitPositions(cursors).catch(() => {});
     const revoked = cursors.map((c) => ({ topic: c.topic, partition: c.partition }));
     await this.listener.onPartitionsRevoked?.(revoked);
@@ -407,6 +414,7 @@ export class RebalanceCoordinator {
    */
   async close(): Promise<{ error: unknown } | null> {
     const m = this.membership;
+    if (m && this.subscription) await this.host.beforeRevoke(this.state.order);
     m?.fenceCommits();
     if (m && this.config.enableAutoCommit && !m.lost && !m.needsRejoin) {
       await this.commits.commitAll(this.state.order).catch(() => {});
