@@ -54,9 +54,10 @@ Options:
                              and the error) and the worker goes on; without it a
                              failure stops the worker (exit 1), the record
                              uncommitted, redelivered at the next start
-      --concurrency N        records handled at once; only 1 in this version (one at
-                             a time, in order per partition): run more workers in the
-                             group for parallelism across partitions
+      --concurrency N        records handled at once (default 1: one at a time, in
+                             order per partition); above 1, the worker pool: each
+                             key's records in order, keys side by side, commits only
+                             of what finished without a gap
       --retries N            handler attempts again after a failure, 200 ms
                              doubling up to 10 s between them (default 0)
       --drain-timeout MS     on SIGTERM/SIGINT, how long the running handler may
@@ -123,12 +124,7 @@ export async function worker(args: string[], ctx: Context): Promise<number> {
   if (dlq !== undefined && topics.includes(dlq))
     throw new UsageError('--dlq must not be one of the consumed topics', cmd);
   const retries = intFlag(values.retries, '--retries', cmd, 0, 1000) ?? 0;
-  const concurrency = intFlag(values.concurrency, '--concurrency', cmd, 1) ?? 1;
-  if (concurrency > 1)
-    throw new UsageError(
-      '--concurrency above 1 needs the worker-pool consumer, which is not in this version: records are handled one at a time, in order per partition (run several workers in the group to handle partitions in parallel)',
-      cmd,
-    );
+  const concurrency = intFlag(values.concurrency, '--concurrency', cmd, 1, 10_000) ?? 1;
   const drainTimeoutMs = intFlag(values['drain-timeout'], '--drain-timeout', cmd, 0) ?? 30_000;
   const from = enumFlag(values.from, '--from', cmd, ['earliest', 'latest'] as const) ?? 'earliest';
   const httpPort = intFlag(values['http-port'], '--http-port', cmd, 0, 65_535);
@@ -147,6 +143,7 @@ export async function worker(args: string[], ctx: Context): Promise<number> {
       dlq,
       retries,
       drainTimeoutMs,
+      concurrency,
       from,
       brokers,
       log,
@@ -164,6 +161,8 @@ interface WorkerOptions {
   dlq: string | undefined;
   retries: number;
   drainTimeoutMs: number;
+  /** Handlers at once: above 1, run()'s worker pool with ordering 'key'. */
+  concurrency: number;
   from: 'earliest' | 'latest';
   brokers: string;
   log: EcsLogger;
@@ -281,7 +280,15 @@ class Worker {
       },
     });
     log.info({ group, topics, dlq: this.o.dlq }, 'Worker started');
-    const running = this.consumer.run({ signal: this.stop.signal, eachMessage: (p) => this.handleOne(p) });
+    const pool =
+      this.o.concurrency > 1
+        ? { concurrency: this.o.concurrency, ordering: 'key' as const, revokeTimeoutMs: drainTimeoutMs }
+        : {};
+    const running = this.consumer.run({
+      ...pool,
+      signal: this.stop.signal,
+      eachMessage: (p) => this.handleOne(p),
+    });
     // run() returns once the running handler does; a handler stuck past the drain timeout is left.
     const drained = new Promise<'timeout'>((resolve) => {
       this.stop.signal.addEventListener(

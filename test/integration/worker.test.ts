@@ -350,20 +350,47 @@ describe('kafkawire worker', () => {
     expect(errors[0]).toMatchObject({ kafka: { offset: '1', dlq }, error: { type: 'SyntaxError' } });
   }, 120_000);
 
-  it('refuses --concurrency above 1 as a usage error naming why', async () => {
-    const child = spawn(
-      process.execPath,
-      [CLI_ENTRY, 'worker', HANDLER, '-g', 'g', '-t', 't', '--concurrency', '4'],
-      {
-        env: { ...process.env, KAFKA_BROKERS: brokers() },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+  it('handles records side by side with --concurrency, each key in order, and commits what it handled', async () => {
+    const topic = uniqueTopic('worker-pool');
+    const group = uniqueTopic('worker-pool-g');
+    await createTopic(cluster, topic, 2);
+    const total = 400;
+    const producer = new Producer({ bootstrapServers: brokers(), lingerMs: 5 });
+    await producer.send(
+      Array.from({ length: total }, (_, i) => ({
+        topic,
+        key: `k${i % 40}`,
+        value: `v${i}`,
+        partition: i % 2,
+      })),
     );
-    let err = '';
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => (err += d));
-    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(2);
-    expect(err).toMatch(/--concurrency above 1 needs the worker-pool consumer/);
-  }, 30_000);
+    await producer.close();
+    const file = join(dir, `${group}.handled`);
+    // 400 records of 50 ms: 20 s one at a time, about 1 s with 40 keys side by side.
+    const run = runWorker(['-g', group, '-t', topic, '--concurrency', '40', '--http-port', '0'], {
+      HANDLED_FILE: file,
+      DELAY_MS: '50',
+    });
+    const started = Date.now();
+    await until(() => handled(file).length >= total, 30_000, 'every record handled');
+    const tookMs = Date.now() - started;
+    run.child.kill('SIGTERM');
+    expect((await run.exit).code).toBe(0);
+    const entries = handled(file);
+    expect(new Set(entries).size).toBe(total); // none twice
+    // Records of one key sit on one partition, offsets i, i + 80, ...: handled in that order.
+    const byKey = new Map<string, bigint[]>();
+    for (const e of entries) {
+      const [, p, o] = e.split(' ');
+      const k = `${p}/${(Number(o) * 2 + Number(p)) % 40}`;
+      byKey.set(k, [...(byKey.get(k) ?? []), BigInt(o)]);
+    }
+    for (const offsets of byKey.values())
+      expect(offsets).toEqual([...offsets].sort((a, b) => (a < b ? -1 : 1)));
+    expect(tookMs).toBeLessThan(15_000); // well under the 20 s of one at a time
+    const offsets = await committed(brokers(), group);
+    expect([...offsets.values()].reduce((n, o) => n + Number(o), 0)).toBe(total);
+  }, 90_000);
 
   it('takes the brokers from -b after the command, as every command does', async () => {
     // Regression: the worker read only $KAFKA_BROKERS and the global --brokers, so the -b its
