@@ -601,6 +601,20 @@ export class FakeBroker {
     return results;
   }
 
+  /** What a broker answers a request for a partition before looking at it: unknown, not the leader, fenced. */
+  private leaderCheck(
+    log: FakeLog,
+    view: FakeClusterView | undefined,
+    topic: string,
+    partition: number,
+    currentLeaderEpoch: number,
+  ): number {
+    if (partition < 0 || partition >= (log.topics.get(topic) ?? 0))
+      return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    if (view && view.leader(topic, partition) !== this.nodeId) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    return fence(log, topic, partition, currentLeaderEpoch);
+  }
+
   /** OffsetForLeaderEpoch v4: where each asked epoch ends in the log, fenced like Fetch. */
   private offsetForLeaderEpochBody(log: FakeLog, r: Reader): Buffer {
     r.int32(); // replicaId
@@ -619,16 +633,11 @@ export class FakeBroker {
         const leaderEpoch = r.int32();
         r.taggedFields();
         this.epochQueries.push({ topic, partition, currentLeaderEpoch, leaderEpoch });
-        let errorCode: number = ErrorCode.NONE;
-        let end = { leaderEpoch: -1, endOffset: -1n };
-        if (partition < 0 || partition >= (log.topics.get(topic) ?? 0)) {
-          errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-        } else if (view && view.leader(topic, partition) !== this.nodeId) {
-          errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
-        } else {
-          errorCode = fence(log, topic, partition, currentLeaderEpoch);
-          if (errorCode === ErrorCode.NONE) end = log.endOffsetForEpoch(topic, partition, leaderEpoch);
-        }
+        const errorCode = this.leaderCheck(log, view, topic, partition, currentLeaderEpoch);
+        const end =
+          errorCode === ErrorCode.NONE
+            ? log.endOffsetForEpoch(topic, partition, leaderEpoch)
+            : { leaderEpoch: -1, endOffset: -1n };
         w.int16(errorCode).int32(partition).int32(end.leaderEpoch).int64(end.endOffset).uvarint(0);
       }
       r.taggedFields();
@@ -657,20 +666,12 @@ export class FakeBroker {
         const timestamp = r.int64();
         r.taggedFields();
         this.listOffsetsQueries.push({ topic: name, partition, currentLeaderEpoch });
-        let errorCode: number = ErrorCode.NONE;
+        let errorCode = this.leaderCheck(log, view, name, partition, currentLeaderEpoch);
         let offset = -1n;
-        if (partition < 0 || partition >= (log.topics.get(name) ?? 0)) {
-          errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-        } else if (view && view.leader(name, partition) !== this.nodeId) {
-          errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
-        } else if (fence(log, name, partition, currentLeaderEpoch) !== ErrorCode.NONE) {
-          errorCode = fence(log, name, partition, currentLeaderEpoch);
-        } else if (timestamp === -2n) {
-          offset = log.startOffset(name, partition);
-        } else if (timestamp === -1n) {
-          offset = log.endOffset(name, partition);
-        } else {
-          errorCode = ErrorCode.INVALID_REQUEST; // the fake keeps no record timestamps
+        if (errorCode === ErrorCode.NONE) {
+          if (timestamp === -2n) offset = log.startOffset(name, partition);
+          else if (timestamp === -1n) offset = log.endOffset(name, partition);
+          else errorCode = ErrorCode.INVALID_REQUEST; // the fake keeps no record timestamps
         }
         w.int32(partition)
           .int16(errorCode)
