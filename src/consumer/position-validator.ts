@@ -86,7 +86,7 @@ export class PositionValidator {
     if (epoch > c.leaderEpoch && c.leaderEpoch >= 0 && c.fetchedEpoch >= 0 && c.fetchOffset !== null) {
       c.validating = true;
       this.due.add(c);
-      void this.run();
+      this.run().catch((err: unknown) => this.config.log.warn({ err }, 'Position validation failed'));
       return false;
     }
     c.leaderEpoch = epoch;
