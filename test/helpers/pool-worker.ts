@@ -2,14 +2,13 @@
  * A worker-pool consumer in its own process, for the test that kills it for real
  * (worker-pool.test.ts): subscribes to PW_TOPIC in PW_GROUP, runs eachMessage with
  * `concurrency: 50, ordering: 'key'`, each handler taking 10 ms (one in 50: 1.5 s), auto-commit
- * every 100 ms. A
- * handled record is written as `handled PARTITION OFFSET` to stdout with a synchronous write
- * before its handler resolves, so every record the group could commit was written first. Runs
- * until killed.
+ * every 100 ms. A handled record is appended as `PARTITION OFFSET` to the file PW_FILE with a
+ * synchronous write before its handler resolves, so every record the group could commit was
+ * written first (a pipe could refuse a synchronous write with EAGAIN). Runs until killed.
  *
  * Run with `node --import tsx test/helpers/pool-worker.ts`.
  */
-import { writeSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { Consumer } from '../../src/index.js';
 
 const env = (name: string): string => {
@@ -33,6 +32,6 @@ await consumer.run({
   eachMessage: async ({ partition, message }) => {
     // One record in 50 takes 1.5 s: finished records pile up past it, which must not be committed.
     await new Promise((r) => setTimeout(r, message.offset % 50n === 7n ? 1500 : 10));
-    writeSync(1, `handled ${partition} ${message.offset}\n`);
+    appendFileSync(env('PW_FILE'), `${partition} ${message.offset}\n`);
   },
 });

@@ -12,6 +12,9 @@
  *   a restarted one handles the rest (each record at least once).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Admin, Consumer, type ConsumerConfig, HandlerError, Producer } from '../../src/index.js';
@@ -271,31 +274,38 @@ describe('run() with a worker pool', () => {
 
 const WORKER = fileURLToPath(new URL('../helpers/pool-worker.ts', import.meta.url));
 
-/** A pool consumer process (test/helpers/pool-worker.ts) and the records it says it handled. */
-function worker(topic: string, group: string, handled: Set<string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-    env: { ...process.env, PW_BROKERS: brokers(), PW_TOPIC: topic, PW_GROUP: group },
-    stdio: ['ignore', 'pipe', 'inherit'],
+/** A pool consumer process (test/helpers/pool-worker.ts), appending what it handled to `file`. */
+function worker(topic: string, group: string, file: string): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', WORKER], {
+    env: { ...process.env, PW_BROKERS: brokers(), PW_TOPIC: topic, PW_GROUP: group, PW_FILE: file },
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
-  let rest = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    const lines = (rest + d.toString()).split('\n');
-    rest = lines.pop() ?? '';
-    for (const l of lines) if (l.startsWith('handled ')) handled.add(l.slice(8));
-  });
-  return child;
+}
+
+/** The `partition offset` lines a worker wrote (whole lines only). */
+function handledIn(file: string): Set<string> {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return new Set();
+  }
+  return new Set(text.split('\n').slice(0, -1));
 }
 
 describe('a worker-pool process killed with SIGKILL', () => {
   it('committed only what it handled; a new process handles the rest', async () => {
     const topic = await fill('pool-kill', 3, 3000, 300);
     const group = uniqueTopic('pool-kill-g');
-    const before = new Set<string>();
-    const first = worker(topic, group, before);
-    await waitFor(() => before.size >= 800, 'the first process to handle 800 records', 60_000);
+    const dir = mkdtempSync(join(tmpdir(), 'kafkawire-pool-'));
+    const firstFile = join(dir, 'first');
+    const secondFile = join(dir, 'second');
+    const first = worker(topic, group, firstFile);
+    await waitFor(() => handledIn(firstFile).size >= 800, 'the first process to handle 800 records', 60_000);
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     await sleep(500); // a commit the broker had read before the kill lands first
+    const before = handledIn(firstFile);
     // Every offset below what the group committed was handled by the killed process.
     const offsets = await committed(group);
     let covered = 0;
@@ -304,11 +314,10 @@ describe('a worker-pool process killed with SIGKILL', () => {
       covered += Number(end);
     }
     expect(covered).toBeGreaterThan(0);
-    const after = new Set<string>();
-    const second = worker(topic, group, after);
+    const second = worker(topic, group, secondFile);
     try {
       await waitFor(
-        () => new Set([...before, ...after]).size === 3000,
+        () => new Set([...before, ...handledIn(secondFile)]).size === 3000,
         'every record handled by one process or the other',
         90_000,
       );
@@ -316,6 +325,7 @@ describe('a worker-pool process killed with SIGKILL', () => {
       second.kill('SIGKILL');
     }
     // The second started where the first had committed: nothing committed was handled again.
+    const after = handledIn(secondFile);
     for (const [partition, end] of offsets)
       for (let o = 0n; o < end; o++) expect(after.has(`${partition} ${o}`)).toBe(false);
   }, 180_000);
