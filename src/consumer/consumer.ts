@@ -35,7 +35,7 @@ import { ConfigError, IllegalStateError } from '../protocol/errors.js';
 import type { Bootstrap } from './bootstrap.js';
 import type { CommitManager } from './commit-manager.js';
 import { type ConsumerConfig, type ResolvedConsumerConfig, resolveConsumerConfig } from './config.js';
-import { type Cursor, key } from './cursor.js';
+import type { Cursor } from './cursor.js';
 import {
   type ConsumerBatch,
   type DeliveryHost,
@@ -55,6 +55,7 @@ import type { SubscriptionState } from './subscription-state.js';
 import {
   type CommitOffset,
   type ConsumerEvents,
+  checkPartitions,
   checkTopicPartition,
   type PollOptions,
   type RebalanceListener,
@@ -155,9 +156,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    */
   assign(partitions: readonly TopicPartition[]): void {
     this.assertOpen();
-    if (!Array.isArray(partitions))
-      throw new ConfigError('partitions', 'expected an array of { topic, partition }');
-    for (const tp of partitions) checkTopicPartition(tp, 'partitions');
+    checkPartitions(partitions);
     this.place(partitions);
     this.kick();
   }
@@ -202,14 +201,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     partitions: readonly TopicPartition[],
   ): Promise<(TopicPartition & { offset: bigint | null })[]> {
     this.assertOpen();
-    if (!Array.isArray(partitions))
-      throw new ConfigError('partitions', 'expected an array of { topic, partition }');
-    for (const tp of partitions) checkTopicPartition(tp, 'partitions');
-    const found = await this.group.group('committed()').committed(partitions);
-    return partitions.map(({ topic, partition }) => {
-      const offset = found.get(key(topic, partition));
-      return { topic, partition, offset: offset !== undefined && offset >= 0n ? offset : null };
-    });
+    checkPartitions(partitions);
+    return this.group.committedOffsets(partitions);
   }
 
   /** The first offset of each partition (Java: `beginningOffsets`). */
@@ -262,15 +255,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     memberId: string;
     groupInstanceId: string | null;
   } {
-    const groupId = this.config.groupId;
-    if (groupId === null) throw new ConfigError('groupId', 'groupMetadata() needs a groupId');
-    const m = this.group.membership;
-    return {
-      groupId,
-      generationId: m?.generation ?? -1,
-      memberId: m?.memberId ?? '',
-      groupInstanceId: this.config.groupInstanceId,
-    };
+    return this.group.groupMetadata();
   }
 
   /** The partitions assigned. */

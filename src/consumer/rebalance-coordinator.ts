@@ -30,7 +30,7 @@ import { type Cursor, key } from './cursor.js';
 import { settledBy } from './delivery.js';
 import type { ConsumerMetrics } from './metrics.js';
 import type { SubscriptionState } from './subscription-state.js';
-import type { ConsumerEvents, RebalanceListener, TopicPartition } from './types.js';
+import type { ConsumerEvents, GroupMetadata, RebalanceListener, TopicPartition } from './types.js';
 
 /** A finished join: the assignment (null: lost mid-join) and the subscription view it was made for. */
 type JoinOutcome = { assignment: Assignment | null; view: string } | { error: unknown };
@@ -121,6 +121,30 @@ export class RebalanceCoordinator {
    * it is never joined: commits then go in as from outside group management (generation -1),
    * as Java's do.
    */
+  /** `groupMetadata()`: the identity of the last join (generation -1, member '' before one). */
+  groupMetadata(): GroupMetadata {
+    const groupId = this.config.groupId;
+    if (groupId === null) throw new ConfigError('groupId', 'groupMetadata() needs a groupId');
+    const m = this.membership;
+    return {
+      groupId,
+      generationId: m?.generation ?? -1,
+      memberId: m?.memberId ?? '',
+      groupInstanceId: this.config.groupInstanceId,
+    };
+  }
+
+  /** `committed()`: the group's committed offsets, in the order asked, null where none. */
+  async committedOffsets(
+    partitions: readonly TopicPartition[],
+  ): Promise<(TopicPartition & { offset: bigint | null })[]> {
+    const found = await this.group('committed()').committed(partitions);
+    return partitions.map(({ topic, partition }) => {
+      const offset = found.get(key(topic, partition));
+      return { topic, partition, offset: offset !== undefined && offset >= 0n ? offset : null };
+    });
+  }
+
   group(what: string): GroupMembership {
     const groupId = this.config.groupId;
     if (groupId === null) throw new ConfigError('groupId', `${what} needs a groupId`);

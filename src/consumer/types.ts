@@ -105,6 +105,23 @@ export interface LogTruncation extends TopicPartition {
   resetTo: 'divergentOffset' | 'earliest' | 'latest' | null;
 }
 
+/** What `groupMetadata()` gives a transactional producer's `sendOffsetsToTransaction` (KIP-447). */
+export interface GroupMetadata {
+  groupId: string;
+  /** The generation (or KIP-848 member epoch) of the last join; -1 outside group management. */
+  generationId: number;
+  /** '' outside group management. */
+  memberId: string;
+  groupInstanceId: string | null;
+}
+
+/** Throws a ConfigError unless `partitions` is an array of { topic, partition } a broker accepts. */
+export function checkPartitions(partitions: readonly TopicPartition[]): void {
+  if (!Array.isArray(partitions))
+    throw new ConfigError('partitions', 'expected an array of { topic, partition }');
+  for (const tp of partitions) checkTopicPartition(tp, 'partitions');
+}
+
 /** Throws a ConfigError naming `option` unless `tp` is a { topic, partition } a broker accepts. */
 export function checkTopicPartition(tp: TopicPartition, option: string): void {
   if (tp === null || typeof tp !== 'object' || typeof tp.topic !== 'string' || tp.topic === '') {
