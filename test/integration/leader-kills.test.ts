@@ -4,13 +4,15 @@
  * numbers, each sent without awaiting it, paced over about 40 s; meanwhile the leader of a
  * partition is killed with SIGKILL three times, and restarted each time. Then the log is read
  * back and every record counted: 0 lost (acknowledged but absent), 0 duplicated, 0 per-key order
- * violations, and every acknowledged offset equal to the record's offset in the log.
+ * violations, and every acknowledged offset equal to the record's offset in the log
+ * (test/helpers/ledger.ts). `npm run test:soak` sends 1,000,000.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Consumer, Producer, type RecordMetadata } from '../../src/index.js';
+import { Producer } from '../../src/index.js';
 import { Cluster } from '../../src/network/cluster.js';
 import { useThreeNodeCluster } from '../harness/cluster3.js';
 import { uniqueTopic } from '../harness/kafka.js';
+import { CLEAN, counts, Ledger, SOAK, scaled } from '../helpers/ledger.js';
 import { createTopic } from '../helpers/topics.js';
 
 const kafka = useThreeNodeCluster();
@@ -23,7 +25,7 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-const RECORDS = 300_000;
+const RECORDS = scaled(300_000, 1_000_000);
 const KEYS = 500;
 const PARTITIONS = 6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -39,7 +41,7 @@ describe('leader kills under idempotent produce', () => {
       deliveryTimeoutMs: 120_000,
       retryBackoffMaxMs: 500,
     });
-    const acks = new Map<string, Promise<RecordMetadata>>();
+    const ledger = new Ledger(KEYS);
     const killed: number[] = [];
     let sent = 0;
     // Three kill-and-restart cycles, each of the leader of a partition at the time, while sending.
@@ -54,61 +56,19 @@ describe('leader kills under idempotent produce', () => {
         await kafka.cluster().startNode(victim);
       }
     })();
-    const seq = new Array<number>(KEYS).fill(0);
     for (let i = 0; i < RECORDS; i++) {
-      const k = i % KEYS;
-      const value = `k${k}:${seq[k]++}`;
-      acks.set(value, producer.send({ topic, key: `k${k}`, value }));
+      const { key, value } = ledger.next(i);
+      ledger.track(value, producer.send({ topic, key, value }));
       sent++;
-      if (i % 1000 === 999) await sleep(130); // about 7,500 records/s: the kills land mid-stream
+      if (i % 1000 === 999) await sleep(SOAK ? 60 : 130); // about 7,500 records/s: the kills land mid-stream
     }
-    const settled = await Promise.allSettled(acks.values());
+    const failures = await ledger.failures();
     await disruption;
     await producer.close();
     expect(killed).toHaveLength(3);
-    const failures = settled.filter((s) => s.status === 'rejected') as PromiseRejectedResult[];
-    expect(failures.map((f) => String(f.reason)).slice(0, 3)).toEqual([]);
-
-    const reader = new Consumer({
-      bootstrapServers: kafka.bootstrap(),
-      autoOffsetReset: 'earliest',
-      fetchMaxWaitMs: 100,
-    });
-    try {
-      reader.assign(Array.from({ length: PARTITIONS }, (_, partition) => ({ topic, partition })));
-      const inLog = new Map<string, { partition: number; offset: bigint }>();
-      const lastSeq = new Map<string, number>();
-      let duplicated = 0;
-      let disordered = 0;
-      const until = Date.now() + 120_000;
-      while (inLog.size + duplicated < RECORDS && Date.now() < until) {
-        for (const b of await reader.poll({ timeoutMs: 500 }))
-          for (const r of b.records) {
-            const value = String(r.value);
-            if (inLog.has(value)) duplicated++;
-            inLog.set(value, { partition: b.partition, offset: r.offset });
-            const [key, s] = value.split(':');
-            if ((lastSeq.get(key) ?? -1) >= Number(s)) disordered++;
-            lastSeq.set(key, Number(s));
-          }
-      }
-      let lost = 0;
-      let misplaced = 0;
-      for (const [value, p] of acks) {
-        const md = await p;
-        const at = inLog.get(value);
-        if (!at) lost++;
-        else if (at.partition !== md.partition || at.offset !== md.offset) misplaced++;
-      }
-      expect({ lost, duplicated, disordered, misplaced }).toEqual({
-        lost: 0,
-        duplicated: 0,
-        disordered: 0,
-        misplaced: 0,
-      });
-      expect(inLog.size).toBe(RECORDS);
-    } finally {
-      await reader.close();
-    }
+    expect(failures.slice(0, 3)).toEqual([]);
+    const audit = await ledger.audit(kafka.bootstrap(), topic, PARTITIONS);
+    expect(counts(audit)).toEqual(CLEAN);
+    expect(audit.inLog).toBe(RECORDS);
   }, 360_000);
 });

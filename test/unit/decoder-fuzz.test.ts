@@ -1,50 +1,14 @@
 /**
  * Random and mutated bytes into every response decoder at every version: the result is a value
  * or a ProtocolError — never another exception, a hang, or an allocation sized from the input.
+ * decoder-fuzz-scale.test.ts runs a million frames per decoder in `npm run test:soak`.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IMPLEMENTED_APIS } from '../../src/protocol/apis/index.js';
 import { ProtocolError } from '../../src/protocol/errors.js';
 import { Reader } from '../../src/protocol/reader.js';
-
-const FIXTURES = path.resolve(import.meta.dirname, '..', 'conformance', 'fixtures');
-
-/** Java-built responses from the golden vectors, as seeds for mutation. */
-function seeds(apiName: string): { version: number; bytes: Buffer }[] {
-  const out: { version: number; bytes: Buffer }[] = [];
-  if (!existsSync(FIXTURES)) return out;
-  for (const file of readdirSync(FIXTURES)) {
-    if (!file.endsWith('.json')) continue;
-    const data = JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8')) as unknown;
-    // Fixtures are { api, vectors: [...] } (golden vectors) or a bare list (older files).
-    const list = Array.isArray(data) ? data : (data as { vectors?: unknown }).vectors;
-    const fileApi = Array.isArray(data)
-      ? ''
-      : String((data as { api?: string; name?: string }).api ?? (data as { name?: string }).name ?? '');
-    if (!Array.isArray(list)) continue;
-    for (const e of list as {
-      api?: string;
-      name?: string;
-      kind?: string;
-      version?: number;
-      hex?: string;
-    }[]) {
-      const api = fileApi || e.api || '';
-      if (
-        e.kind === 'response' &&
-        typeof e.hex === 'string' &&
-        typeof e.version === 'number' &&
-        api === apiName
-      ) {
-        out.push({ version: e.version, bytes: Buffer.from(e.hex, 'hex') });
-      }
-    }
-  }
-  return out;
-}
+import { seeds } from '../helpers/fuzz-seeds.js';
 
 function decodeOrProtocolError(decode: (r: Reader) => unknown, bytes: Buffer): void {
   try {
