@@ -55,6 +55,7 @@ export { Consumer } from './consumer/consumer.js';
 export type { ConsumerBatch, ConsumerRecord, EachMessagePayload, RunOptions } from './consumer/delivery.js';
 export type { Deserializer } from './consumer/deserializers.js';
 export { jsonDeserializer, stringDeserializer } from './consumer/deserializers.js';
+export type { ThreadsOptions } from './consumer/thread-pool.js';
 export type { DeadLetterSink, FailurePolicy } from './consumer/worker-pool.js';
 export { DEAD_LETTER_HEADERS } from './consumer/worker-pool.js';
 export type { Assignor, GroupAssignment, MemberSubscription } from './group/assignors/assignor.js';

@@ -422,8 +422,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * what had finished before.
    */
   async run(options: RunOptions<K, V>): Promise<void> {
-    if (!options?.eachBatch && !options?.eachMessage)
-      throw new ConfigError('run', 'give eachBatch or eachMessage');
+    if (!options?.eachBatch && !options?.eachMessage && !options?.threads)
+      throw new ConfigError('run', 'give eachBatch, eachMessage or threads');
     this.assertOpen();
     this.claim('run()');
     try {

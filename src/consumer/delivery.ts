@@ -19,6 +19,7 @@ import type { Tracing } from '../network/tracing.js';
 import { HandlerError } from '../protocol/errors.js';
 import type { DecodedRecord } from '../protocol/records/layout.js';
 import type { Cursor } from './cursor.js';
+import { ThreadPool, type ThreadsOptions } from './thread-pool.js';
 import { type FailurePolicy, poolConfig, runPool, wantsPool } from './worker-pool.js';
 
 /**
@@ -107,6 +108,14 @@ export interface RunOptions<K = Buffer | null, V = Buffer | null> {
    * away before committing them. Default 30000. What finishes later is not committed.
    */
   revokeTimeoutMs?: number;
+  /**
+   * Runs the handlers in worker threads, for CPU-bound work: `{ module, count }`, a module
+   * exporting `eachMessage`, loaded in each of `count` threads (thread-pool.ts), instead of an
+   * `eachMessage` function here. Everything else is the worker pool's: `concurrency` handlers at
+   * once (default `count`), `ordering`, retries, `onFailure`, commits of finished records only. A
+   * thread that dies fails the records it was handling (retried, then `onFailure`) and is replaced.
+   */
+  threads?: ThreadsOptions;
 }
 
 /** What the loops need from the consumer. */
@@ -158,14 +167,21 @@ export async function runHandlers(host: DeliveryHost, options: RunOptions): Prom
   const tracing = host.tracing;
   if (wantsPool(options)) {
     const cfg = poolConfig(options);
-    const each = eachMessage as (m: EachMessagePayload) => unknown;
+    const threads = options.threads ? await ThreadPool.start(options.threads, cfg.concurrency) : null;
+    const each = threads
+      ? (m: EachMessagePayload) => threads.handle(m)
+      : (eachMessage as (m: EachMessagePayload) => unknown);
     const handler = tracing
       ? (m: EachMessagePayload) =>
           tracing.process(m.topic, m.partition, m.message, host.groupId, async () => {
             await each(m);
           })
       : each;
-    return runPool(host, options, cfg, handler);
+    try {
+      return await runPool(host, options, cfg, handler);
+    } finally {
+      await threads?.close();
+    }
   }
   try {
     while (!host.stopping && !signal?.aborted) {

@@ -134,7 +134,8 @@ export function wantsPool(o: RunOptions): boolean {
     o.retries !== undefined ||
     o.onFailure !== undefined ||
     o.maxInFlightRecords !== undefined ||
-    o.maxInFlightBytes !== undefined
+    o.maxInFlightBytes !== undefined ||
+    o.threads !== undefined
   );
 }
 
@@ -143,9 +144,14 @@ export function poolConfig(o: RunOptions): PoolConfig {
   if (o.eachBatch)
     throw new ConfigError(
       'eachBatch',
-      'the worker pool (concurrency, ordering, retries, onFailure) runs eachMessage handlers',
+      'the worker pool (concurrency, ordering, retries, onFailure, threads) runs eachMessage handlers',
     );
-  const concurrency = intOption('concurrency', o.concurrency, 1, 1, 100_000);
+  if (o.threads && o.eachMessage)
+    throw new ConfigError(
+      'threads',
+      'give eachMessage or threads (a module exporting eachMessage), not both',
+    );
+  const concurrency = intOption('concurrency', o.concurrency, o.threads?.count ?? 1, 1, 100_000);
   const onFailure = o.onFailure ?? 'stop';
   if (onFailure !== 'stop' && onFailure !== 'skip') {
     const dl = (onFailure as { deadLetter?: { topic?: unknown; producer?: { send?: unknown } } })?.deadLetter;

@@ -85,7 +85,8 @@ async function relay(stage: number, producer: Producer): Promise<void> {
     }
     const sends = [];
     for (const b of batches)
-      for (const r of b.records) sends.push(producer.send({ topic: topics[stage + 1], key: r.key, value: r.value }));
+      for (const r of b.records)
+        sends.push(producer.send({ topic: topics[stage + 1], key: r.key, value: r.value }));
     await Promise.all(sends);
     // A commit refused in a rebalance is not lost work: those records come again (at least once).
     if (batches.length > 0) await consumer.commit().catch(() => {});
@@ -143,7 +144,9 @@ async function sink(): Promise<void> {
 }
 
 function guard(stage: number, run: Promise<void>): void {
-  run.catch((err: Error) => say(`error ${STAGES[stage]} ${err.name}: ${String(err.message).replace(/\n/g, ' ')}`));
+  run.catch((err: Error) =>
+    say(`error ${STAGES[stage]} ${err.name}: ${String(err.message).replace(/\n/g, ' ')}`),
+  );
 }
 
 if (txn) {

@@ -53,20 +53,31 @@ export class Ledger {
   /** Waits for every send to settle; the reasons of those that failed. */
   async failures(): Promise<string[]> {
     const settled = await Promise.allSettled(this.acks.values());
-    return settled.filter((s) => s.status === 'rejected').map((s) => String((s as PromiseRejectedResult).reason));
+    return settled
+      .filter((s) => s.status === 'rejected')
+      .map((s) => String((s as PromiseRejectedResult).reason));
   }
 
   /**
    * Reads `partitions` partitions of `topic` from `bootstrap` until every acknowledged record is
    * accounted for (or `timeoutMs`), and counts. Call after `failures()`.
    */
-  async audit(bootstrap: string, topic: string, partitions: number, timeoutMs = 120_000): Promise<AuditResult> {
+  async audit(
+    bootstrap: string,
+    topic: string,
+    partitions: number,
+    timeoutMs = 120_000,
+  ): Promise<AuditResult> {
     const acked = new Map<string, RecordMetadata>();
     for (const [value, p] of this.acks) {
       const md = await p.catch(() => null);
       if (md) acked.set(value, md);
     }
-    const reader = new Consumer({ bootstrapServers: bootstrap, autoOffsetReset: 'earliest', fetchMaxWaitMs: 100 });
+    const reader = new Consumer({
+      bootstrapServers: bootstrap,
+      autoOffsetReset: 'earliest',
+      fetchMaxWaitMs: 100,
+    });
     const inLog = new Map<string, { partition: number; offset: bigint }>();
     const lastSeq = new Map<string, number>();
     let duplicated = 0;

@@ -99,7 +99,8 @@ describe('connections disturbed at random every 0.5-1.5 s', () => {
       }
       expect((await ledger.failures()).slice(0, 3)).toEqual([]);
       const deadline = Date.now() + 120_000;
-      while (seenByGroup.size < records && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      while (seenByGroup.size < records && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
       proxy.calm();
       stopGroup = true;
       await reading;

@@ -4,13 +4,12 @@
  * every record is processed with no partition owned by two members at once. The broker's
  * group.consumer.* settings come from the launcher (heartbeat 500 ms, session 10 s).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Admin, Consumer, Producer } from '../../src/index.js';
 import { Cluster } from '../../src/network/cluster.js';
 import { ConfigError, UnsupportedFeatureError } from '../../src/protocol/errors.js';
 import { brokers, kafkaMajor, uniqueTopic } from '../harness/kafka.js';
+import { HelperProcess } from '../helpers/helper-process.js';
 import { createTopic, waitFor } from '../helpers/topics.js';
 
 let cluster: Cluster;
@@ -21,37 +20,21 @@ beforeAll(async () => {
 afterAll(() => cluster.close());
 
 const PARTITIONS = 6;
-const WORKER = fileURLToPath(new URL('../helpers/group-worker.ts', import.meta.url));
 
 /** A group member in a child process (test/helpers/group-worker.ts). */
 class ChildMember {
-  readonly child: ChildProcess;
   readonly got: string[] = [];
   owns = -1;
-  private buffered = '';
+  private readonly process: HelperProcess;
   constructor(topic: string, groupId: string, protocol: 'classic' | 'consumer') {
-    this.child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-      env: {
-        ...process.env,
-        GW_BROKERS: brokers(),
-        GW_TOPIC: topic,
-        GW_GROUP: groupId,
-        GW_PROTOCOL: protocol,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    this.child.stdout?.on('data', (d: Buffer) => {
-      this.buffered += d.toString();
-      const lines = this.buffered.split('\n');
-      this.buffered = lines.pop() ?? '';
-      for (const l of lines) {
-        if (l.startsWith('got ')) this.got.push(l.slice(4));
-        else if (l.startsWith('owns ')) this.owns = Number(l.slice(5));
-      }
+    const env = { GW_BROKERS: brokers(), GW_TOPIC: topic, GW_GROUP: groupId, GW_PROTOCOL: protocol };
+    this.process = new HelperProcess('group-worker.ts', env, (l) => {
+      if (l.startsWith('got ')) this.got.push(l.slice(4));
+      else if (l.startsWith('owns ')) this.owns = Number(l.slice(5));
     });
   }
   kill(): void {
-    this.child.kill('SIGKILL');
+    void this.process.kill();
   }
 }
 

@@ -146,114 +146,118 @@ describe('exactly-once pipeline under kills (3 nodes)', () => {
     await cluster?.close();
   });
 
-  it(`copies ${TOTAL} ids exactly once through two SIGKILLs of a worker mid-transaction and the loss of its transaction coordinator`, async () => {
-    const input = uniqueTopic('eos-kill-in');
-    const output = uniqueTopic('eos-kill-out');
-    const groupId = uniqueTopic('eos-kill-group');
-    await createTopic(cluster, input, PARTITIONS, 3);
-    await createTopic(cluster, output, PARTITIONS, 3);
-    const plain = new Producer({ bootstrapServers: kafka.bootstrap(), lingerMs: 10, batchSize: 64 * 1024 });
-    try {
-      const chunk = 10_000;
-      for (let from = 0; from < TOTAL; from += chunk) {
-        await plain.send(
-          Array.from({ length: Math.min(chunk, TOTAL - from) }, (_, i) => ({
-            topic: input,
-            key: `id-${from + i}`,
-            value: `id-${from + i}`,
-          })),
+  it(
+    `copies ${TOTAL} ids exactly once through two SIGKILLs of a worker mid-transaction and the loss of its transaction coordinator`,
+    async () => {
+      const input = uniqueTopic('eos-kill-in');
+      const output = uniqueTopic('eos-kill-out');
+      const groupId = uniqueTopic('eos-kill-group');
+      await createTopic(cluster, input, PARTITIONS, 3);
+      await createTopic(cluster, output, PARTITIONS, 3);
+      const plain = new Producer({ bootstrapServers: kafka.bootstrap(), lingerMs: 10, batchSize: 64 * 1024 });
+      try {
+        const chunk = 10_000;
+        for (let from = 0; from < TOTAL; from += chunk) {
+          await plain.send(
+            Array.from({ length: Math.min(chunk, TOTAL - from) }, (_, i) => ({
+              topic: input,
+              key: `id-${from + i}`,
+              value: `id-${from + i}`,
+            })),
+          );
+        }
+      } finally {
+        await plain.close();
+      }
+      const ends = await latestOffsets(cluster, input, PARTITIONS, 0);
+      expect(ends.reduce((a, b) => a + b, 0n)).toBe(BigInt(TOTAL));
+
+      const env = (txnId: string) => ({
+        EOS_BROKERS: kafka.bootstrap(),
+        EOS_INPUT: input,
+        EOS_OUTPUT: output,
+        EOS_GROUP: groupId,
+        EOS_TXN_ID: txnId,
+        EOS_TRACE: process.env.EOS_TRACE ?? '0',
+      });
+      const txnA = `${groupId}-A`;
+      const start = (name: string, txnId: string) => {
+        const w = new Worker(name, txnId, env(txnId));
+        workers.push(w);
+        return w;
+      };
+      let live = [start('A', txnA), start('B', `${groupId}-B`)];
+      const progress = (share: number) =>
+        waitFor(() => committed >= TOTAL * share, `${share * 100}% of the input to be committed`, 120_000);
+
+      // Two SIGKILLs of a worker inside a transaction (its records in the log; the second time its
+      // offsets pending too), each followed by a restart with the same transactionalId.
+      for (const [share, afterOffsets] of [
+        [0.15, false],
+        [0.35, true],
+      ] as const) {
+        await progress(share);
+        const victim = await killFirstInTransaction(live, afterOffsets);
+        const restarted = start(`${victim.name[0]}${workers.length}`, victim.txnId);
+        live = live.map((w) => (w === victim ? restarted : w));
+      }
+
+      // The broker coordinating A's transactions dies (SIGKILL), and comes back later.
+      await progress(0.55);
+      const coordinator = await findCoordinator(cluster, CoordinatorType.transaction, txnA, {
+        retryBackoffMs: 100,
+        retryBackoffMaxMs: 1000,
+      });
+      await kafka.cluster().killNode(coordinator);
+      await progress(0.7);
+      await kafka.cluster().startNode(coordinator);
+
+      // Done when the group has committed the input's end offsets.
+      await waitFor(
+        async () => {
+          const offsets = await admin.groupOffsets(groupId);
+          return offsets.length === PARTITIONS && offsets.every((o) => o.offset === ends[o.partition]);
+        },
+        "the group's committed offsets to reach the input's end",
+        180_000,
+      );
+      const codes = await Promise.all(live.map((w) => w.stop()));
+      expect(codes, live.flatMap((w) => w.log.slice(-10)).join('\n')).toEqual([0, 0]);
+
+      await waitStable(cluster, output, PARTITIONS, 60_000);
+      const counts = new Map<string, number>();
+      for (const values of await valuesByPartition(cluster, output, 1))
+        for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+      let missing = 0;
+      for (let i = 0; i < TOTAL; i++) if (!counts.has(`id-${i}`)) missing++;
+      const duplicated = [...counts.values()].filter((n) => n > 1).length;
+      const extra = [...counts.keys()].filter((k) => !/^id-\d+$/.test(k)).length;
+      if (process.env.EOS_TRACE === '1') {
+        const { writeFileSync } = await import('node:fs');
+        writeFileSync(
+          '/tmp/eos-trace.txt',
+          workers.map((w) => w.log.map((l) => `${w.name} ${l}`).join('\n')).join('\n'),
+        );
+        writeFileSync(
+          '/tmp/eos-dups.txt',
+          [...counts]
+            .filter(([, n]) => n > 1)
+            .map(([k]) => k)
+            .join('\n'),
         );
       }
-    } finally {
-      await plain.close();
-    }
-    const ends = await latestOffsets(cluster, input, PARTITIONS, 0);
-    expect(ends.reduce((a, b) => a + b, 0n)).toBe(BigInt(TOTAL));
-
-    const env = (txnId: string) => ({
-      EOS_BROKERS: kafka.bootstrap(),
-      EOS_INPUT: input,
-      EOS_OUTPUT: output,
-      EOS_GROUP: groupId,
-      EOS_TXN_ID: txnId,
-      EOS_TRACE: process.env.EOS_TRACE ?? '0',
-    });
-    const txnA = `${groupId}-A`;
-    const start = (name: string, txnId: string) => {
-      const w = new Worker(name, txnId, env(txnId));
-      workers.push(w);
-      return w;
-    };
-    let live = [start('A', txnA), start('B', `${groupId}-B`)];
-    const progress = (share: number) =>
-      waitFor(() => committed >= TOTAL * share, `${share * 100}% of the input to be committed`, 120_000);
-
-    // Two SIGKILLs of a worker inside a transaction (its records in the log; the second time its
-    // offsets pending too), each followed by a restart with the same transactionalId.
-    for (const [share, afterOffsets] of [
-      [0.15, false],
-      [0.35, true],
-    ] as const) {
-      await progress(share);
-      const victim = await killFirstInTransaction(live, afterOffsets);
-      const restarted = start(`${victim.name[0]}${workers.length}`, victim.txnId);
-      live = live.map((w) => (w === victim ? restarted : w));
-    }
-
-    // The broker coordinating A's transactions dies (SIGKILL), and comes back later.
-    await progress(0.55);
-    const coordinator = await findCoordinator(cluster, CoordinatorType.transaction, txnA, {
-      retryBackoffMs: 100,
-      retryBackoffMaxMs: 1000,
-    });
-    await kafka.cluster().killNode(coordinator);
-    await progress(0.7);
-    await kafka.cluster().startNode(coordinator);
-
-    // Done when the group has committed the input's end offsets.
-    await waitFor(
-      async () => {
-        const offsets = await admin.groupOffsets(groupId);
-        return offsets.length === PARTITIONS && offsets.every((o) => o.offset === ends[o.partition]);
-      },
-      "the group's committed offsets to reach the input's end",
-      180_000,
-    );
-    const codes = await Promise.all(live.map((w) => w.stop()));
-    expect(codes, live.flatMap((w) => w.log.slice(-10)).join('\n')).toEqual([0, 0]);
-
-    await waitStable(cluster, output, PARTITIONS, 60_000);
-    const counts = new Map<string, number>();
-    for (const values of await valuesByPartition(cluster, output, 1))
-      for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-    let missing = 0;
-    for (let i = 0; i < TOTAL; i++) if (!counts.has(`id-${i}`)) missing++;
-    const duplicated = [...counts.values()].filter((n) => n > 1).length;
-    const extra = [...counts.keys()].filter((k) => !/^id-\d+$/.test(k)).length;
-    if (process.env.EOS_TRACE === '1') {
-      const { writeFileSync } = await import('node:fs');
-      writeFileSync(
-        '/tmp/eos-trace.txt',
-        workers.map((w) => w.log.map((l) => `${w.name} ${l}`).join('\n')).join('\n'),
-      );
-      writeFileSync(
-        '/tmp/eos-dups.txt',
-        [...counts]
-          .filter(([, n]) => n > 1)
-          .map(([k]) => k)
-          .join('\n'),
-      );
-    }
-    expect({ missing, duplicated, extra, distinct: counts.size }).toEqual({
-      missing: 0,
-      duplicated: 0,
-      extra: 0,
-      distinct: TOTAL,
-    });
-    // The killed transactions did write records: read uncommitted, the output holds more.
-    const everything = (await valuesByPartition(cluster, output, 0)).reduce((n, v) => n + v.length, 0);
-    expect(everything).toBeGreaterThan(TOTAL);
-    const offsets = await admin.groupOffsets(groupId);
-    expect(offsets.map((o) => o.offset)).toEqual(ends);
-  }, 360_000);
+      expect({ missing, duplicated, extra, distinct: counts.size }).toEqual({
+        missing: 0,
+        duplicated: 0,
+        extra: 0,
+        distinct: TOTAL,
+      });
+      // The killed transactions did write records: read uncommitted, the output holds more.
+      const everything = (await valuesByPartition(cluster, output, 0)).reduce((n, v) => n + v.length, 0);
+      expect(everything).toBeGreaterThan(TOTAL);
+      const offsets = await admin.groupOffsets(groupId);
+      expect(offsets.map((o) => o.offset)).toEqual(ends);
+    },
+    SOAK ? 1_200_000 : 360_000,
+  );
 });

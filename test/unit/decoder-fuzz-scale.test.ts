@@ -91,7 +91,11 @@ interface FuzzResult {
 }
 
 /** Feeds FRAMES frames to `decode`, counting what the issue bounds. */
-function fuzz(decode: (b: Buffer, pick: number, seed: number) => void, base: readonly Buffer[], seed: number): FuzzResult {
+function fuzz(
+  decode: (b: Buffer, pick: number, seed: number) => void,
+  base: readonly Buffer[],
+  seed: number,
+): FuzzResult {
   const next = rng(seed);
   const otherErrors: string[] = [];
   let slowestMs = 0;
@@ -106,7 +110,8 @@ function fuzz(decode: (b: Buffer, pick: number, seed: number) => void, base: rea
       decode(b, pick, lastSeed);
     } catch (err) {
       if (err instanceof ProtocolError) protocolErrors++;
-      else if (otherErrors.length < 5) otherErrors.push(`frame ${i}: ${String(err)} (${b.toString('hex').slice(0, 200)})`);
+      else if (otherErrors.length < 5)
+        otherErrors.push(`frame ${i}: ${String(err)} (${b.toString('hex').slice(0, 200)})`);
     }
     const took = performance.now() - t0;
     if (took > slowestMs) slowestMs = took;
@@ -143,7 +148,13 @@ describe(`${FRAMES} frames per decoder (seed ${SEED.toString(16)})`, () => {
   }
 
   it('RecordBatch (every codec, with and without CRC checks)', () => {
-    const codecs = [Compression.none, Compression.gzip, Compression.snappy, Compression.lz4, Compression.zstd];
+    const codecs = [
+      Compression.none,
+      Compression.gzip,
+      Compression.snappy,
+      Compression.lz4,
+      Compression.zstd,
+    ];
     const base = codecs.map((compression, c) => {
       const builder = new RecordBatchBuilder({ compression, baseOffset: BigInt(c * 100) });
       for (let i = 0; i < 20; i++)
