@@ -33,5 +33,5 @@ jar() {
 cp="$libs/kafka-clients-$version.jar:$(jar slf4j-api):$(jar jackson-databind):$(jar jackson-core):$(jar jackson-annotations)"
 
 # Without an slf4j binding slf4j warns on stderr, which we drop.
-java -cp "$cp" "$root/test/conformance/java/GoldenVectors.java" "$root/test/conformance/fixtures" \
+java -cp "$cp" "$root/test/conformance/java/GoldenVectors.java" "${GOLDEN_OUT:-$root/test/conformance/fixtures}" \
   2> >(grep -v '^SLF4J:' >&2)

@@ -181,6 +181,8 @@ const RESPONSE_DEFAULTS: Record<string, Record<string, unknown>> = {
     producerId: -1n,
     producerEpoch: -1,
   },
+  ShareAcknowledge: { acquisitionLockTimeoutMs: 0 },
+  DescribeShareGroupOffsets: { 'groups.topics.partitions.lag': -1n },
 };
 
 /** Module file names are kebab-case API names: ApiVersions → api-versions(.json). */

@@ -18,7 +18,15 @@ import {
 } from './schema-files.js';
 
 const HEADER_SCHEMAS = ['RequestHeader', 'ResponseHeader'];
-const COPIED_SCHEMAS = [...IMPLEMENTED_APIS.map((api) => `${api.name}Request`), ...HEADER_SCHEMAS];
+/**
+ * APIs newer than the 2024 tree: their schema is only in test/conformance/schemas/kafka-4.3.1
+ * (taken from kafka-clients-4.3.1.jar), so there is no 2024 copy to hold or compare.
+ */
+const NEWER_ONLY = ['DescribeShareGroupOffsetsRequest'];
+const COPIED_SCHEMAS = [
+  ...IMPLEMENTED_APIS.map((api) => `${api.name}Request`).filter((n) => !NEWER_ONLY.includes(n)),
+  ...HEADER_SCHEMAS,
+];
 
 describe.each(IMPLEMENTED_APIS.map((api) => [api.name, api] as const))('%s module', (name, api) => {
   const schema = loadSchema(`${name}Request`);
@@ -95,7 +103,11 @@ describe('Kafka 4.3.1 schemas in test/conformance/schemas/kafka-4.3.1', () => {
   const names = readdirSync(NEWER_SCHEMAS_DIR)
     .filter((f) => f.endsWith('.json'))
     .map((f) => f.slice(0, -5));
-  it.each(names)('%s extends the schema of the 2024 tree', (name) => {
+  it.each(NEWER_ONLY)('%s is there, and not in the 2024 tree', (name) => {
+    expect(names).toContain(name);
+    expect(existsSync(schemaPath(name, SCHEMAS_DIR))).toBe(false);
+  });
+  it.each(names.filter((n) => !NEWER_ONLY.includes(n)))('%s extends the schema of the 2024 tree', (name) => {
     const newer = loadSchema(name, NEWER_SCHEMAS_DIR);
     const older = loadSchema(name, SCHEMAS_DIR);
     expect(newer.apiKey).toBe(older.apiKey);

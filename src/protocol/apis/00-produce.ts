@@ -153,7 +153,8 @@ function readPartition(r: Reader, v: number, flexible: boolean): PartitionProduc
   return p;
 }
 
-function readNodeEndpoint(r: Reader): NodeEndpoint {
+/** A `nodeEndpoints` entry (Produce v10+, Fetch v16+, ShareFetch, ShareAcknowledge). */
+export function readNodeEndpoint(r: Reader): NodeEndpoint {
   const nodeId = r.int32();
   const host = r.string(true);
   const port = r.int32();

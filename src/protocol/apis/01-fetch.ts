@@ -17,7 +17,7 @@ import { UnsupportedVersionError } from '../errors.js';
 import type { Reader } from '../reader.js';
 import { ZERO_UUID } from '../uuid.js';
 import type { Writer } from '../writer.js';
-import type { NodeEndpoint } from './00-produce.js';
+import { type NodeEndpoint, readNodeEndpoint } from './00-produce.js';
 
 /** Java `IsolationLevel`: read every record, or only those of committed transactions. */
 export const IsolationLevel = { readUncommitted: 0, readCommitted: 1 } as const;
@@ -288,13 +288,4 @@ function readAbortedTransaction(r: Reader, flexible: boolean): AbortedTransactio
   const firstOffset = r.int64();
   if (flexible) r.taggedFields();
   return { producerId, firstOffset };
-}
-
-function readNodeEndpoint(r: Reader): NodeEndpoint {
-  const nodeId = r.int32();
-  const host = r.string(true);
-  const port = r.int32();
-  const rack = r.nullableString(true);
-  r.taggedFields();
-  return { nodeId, host, port, rack };
 }

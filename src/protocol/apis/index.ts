@@ -39,6 +39,11 @@ import { ListTransactions } from './66-list-transactions.js';
 import { ConsumerGroupHeartbeat } from './68-consumer-group-heartbeat.js';
 import { ConsumerGroupDescribe } from './69-consumer-group-describe.js';
 import { DescribeTopicPartitions } from './75-describe-topic-partitions.js';
+import { ShareGroupHeartbeat } from './76-share-group-heartbeat.js';
+import { ShareGroupDescribe } from './77-share-group-describe.js';
+import { ShareFetch } from './78-share-fetch.js';
+import { ShareAcknowledge } from './79-share-acknowledge.js';
+import { DescribeShareGroupOffsets } from './90-describe-share-group-offsets.js';
 
 export type * from './00-produce.js';
 export { Produce } from './00-produce.js';
@@ -124,6 +129,16 @@ export type * from './69-consumer-group-describe.js';
 export { ConsumerGroupDescribe } from './69-consumer-group-describe.js';
 export type * from './75-describe-topic-partitions.js';
 export { DescribeTopicPartitions } from './75-describe-topic-partitions.js';
+export type * from './76-share-group-heartbeat.js';
+export { ShareGroupHeartbeat } from './76-share-group-heartbeat.js';
+export type * from './77-share-group-describe.js';
+export { ShareGroupDescribe } from './77-share-group-describe.js';
+export type * from './78-share-fetch.js';
+export { AcknowledgeType, ShareFetch } from './78-share-fetch.js';
+export type * from './79-share-acknowledge.js';
+export { ShareAcknowledge } from './79-share-acknowledge.js';
+export type * from './90-describe-share-group-offsets.js';
+export { DescribeShareGroupOffsets } from './90-describe-share-group-offsets.js';
 
 export const IMPLEMENTED_APIS: readonly ApiDescriptor<never, unknown>[] = [
   Produce,
@@ -165,4 +180,9 @@ export const IMPLEMENTED_APIS: readonly ApiDescriptor<never, unknown>[] = [
   ConsumerGroupHeartbeat,
   ConsumerGroupDescribe,
   DescribeTopicPartitions,
+  ShareGroupHeartbeat,
+  ShareGroupDescribe,
+  ShareFetch,
+  ShareAcknowledge,
+  DescribeShareGroupOffsets,
 ];

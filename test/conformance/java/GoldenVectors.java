@@ -41,6 +41,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatRequestDataJsonConverter;
+import org.apache.kafka.common.message.ShareGroupHeartbeatResponseData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatResponseDataJsonConverter;
+import org.apache.kafka.common.message.ShareGroupDescribeRequestData;
+import org.apache.kafka.common.message.ShareGroupDescribeRequestDataJsonConverter;
+import org.apache.kafka.common.message.ShareGroupDescribeResponseData;
+import org.apache.kafka.common.message.ShareGroupDescribeResponseDataJsonConverter;
+import org.apache.kafka.common.message.ShareFetchRequestData;
+import org.apache.kafka.common.message.ShareFetchRequestDataJsonConverter;
+import org.apache.kafka.common.message.ShareFetchResponseData;
+import org.apache.kafka.common.message.ShareFetchResponseDataJsonConverter;
+import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
+import org.apache.kafka.common.message.ShareAcknowledgeRequestDataJsonConverter;
+import org.apache.kafka.common.message.ShareAcknowledgeResponseData;
+import org.apache.kafka.common.message.ShareAcknowledgeResponseDataJsonConverter;
+import org.apache.kafka.common.message.DescribeShareGroupOffsetsRequestData;
+import org.apache.kafka.common.message.DescribeShareGroupOffsetsRequestDataJsonConverter;
+import org.apache.kafka.common.message.DescribeShareGroupOffsetsResponseData;
+import org.apache.kafka.common.message.DescribeShareGroupOffsetsResponseDataJsonConverter;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -370,6 +390,7 @@ public class GoldenVectors {
     write(out.resolve("offset-for-leader-epoch.json"), "OffsetForLeaderEpoch", ApiKeys.OFFSET_FOR_LEADER_EPOCH, epochs);
     AdminVectors.writeAll(out);
     GroupVectors.writeAll(out);
+    ShareVectors.writeAll(out);
     SaslVectors.writeAll(out);
     TxnVectors.writeAll(out);
     write(out.resolve("headers.json"), "RequestHeader/ResponseHeader", null, headers());
@@ -1801,6 +1822,187 @@ public class GoldenVectors {
    * The consumer-group and offset APIs (keys 8–16, 42, 47, 68, 69) and the ConsumerProtocol bytes
    * carried inside JoinGroup/SyncGroup: one fixture per API plus consumer-protocol.json.
    */
+  /** Share groups (KIP-932): ShareGroupHeartbeat, ShareGroupDescribe, ShareFetch, ShareAcknowledge, DescribeShareGroupOffsets. */
+  static final class ShareVectors {
+    static final String MEMBER = "Zq3xK9pLTtWm0aBcDeFgHw";
+
+    static void writeAll(Path out) throws Exception {
+      List<Vector> hb = new ArrayList<>();
+      for (short v : versions(ApiKeys.SHARE_GROUP_HEARTBEAT, (short) 1, (short) 1)) {
+        hb.add(vector("join with the subscription", "request", v, new ShareGroupHeartbeatRequestData().setGroupId("work-queue")
+            .setMemberId(MEMBER).setMemberEpoch(0).setRackId("eu-west-1a").setSubscribedTopicNames(List.of("jobs", "paymënts")),
+            ShareGroupHeartbeatRequestDataJsonConverter::write, ShareGroupHeartbeatRequestData::new));
+        hb.add(vector("steady state, nothing changed", "request", v, new ShareGroupHeartbeatRequestData().setGroupId("work-queue")
+            .setMemberId(MEMBER).setMemberEpoch(4).setRackId(null).setSubscribedTopicNames(null),
+            ShareGroupHeartbeatRequestDataJsonConverter::write, ShareGroupHeartbeatRequestData::new));
+        hb.add(vector("leave", "request", v, new ShareGroupHeartbeatRequestData().setGroupId("work-queue")
+            .setMemberId(MEMBER).setMemberEpoch(-1).setSubscribedTopicNames(null),
+            ShareGroupHeartbeatRequestDataJsonConverter::write, ShareGroupHeartbeatRequestData::new));
+        List<ShareGroupHeartbeatResponseData.TopicPartitions> tps = new ArrayList<>();
+        tps.add(new ShareGroupHeartbeatResponseData.TopicPartitions().setTopicId(ORDERS_ID).setPartitions(new ArrayList<>(List.of(0, 1, 2))));
+        tps.add(new ShareGroupHeartbeatResponseData.TopicPartitions().setTopicId(OFFSETS_ID).setPartitions(new ArrayList<>()));
+        ShareGroupHeartbeatResponseData joined = new ShareGroupHeartbeatResponseData().setMemberId(MEMBER).setMemberEpoch(1)
+            .setHeartbeatIntervalMs(5000).setAssignment(new ShareGroupHeartbeatResponseData.Assignment().setTopicPartitions(tps));
+        hb.add(vector("joined, with an assignment", "response", v, joined,
+            ShareGroupHeartbeatResponseDataJsonConverter::write, ShareGroupHeartbeatResponseData::new));
+        Planted planted = new Planted()
+            .add(joined.assignment().topicPartitions().get(0).unknownTaggedFields(), "assignment.topicPartitions[0]", 2, "02")
+            .add(joined.assignment().unknownTaggedFields(), "assignment", 0, "")
+            .add(joined.unknownTaggedFields(), "", 7, "0707");
+        hb.add(vector("unknown tagged fields from a newer broker", "response", v, joined,
+            ShareGroupHeartbeatResponseDataJsonConverter::write, ShareGroupHeartbeatResponseData::new, planted));
+        hb.add(vector("no change", "response", v, new ShareGroupHeartbeatResponseData().setMemberId(null).setMemberEpoch(9)
+            .setHeartbeatIntervalMs(5000).setAssignment(null),
+            ShareGroupHeartbeatResponseDataJsonConverter::write, ShareGroupHeartbeatResponseData::new));
+        // GROUP_ID_NOT_FOUND with a message
+        hb.add(vector("an error", "response", v, new ShareGroupHeartbeatResponseData().setThrottleTimeMs(10).setErrorCode((short) 69)
+            .setErrorMessage("The group id does not exist.").setMemberId(null).setMemberEpoch(-1).setHeartbeatIntervalMs(0),
+            ShareGroupHeartbeatResponseDataJsonConverter::write, ShareGroupHeartbeatResponseData::new));
+      }
+      GoldenVectors.write(out.resolve("share-group-heartbeat.json"), "ShareGroupHeartbeat", ApiKeys.SHARE_GROUP_HEARTBEAT, hb);
+
+      List<Vector> describe = new ArrayList<>();
+      for (short v : versions(ApiKeys.SHARE_GROUP_DESCRIBE, (short) 1, (short) 1)) {
+        describe.add(vector("two groups", "request", v, new ShareGroupDescribeRequestData()
+            .setGroupIds(List.of("work-queue", "grüppe")).setIncludeAuthorizedOperations(true),
+            ShareGroupDescribeRequestDataJsonConverter::write, ShareGroupDescribeRequestData::new));
+        ShareGroupDescribeResponseData m = new ShareGroupDescribeResponseData().setThrottleTimeMs(0);
+        List<ShareGroupDescribeResponseData.TopicPartitions> tps = new ArrayList<>();
+        tps.add(new ShareGroupDescribeResponseData.TopicPartitions().setTopicId(ORDERS_ID).setTopicName("jobs")
+            .setPartitions(new ArrayList<>(List.of(0, 1))));
+        List<ShareGroupDescribeResponseData.Member> members = new ArrayList<>();
+        members.add(new ShareGroupDescribeResponseData.Member().setMemberId(MEMBER).setRackId(null).setMemberEpoch(3)
+            .setClientId("kafkawire").setClientHost("/127.0.0.1").setSubscribedTopicNames(List.of("jobs"))
+            .setAssignment(new ShareGroupDescribeResponseData.Assignment().setTopicPartitions(tps)));
+        members.add(new ShareGroupDescribeResponseData.Member().setMemberId("AAAAAAAAAAAAAAAAAAAAAA").setRackId("rack-2").setMemberEpoch(3)
+            .setClientId("java-share").setClientHost("/10.0.0.2").setSubscribedTopicNames(List.of("jobs"))
+            .setAssignment(new ShareGroupDescribeResponseData.Assignment().setTopicPartitions(new ArrayList<>())));
+        m.groups().add(new ShareGroupDescribeResponseData.DescribedGroup().setGroupId("work-queue").setGroupState("Stable")
+            .setGroupEpoch(5).setAssignmentEpoch(5).setAssignorName("simple").setMembers(members).setAuthorizedOperations(3456));
+        // GROUP_ID_NOT_FOUND
+        m.groups().add(new ShareGroupDescribeResponseData.DescribedGroup().setGroupId("grüppe").setErrorCode((short) 69)
+            .setErrorMessage("Group grüppe not found.").setGroupState("Dead").setAssignorName(""));
+        describe.add(vector("a stable group and a missing one", "response", v, m,
+            ShareGroupDescribeResponseDataJsonConverter::write, ShareGroupDescribeResponseData::new));
+      }
+      GoldenVectors.write(out.resolve("share-group-describe.json"), "ShareGroupDescribe", ApiKeys.SHARE_GROUP_DESCRIBE, describe);
+
+      List<Vector> fetch = new ArrayList<>();
+      for (short v : versions(ApiKeys.SHARE_FETCH, (short) 1, (short) 2)) {
+        ShareFetchRequestData open = new ShareFetchRequestData().setGroupId("work-queue").setMemberId(MEMBER).setShareSessionEpoch(0)
+            .setMaxWaitMs(500).setMinBytes(1).setMaxBytes(52428800).setMaxRecords(500).setBatchSize(500);
+        if (v >= 2) open.setShareAcquireMode((byte) 0);
+        ShareFetchRequestData.FetchTopic t = new ShareFetchRequestData.FetchTopic().setTopicId(ORDERS_ID);
+        t.partitions().add(new ShareFetchRequestData.FetchPartition().setPartitionIndex(0));
+        t.partitions().add(new ShareFetchRequestData.FetchPartition().setPartitionIndex(1));
+        open.topics().add(t);
+        fetch.add(vector("open a session", "request", v, open, ShareFetchRequestDataJsonConverter::write, ShareFetchRequestData::new));
+        ShareFetchRequestData next = new ShareFetchRequestData().setGroupId("work-queue").setMemberId(MEMBER).setShareSessionEpoch(7)
+            .setMaxWaitMs(500).setMinBytes(1).setMaxBytes(52428800).setMaxRecords(100).setBatchSize(100);
+        if (v >= 2) next.setShareAcquireMode((byte) 1);
+        ShareFetchRequestData.FetchTopic acks = new ShareFetchRequestData.FetchTopic().setTopicId(ORDERS_ID);
+        ShareFetchRequestData.FetchPartition p0 = new ShareFetchRequestData.FetchPartition().setPartitionIndex(0);
+        // offsets past 2^53; one type for a range, and one per offset (accept, release, reject, a gap)
+        p0.acknowledgementBatches().add(new ShareFetchRequestData.AcknowledgementBatch().setFirstOffset(9007199254740993L)
+            .setLastOffset(9007199254741000L).setAcknowledgeTypes(new ArrayList<>(List.of((byte) 1))));
+        p0.acknowledgementBatches().add(new ShareFetchRequestData.AcknowledgementBatch().setFirstOffset(9007199254741001L)
+            .setLastOffset(9007199254741004L).setAcknowledgeTypes(new ArrayList<>(List.of((byte) 1, (byte) 2, (byte) 3, (byte) 0))));
+        acks.partitions().add(p0);
+        next.topics().add(acks);
+        next.forgottenTopicsData().add(new ShareFetchRequestData.ForgottenTopic().setTopicId(OFFSETS_ID)
+            .setPartitions(new ArrayList<>(List.of(3, 4))));
+        fetch.add(vector("acknowledgements and a forgotten topic", "request", v, next, ShareFetchRequestDataJsonConverter::write, ShareFetchRequestData::new));
+        ShareFetchRequestData close = new ShareFetchRequestData().setGroupId(null).setMemberId(MEMBER).setShareSessionEpoch(-1)
+            .setMaxWaitMs(0).setMinBytes(0).setMaxBytes(0).setMaxRecords(0).setBatchSize(0);
+        fetch.add(vector("close the session", "request", v, close, ShareFetchRequestDataJsonConverter::write, ShareFetchRequestData::new));
+
+        ShareFetchResponseData r = new ShareFetchResponseData().setThrottleTimeMs(3).setAcquisitionLockTimeoutMs(30000);
+        ShareFetchResponseData.ShareFetchableTopicResponse rt = new ShareFetchResponseData.ShareFetchableTopicResponse().setTopicId(ORDERS_ID);
+        ShareFetchResponseData.PartitionData rp0 = new ShareFetchResponseData.PartitionData().setPartitionIndex(0)
+            .setRecords(batch(100L, record(1700000000000L, "k1", "v1", new RecordHeader("trace", utf8("abc"))),
+                record(1700000000005L, null, "no key"), record(1700000000009L, "k3", null)));
+        rp0.acquiredRecords().add(new ShareFetchResponseData.AcquiredRecords().setFirstOffset(100).setLastOffset(100).setDeliveryCount((short) 1));
+        rp0.acquiredRecords().add(new ShareFetchResponseData.AcquiredRecords().setFirstOffset(102).setLastOffset(102).setDeliveryCount((short) 3));
+        rt.partitions().add(rp0);
+        // NOT_LEADER_OR_FOLLOWER with the new leader; an acknowledgement refused (INVALID_RECORD_STATE)
+        rt.partitions().add(new ShareFetchResponseData.PartitionData().setPartitionIndex(1).setErrorCode((short) 6)
+            .setAcknowledgeErrorCode((short) 121).setAcknowledgeErrorMessage("The record state is invalid.")
+            .setCurrentLeader(new ShareFetchResponseData.LeaderIdAndEpoch().setLeaderId(2).setLeaderEpoch(8))
+            .setRecords(MemoryRecords.EMPTY));
+        r.responses().add(rt);
+        r.nodeEndpoints().add(new ShareFetchResponseData.NodeEndpoint().setNodeId(2).setHost("broker-2.kafka.internal").setPort(9093).setRack(null));
+        Vector x = vector("acquired records, a moved leader, a refused acknowledgement", "response", v, r,
+            ShareFetchResponseDataJsonConverter::write, ShareFetchResponseData::new);
+        putRecords(x.json(), List.of(rp0.records(), MemoryRecords.EMPTY));
+        fetch.add(x);
+        // INVALID_SHARE_SESSION_EPOCH: a top-level error
+        Vector err = vector("share session epoch refused", "response", v, new ShareFetchResponseData().setErrorCode((short) 123)
+            .setErrorMessage("The share session epoch is invalid."), ShareFetchResponseDataJsonConverter::write, ShareFetchResponseData::new);
+        fetch.add(err);
+      }
+      GoldenVectors.write(out.resolve("share-fetch.json"), "ShareFetch", ApiKeys.SHARE_FETCH, fetch);
+
+      List<Vector> ack = new ArrayList<>();
+      for (short v : versions(ApiKeys.SHARE_ACKNOWLEDGE, (short) 1, (short) 2)) {
+        ShareAcknowledgeRequestData m = new ShareAcknowledgeRequestData().setGroupId("work-queue").setMemberId(MEMBER).setShareSessionEpoch(3);
+        ShareAcknowledgeRequestData.AcknowledgeTopic t = new ShareAcknowledgeRequestData.AcknowledgeTopic().setTopicId(ORDERS_ID);
+        ShareAcknowledgeRequestData.AcknowledgePartition p = new ShareAcknowledgeRequestData.AcknowledgePartition().setPartitionIndex(0);
+        p.acknowledgementBatches().add(new ShareAcknowledgeRequestData.AcknowledgementBatch().setFirstOffset(10).setLastOffset(19)
+            .setAcknowledgeTypes(new ArrayList<>(List.of((byte) 1))));
+        p.acknowledgementBatches().add(new ShareAcknowledgeRequestData.AcknowledgementBatch().setFirstOffset(20).setLastOffset(21)
+            .setAcknowledgeTypes(new ArrayList<>(List.of((byte) 2, (byte) 3))));
+        t.partitions().add(p);
+        m.topics().add(t);
+        ack.add(vector("accept, release, reject", "request", v, m, ShareAcknowledgeRequestDataJsonConverter::write, ShareAcknowledgeRequestData::new));
+        ShareAcknowledgeRequestData closing = new ShareAcknowledgeRequestData().setGroupId(null).setMemberId(MEMBER).setShareSessionEpoch(-1);
+        ack.add(vector("close the session", "request", v, closing, ShareAcknowledgeRequestDataJsonConverter::write, ShareAcknowledgeRequestData::new));
+        ShareAcknowledgeResponseData r = new ShareAcknowledgeResponseData().setThrottleTimeMs(0);
+        if (v >= 2) r.setAcquisitionLockTimeoutMs(15000);
+        ShareAcknowledgeResponseData.ShareAcknowledgeTopicResponse rt = new ShareAcknowledgeResponseData.ShareAcknowledgeTopicResponse().setTopicId(ORDERS_ID);
+        rt.partitions().add(new ShareAcknowledgeResponseData.PartitionData().setPartitionIndex(0));
+        rt.partitions().add(new ShareAcknowledgeResponseData.PartitionData().setPartitionIndex(1).setErrorCode((short) 121)
+            .setErrorMessage("The record state is invalid.")
+            .setCurrentLeader(new ShareAcknowledgeResponseData.LeaderIdAndEpoch().setLeaderId(1).setLeaderEpoch(4)));
+        r.responses().add(rt);
+        r.nodeEndpoints().add(new ShareAcknowledgeResponseData.NodeEndpoint().setNodeId(1).setHost("10.0.0.1").setPort(9092).setRack("eu-west-1b"));
+        ack.add(vector("one partition refused", "response", v, r, ShareAcknowledgeResponseDataJsonConverter::write, ShareAcknowledgeResponseData::new));
+      }
+      GoldenVectors.write(out.resolve("share-acknowledge.json"), "ShareAcknowledge", ApiKeys.SHARE_ACKNOWLEDGE, ack);
+
+      List<Vector> offsets = new ArrayList<>();
+      for (short v : versions(ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS, (short) 0, (short) 1)) {
+        DescribeShareGroupOffsetsRequestData m = new DescribeShareGroupOffsetsRequestData();
+        DescribeShareGroupOffsetsRequestData.DescribeShareGroupOffsetsRequestGroup g =
+            new DescribeShareGroupOffsetsRequestData.DescribeShareGroupOffsetsRequestGroup().setGroupId("work-queue");
+        g.setTopics(new ArrayList<>(List.of(new DescribeShareGroupOffsetsRequestData.DescribeShareGroupOffsetsRequestTopic()
+            .setTopicName("jobs").setPartitions(new ArrayList<>(List.of(0, 1))))));
+        m.groups().add(g);
+        m.groups().add(new DescribeShareGroupOffsetsRequestData.DescribeShareGroupOffsetsRequestGroup().setGroupId("grüppe").setTopics(null));
+        offsets.add(vector("named partitions, and all of a group", "request", v, m,
+            DescribeShareGroupOffsetsRequestDataJsonConverter::write, DescribeShareGroupOffsetsRequestData::new));
+        DescribeShareGroupOffsetsResponseData r = new DescribeShareGroupOffsetsResponseData().setThrottleTimeMs(0);
+        List<DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponsePartition> ps = new ArrayList<>();
+        DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponsePartition q0 =
+            new DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponsePartition().setPartitionIndex(0)
+                .setStartOffset(9007199254740993L).setLeaderEpoch(2);
+        if (v >= 1) q0.setLag(7);
+        ps.add(q0);
+        ps.add(new DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponsePartition().setPartitionIndex(1)
+            .setStartOffset(-1).setLeaderEpoch(-1).setErrorCode((short) 3).setErrorMessage("This server does not host this topic-partition."));
+        List<DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponseTopic> ts = new ArrayList<>();
+        ts.add(new DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponseTopic().setTopicName("jobs")
+            .setTopicId(ORDERS_ID).setPartitions(ps));
+        r.groups().add(new DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponseGroup().setGroupId("work-queue").setTopics(ts));
+        r.groups().add(new DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponseGroup().setGroupId("grüppe")
+            .setErrorCode((short) 69).setErrorMessage("Group grüppe not found."));
+        offsets.add(vector("start offsets, an unknown partition, a missing group", "response", v, r,
+            DescribeShareGroupOffsetsResponseDataJsonConverter::write, DescribeShareGroupOffsetsResponseData::new));
+      }
+      GoldenVectors.write(out.resolve("describe-share-group-offsets.json"), "DescribeShareGroupOffsets",
+          ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS, offsets);
+    }
+  }
+
   static final class GroupVectors {
     record Range(ApiKeys api, String file, short min, short max) {}
 
