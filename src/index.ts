@@ -41,6 +41,11 @@ export type {
 } from './admin/admin.js';
 export { Admin } from './admin/admin.js';
 export type { ConsumerGroupDescription, ConsumerGroupMemberDescription } from './admin/consumer-groups.js';
+export type {
+  ShareGroupDescription,
+  ShareGroupMemberDescription,
+  ShareGroupPartitionOffset,
+} from './admin/share-groups.js';
 export type { AutoOffsetReset, ConsumerConfig, IsolationLevelName } from './consumer/config.js';
 export type {
   CommitOffset,
@@ -55,6 +60,13 @@ export { Consumer } from './consumer/consumer.js';
 export type { ConsumerBatch, ConsumerRecord, EachMessagePayload, RunOptions } from './consumer/delivery.js';
 export type { Deserializer } from './consumer/deserializers.js';
 export { jsonDeserializer, stringDeserializer } from './consumer/deserializers.js';
+export type {
+  AcknowledgementResult,
+  AcknowledgeTypeName,
+  ShareConsumerConfig,
+  ShareRecord,
+} from './consumer/share-consumer.js';
+export { ShareConsumer } from './consumer/share-consumer.js';
 export type { ThreadsOptions } from './consumer/thread-pool.js';
 export type { DeadLetterSink, FailurePolicy } from './consumer/worker-pool.js';
 export { DEAD_LETTER_HEADERS } from './consumer/worker-pool.js';

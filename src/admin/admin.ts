@@ -71,6 +71,12 @@ import {
 } from './acls.js';
 import { type ConsumerGroupDescription, describeConsumerGroups } from './consumer-groups.js';
 import {
+  describeShareGroups,
+  type ShareGroupDescription,
+  type ShareGroupPartitionOffset,
+  shareGroupOffsets,
+} from './share-groups.js';
+import {
   describeTransactions,
   type FencedProducer,
   fenceProducers,
@@ -140,7 +146,8 @@ export interface TopicDescription extends TopicResult {
   partitions: PartitionDescription[];
 }
 
-export type ConfigResource = { type: 'topic' | 'broker'; name: string };
+/** A config resource: a topic, a broker (its id), or a group (e.g. `share.auto.offset.reset` of a share group). */
+export type ConfigResource = { type: 'topic' | 'broker' | 'group'; name: string };
 
 export interface ConfigEntry {
   name: string;
@@ -721,6 +728,34 @@ export class Admin {
     return describeConsumerGroups(this.cluster, (fn) => this.retry(fn), this.backoff, groupIds);
   }
 
+  // ---- share groups (share-groups.ts)
+
+  /**
+   * Share groups (KIP-932; Java: `describeShareGroups`): state, epochs, the assignor, and each
+   * member's subscription and assignment. A group of another type answers with `error`
+   * GROUP_ID_NOT_FOUND (or INVALID_GROUP_TYPE).
+   */
+  describeShareGroups(groupIds: string[]): Promise<ShareGroupDescription[]> {
+    return describeShareGroups(this.cluster, (fn) => this.retry(fn), this.backoff, groupIds);
+  }
+
+  /**
+   * Where a share group stands (Java: `listShareGroupOffsets`): per partition its start offset
+   * (everything before it is done with) and lag; every partition it has state for, or those of
+   * `topics`.
+   */
+  shareGroupOffsets(
+    groupId: string,
+    topics?: { topic: string; partitions: number[] }[],
+  ): Promise<ShareGroupPartitionOffset[]> {
+    return shareGroupOffsets(this.cluster, (fn) => this.retry(fn), this.backoff, groupId, topics ?? null);
+  }
+
+  /** Deletes share groups without members (Java: `deleteShareGroups`; DeleteGroups, as `deleteGroups`). */
+  deleteShareGroups(groupIds: string[]): Promise<{ groupId: string; error: KafkaError | null }[]> {
+    return this.deleteGroups(groupIds);
+  }
+
   // ---- transactions (transactions.ts)
 
   /** Transactions of every broker's coordinator, filtered by state, producer id, age or id pattern (KIP-664). */
@@ -885,9 +920,10 @@ function missing(topic: string): KafkaError {
 function resourceType(r: ConfigResource): number {
   if (r.type === 'topic') return ConfigResourceType.topic;
   if (r.type === 'broker') return ConfigResourceType.broker;
+  if (r.type === 'group') return ConfigResourceType.group;
   throw new ConfigError(
     'resource.type',
-    `expected 'topic' or 'broker', got ${String((r as { type: unknown }).type)}`,
+    `expected 'topic', 'broker' or 'group', got ${String((r as { type: unknown }).type)}`,
   );
 }
 
@@ -911,6 +947,9 @@ const TIMED_CALLS = [
   'listGroups',
   'describeGroups',
   'deleteGroups',
+  'describeShareGroups',
+  'shareGroupOffsets',
+  'deleteShareGroups',
   'describeConsumerGroups',
   'listTransactions',
   'describeTransactions',

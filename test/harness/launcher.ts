@@ -195,6 +195,10 @@ export function testBrokerSettings(nodes: 1 | 3, version = '4'): Record<string, 
     settings['share.coordinator.state.topic.min.isr'] = minIsr;
     settings['share.coordinator.state.topic.num.partitions'] = '4';
     settings['group.streams.initial.rebalance.delay.ms'] = '0';
+    // A share consumer killed with records acquired: they come back after the acquisition lock
+    // (30 s by default, 15 s at the least) — 3 s here, so that the kill tests do not wait.
+    settings['group.share.min.record.lock.duration.ms'] = '1000';
+    settings['group.share.record.lock.duration.ms'] = '3000';
   }
   // KIP-848 / KIP-932 / KIP-1071 groups: the broker owns heartbeat and session timeouts; defaults
   // (5 s / 45 s) would make every "member left" test wait most of a minute. 3.9 has the consumer
