@@ -31,6 +31,7 @@ import type { Context } from './context.js';
 import { groups, groupsHelp } from './groups.js';
 import { exitCodeOf, flushed, oneLine, printError, Stdout } from './output.js';
 import { produce, produceHelp } from './produce.js';
+import { shareGroups, shareGroupsHelp } from './share-groups.js';
 import { topics, topicsHelp } from './topics.js';
 import { transactions, transactionsHelp } from './transactions.js';
 import { worker, workerHelp } from './worker.js';
@@ -45,6 +46,7 @@ Commands:
   topics     list, describe, create, delete topics, add partitions
   configs    describe and alter the configs of a topic or a broker
   groups     list, describe, lag and reset consumer groups
+  share-groups  describe and delete share groups (KIP-932)
   transactions  list and describe transactions, abort a hanging one
   cluster    brokers, controller, cluster id and API versions
   acls       list, create and delete ACLs
@@ -70,6 +72,7 @@ const COMMANDS: Record<string, { run: (args: string[], ctx: Context) => Promise<
   topics: { run: topics, help: topicsHelp },
   configs: { run: configs, help: configsHelp },
   groups: { run: groups, help: groupsHelp },
+  'share-groups': { run: shareGroups, help: shareGroupsHelp },
   transactions: { run: transactions, help: transactionsHelp },
   cluster: { run: cluster, help: clusterHelp },
   acls: { run: acls, help: aclsHelp },
@@ -101,7 +104,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       }
       throw new UsageError(
-        'missing command: produce, consume, topics, configs, groups, transactions, cluster, acls, bench or worker',
+        'missing command: produce, consume, topics, configs, groups, share-groups, transactions, cluster, acls, bench or worker',
       );
     }
     if (!Object.hasOwn(COMMANDS, name)) {

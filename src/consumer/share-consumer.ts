@@ -4,9 +4,9 @@
  * own — accepted (done), released (to be delivered again, its delivery count one higher) or
  * rejected (never again). Queues on Kafka: more consumers than partitions, no per-partition order.
  *
- * Owns: the membership (group/share-membership.ts), one share session per broker (the epoch and
- * the partitions in it), the records fetched and not handed out yet, the records of the last poll
- * awaiting acknowledgement, and the acknowledgements not sent yet.
+ * Owns: the membership (group/share-membership.ts), the fetcher (share-fetcher.ts: the share
+ * sessions, the records fetched and not handed out, the acknowledgements not sent), and the
+ * records of the last poll awaiting acknowledgement.
  *
  * Invariants:
  * - Only acquired offsets are handed out: the ShareFetch response's `acquiredRecords` ranges say
@@ -28,20 +28,13 @@ import { Cluster } from '../network/cluster.js';
 import { enumOption, intOption, rejectUnknownOptions, stringOption } from '../network/config.js';
 import { BrokerFeature, requireFeature } from '../network/features.js';
 import { clientLog, LOGGING_OPTIONS, type LoggingConfig } from '../network/logger.js';
-import { shouldRetry } from '../network/retry.js';
 import { resolveSecurity, SECURITY_OPTIONS, type SecurityConfig } from '../network/security.js';
-import { fromPartitionKey, partitionKey } from '../network/topic-partition.js';
-import {
-  type AcknowledgementBatch,
-  AcknowledgeType,
-  ShareAcknowledge,
-  ShareFetch,
-} from '../protocol/apis/index.js';
-import { ErrorCode } from '../protocol/error-codes.js';
-import { ConfigError, IllegalStateError, KafkaError, kafkaError } from '../protocol/errors.js';
-import { decodeRecordBatches } from '../protocol/records/record-batch.js';
+import { AcknowledgeType } from '../protocol/apis/index.js';
+import { ConfigError, IllegalStateError } from '../protocol/errors.js';
+import { Bootstrap } from './bootstrap.js';
 import { type ConsumerRecord, settledBy } from './delivery.js';
 import type { Deserializer } from './deserializers.js';
+import { ShareFetcher } from './share-fetcher.js';
 
 /** A record of a share group: which partition, and how many times it has been delivered. */
 export interface ShareRecord<K = Buffer | null, V = Buffer | null> extends ConsumerRecord<K, V> {
@@ -112,19 +105,6 @@ const TYPE_CODES: Record<AcknowledgeTypeName, number> = {
   reject: AcknowledgeType.reject,
 };
 
-/** Errors of a share session that end it: the next request opens a new one (epoch 0). */
-const SESSION_LOST = new Set<number>([
-  ErrorCode.SHARE_SESSION_NOT_FOUND,
-  ErrorCode.INVALID_SHARE_SESSION_EPOCH,
-]);
-
-/** Acknowledgements of one partition not sent yet: offset → type. */
-interface PendingAcks {
-  topic: string;
-  partition: number;
-  types: Map<bigint, number>;
-}
-
 /** An acknowledgement outcome, as the `'acknowledged'` event reports it. */
 export interface AcknowledgementResult {
   topic: string;
@@ -155,26 +135,15 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null> extends EventEm
   private readonly explicit: boolean;
   private readonly maxPollRecords: number;
   private readonly fetchMaxWaitMs: number;
-  private readonly fetchMinBytes: number;
-  private readonly fetchMaxBytes: number;
   private readonly backoff: { retryBackoffMs: number; retryBackoffMaxMs: number };
-  private readonly keyDeserializer: Deserializer<K> | undefined;
-  private readonly valueDeserializer: Deserializer<V> | undefined;
-  private readonly groupId: string;
-  /** Per broker: the share session's next epoch and the partitions in it. */
-  private readonly sessions = new Map<number, { epoch: number; partitions: Set<string> }>();
-  private readonly pending = new Map<string, PendingAcks>();
-  private buffered: ShareRecord<K, V>[] = [];
+  private readonly fetcher: ShareFetcher<K, V>;
   /** The last poll's records, with the type each was acknowledged with (explicit mode). */
   private delivered: { record: ShareRecord<K, V>; type: number | null }[] = [];
   private subscribed: string[] = [];
-  /** The ShareFetch in flight per broker (one at a time: the session epoch orders them). */
-  private readonly inFlight = new Map<number, Promise<void>>();
-  /** A fetch's error that is not retriable, thrown by the next poll. */
-  private failure: Error | null = null;
   private polling = false;
   private closed = false;
   private connected = false;
+  private readonly bootstrap: Bootstrap;
 
   constructor(config: ShareConsumerConfig<K, V>) {
     super();
@@ -183,7 +152,6 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null> extends EventEm
     rejectUnknownOptions(config, OPTIONS, 'share consumer');
     const groupId = stringOption('groupId', config.groupId, null);
     if (!groupId) throw new ConfigError('groupId', 'is required: the share group to join');
-    this.groupId = groupId;
     this.explicit =
       enumOption('shareAcknowledgementMode', config.shareAcknowledgementMode, 'implicit', [
         'implicit',
@@ -191,8 +159,6 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null> extends EventEm
       ] as const) === 'explicit';
     this.maxPollRecords = intOption('maxPollRecords', config.maxPollRecords, 500, 1, 1_000_000);
     this.fetchMaxWaitMs = intOption('fetchMaxWaitMs', config.fetchMaxWaitMs, 500, 0, 60_000);
-    this.fetchMinBytes = intOption('fetchMinBytes', config.fetchMinBytes, 1, 0);
-    this.fetchMaxBytes = intOption('fetchMaxBytes', config.fetchMaxBytes, 52_428_800, 1);
     const requestTimeoutMs = intOption('requestTimeoutMs', config.requestTimeoutMs, 30_000, 1);
     const retryBackoffMs = intOption('retryBackoffMs', config.retryBackoffMs, 100, 0);
     this.backoff = {
@@ -205,8 +171,6 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null> extends EventEm
     for (const name of ['keyDeserializer', 'valueDeserializer'] as const)
       if (config[name] !== undefined && typeof config[name] !== 'function')
         throw new ConfigError(name, 'expected a function (data, topic, headers) => value');
-    this.keyDeserializer = config.keyDeserializer;
-    this.valueDeserializer = config.valueDeserializer;
     const security = resolveSecurity(config);
     const clientId =
       stringOption('clientId', config.clientId, 'kafkawire-share-consumer') ?? 'kafkawire-share-consumer';
@@ -222,6 +186,20 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null> extends EventEm
       groupId,
       rackId: stringOption('clientRack', config.clientRack, null),
       ...this.backoff,
+    });
+    this.bootstrap = new Bootstrap(this.cluster, () => {});
+    this.fetcher = new ShareFetcher(this.cluster, this.membership, {
+      groupId,
+      maxPollRecords: this.maxPollRecords,
+      fetchMinBytes: intOption('fetchMinBytes', config.fetchMinBytes, 1, 0),
+      fetchMaxBytes: intOption('fetchMaxBytes', config.fetchMaxBytes, 52_428_800, 1),
+      retryBackoffMs,
+      keyDeserializer: config.keyDeserializer,
+      valueDeserializer: config.valueDeserializer,
+      topics: () => this.subscribed,
+      acknowledged: (result) => {
+        if (this.listenerCount('acknowledged') > 0) this.emit('acknowledged', result);
+      },
     });
   }
 
@@ -273,7 +251,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null> extends EventEm
         `${record.topic}-${record.partition}@${record.offset} is acknowledged already`,
       );
     d.type = code;
-    this.ack(record.topic, record.partition, record.offset, code);
+    this.fetcher.ack(record.topic, record.partition, record.offset, code);
   }
 
   /**
@@ -290,22 +268,22 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null> extends EventEm
     try {
       const timeoutMs = intOption('timeoutMs', options.timeoutMs, 1000, 0);
       const deadline = Date.now() + timeoutMs;
-      await this.ensureConnected(deadline);
+      if (!(await this.ensureConnected(deadline, options.signal))) return [];
       for (;;) {
         this.membership.check();
-        if (this.failure) {
-          const err = this.failure;
-          this.failure = null;
+        if (this.fetcher.failure) {
+          const err = this.fetcher.failure;
+          this.fetcher.failure = null;
           throw err;
         }
-        if (this.buffered.length > 0) {
-          const out = this.buffered.splice(0, this.maxPollRecords);
+        if (this.fetcher.buffered.length > 0) {
+          const out = this.fetcher.buffered.splice(0, this.maxPollRecords);
           this.delivered = out.map((record) => ({ record, type: null }));
           return out;
         }
         const left = deadline - Date.now();
         if (left <= 0 || options.signal?.aborted || this.closed) return [];
-        await this.fetchOnce(Math.min(this.fetchMaxWaitMs, left), deadline, options.signal);
+        await this.fetcher.fetchOnce(Math.min(this.fetchMaxWaitMs, left), deadline, options.signal);
       }
     } finally {
       this.polling = false;
@@ -319,29 +297,37 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null> extends EventEm
   async commit(): Promise<AcknowledgementResult[]> {
     this.assertOpen();
     this.settleDelivered();
-    return this.sendAcknowledgements(false);
+    return this.fetcher.sendAcknowledgements(false);
   }
 
   /**
    * Releases what the consumer holds (records fetched and not handed out; explicit mode: handed
    * out and not acknowledged), sends the pending acknowledgements (implicit mode: the last poll's
-   * records accepted), closes each share session and leaves the group.
+   * records accepted), closes each share session and leaves the group, within `timeoutMs`
+   * (default 30000; what is not answered by then is given up, the connections closed anyway).
    */
-  async close(): Promise<void> {
+  async close(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.closed) return;
+    const deadline = Date.now() + intOption('timeoutMs', options.timeoutMs, 30_000, 0);
     if (!this.explicit) this.settleDelivered();
     for (const d of this.delivered)
       if (d.type === null)
-        this.ack(d.record.topic, d.record.partition, d.record.offset, AcknowledgeType.release);
-    for (const r of this.buffered) this.ack(r.topic, r.partition, r.offset, AcknowledgeType.release);
+        this.fetcher.ack(d.record.topic, d.record.partition, d.record.offset, AcknowledgeType.release);
+    for (const r of this.fetcher.buffered)
+      this.fetcher.ack(r.topic, r.partition, r.offset, AcknowledgeType.release);
     this.delivered = [];
-    this.buffered = [];
+    this.fetcher.buffered = [];
     this.closed = true;
     try {
-      if (this.connected) await this.sendAcknowledgements(true).catch(() => []);
-      await this.membership.leave().catch(() => {});
+      const last = (async () => {
+        if (this.connected) await this.fetcher.sendAcknowledgements(true).catch(() => []);
+        await this.membership.leave().catch(() => {});
+      })();
+      await settledBy(last, deadline, undefined);
     } finally {
-      await this.cluster.close();
+      // What had to be said is said (acknowledgements, the leave): requests still in flight (a
+      // long-polling fetch, a silent peer) are not waited for.
+      await this.cluster.close(0);
     }
   }
 
@@ -363,347 +349,25 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null> extends EventEm
         );
     } else
       for (const d of this.delivered)
-        this.ack(d.record.topic, d.record.partition, d.record.offset, AcknowledgeType.accept);
+        this.fetcher.ack(d.record.topic, d.record.partition, d.record.offset, AcknowledgeType.accept);
     this.delivered = [];
   }
 
-  private ack(topic: string, partition: number, offset: bigint, type: number): void {
-    const key = partitionKey(topic, partition);
-    let p = this.pending.get(key);
-    if (!p) {
-      p = { topic, partition, types: new Map() };
-      this.pending.set(key, p);
-    }
-    p.types.set(offset, type);
-  }
-
-  private async ensureConnected(deadline: number): Promise<void> {
-    if (this.connected) return;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const conn = await this.cluster.anyConnection();
-        requireFeature(conn, BrokerFeature.shareGroups);
-        this.connected = true;
-        this.membership.subscribe(this.subscribed);
-        return;
-      } catch (err) {
-        if (!shouldRetry(err).retry || Date.now() >= deadline) throw err;
-        await sleep(Math.min(deadline - Date.now(), this.backoff.retryBackoffMs * 2 ** Math.min(attempt, 4)));
-      }
-    }
-  }
-
-  /** The assigned partitions, grouped by leader (a partition without one refreshes metadata). */
-  private byLeader(): Map<number, { topic: string; partition: number }[]> {
-    const out = new Map<number, { topic: string; partition: number }[]>();
-    for (const { topic, partition } of this.membership.assignment) {
-      const leader = this.cluster.leaderFor(topic, partition);
-      if (leader === undefined || leader < 0) {
-        void this.cluster.refresh(this.subscribed).catch(() => {});
-        continue;
-      }
-      out.set(leader, [...(out.get(leader) ?? []), { topic, partition }]);
-    }
-    return out;
-  }
-
   /**
-   * A ShareFetch to each leader with none in flight, then waits until one of those in flight
-   * answers, or the deadline. Acknowledgements of partitions no longer assigned go first, in
-   * ShareAcknowledge (a fetch would ask for more of them).
+   * Connected (first metadata) and the broker checked for share groups by `deadline`: true; false
+   * when the deadline came first (the attempt goes on in the background); throws a failed
+   * attempt's error once, and UnsupportedFeatureError for a broker without share groups.
    */
-  private async fetchOnce(
-    maxWaitMs: number,
-    deadline: number,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    const assigned = new Set(this.membership.assignment.map((tp) => partitionKey(tp.topic, tp.partition)));
-    const orphans = [...this.pending.keys()].filter((k) => !assigned.has(k));
-    if (orphans.length > 0)
-      await settledBy(this.sendAcknowledgements(false, new Set(orphans)), deadline, signal);
-    const leaders = this.byLeader();
-    for (const [node, tps] of leaders) {
-      if (this.inFlight.has(node)) continue;
-      const f = this.fetchFrom(node, tps, assigned, maxWaitMs).finally(() => this.inFlight.delete(node));
-      this.inFlight.set(node, f);
-    }
-    if (this.inFlight.size === 0) {
-      // Nothing assigned yet (the group is forming), or no leader known: wait a little.
-      await settledBy(sleep(100), deadline, signal);
-      return;
-    }
-    await settledBy(Promise.race(this.inFlight.values()), deadline, signal);
-  }
-
-  private async fetchFrom(
-    node: number,
-    tps: { topic: string; partition: number }[],
-    assigned: Set<string>,
-    maxWaitMs: number,
-  ): Promise<void> {
-    const session = this.sessions.get(node) ?? { epoch: 0, partitions: new Set<string>() };
-    this.sessions.set(node, session);
-    const md = this.cluster.metadata;
-    const taken = new Map<string, PendingAcks>();
-    const topics = new Map<
-      string,
-      {
-        topicId: string;
-        partitions: { partitionIndex: number; acknowledgementBatches: AcknowledgementBatch[] }[];
-      }
-    >();
-    for (const tp of tps) {
-      const key = partitionKey(tp.topic, tp.partition);
-      const topicId = md.topics.get(tp.topic)?.topicId;
-      if (topicId === undefined) continue;
-      const acks = this.pending.get(key);
-      // In a session, a partition is named again only to add it or to carry acknowledgements.
-      if (session.epoch > 0 && session.partitions.has(key) && !acks) continue;
-      if (acks) {
-        taken.set(key, acks);
-        this.pending.delete(key);
-      }
-      const t = topics.get(tp.topic) ?? { topicId, partitions: [] };
-      t.partitions.push({
-        partitionIndex: tp.partition,
-        acknowledgementBatches: acks ? batches(acks.types) : [],
-      });
-      topics.set(tp.topic, t);
-    }
-    const forgotten = new Map<string, { topicId: string; partitions: number[] }>();
-    if (session.epoch > 0)
-      for (const key of session.partitions) {
-        if (assigned.has(key) || taken.has(key)) continue;
-        const { topic, partition } = fromPartitionKey(key);
-        const topicId = md.topics.get(topic)?.topicId;
-        if (topicId === undefined) continue;
-        const f = forgotten.get(topic) ?? { topicId, partitions: [] };
-        f.partitions.push(partition);
-        forgotten.set(topic, f);
-      }
-    try {
-      const res = await this.cluster.sendTo(node, ShareFetch, {
-        groupId: this.groupId,
-        memberId: this.membership.memberId,
-        shareSessionEpoch: session.epoch,
-        maxWaitMs,
-        minBytes: this.fetchMinBytes,
-        maxBytes: this.fetchMaxBytes,
-        maxRecords: this.maxPollRecords,
-        batchSize: this.maxPollRecords,
-        topics: [...topics.values()],
-        forgottenTopicsData: [...forgotten.values()],
-      });
-      if (res.errorCode !== ErrorCode.NONE) {
-        if (SESSION_LOST.has(res.errorCode)) this.sessions.delete(node);
-        throw kafkaError(
-          res.errorCode,
-          { group: this.groupId, broker: `node ${node}` },
-          res.errorMessage ?? undefined,
-        );
-      }
-      session.epoch = session.epoch >= 0x7fffffff ? 1 : session.epoch + 1;
-      for (const [t, { partitions }] of topics)
-        for (const p of partitions) session.partitions.add(partitionKey(t, p.partitionIndex));
-      for (const [topic, f] of forgotten)
-        for (const p of f.partitions) session.partitions.delete(partitionKey(topic, p));
-      const names = new Map<string, string>();
-      for (const [name, t] of md.topics) names.set(t.topicId, name);
-      for (const t of res.responses) {
-        const topic = names.get(t.topicId);
-        if (topic === undefined) continue;
-        for (const p of t.partitions) {
-          const key = partitionKey(topic, p.partitionIndex);
-          const acks = taken.get(key);
-          if (acks) {
-            taken.delete(key);
-            this.emitAcknowledged(
-              topic,
-              p.partitionIndex,
-              acks.types.size,
-              p.acknowledgeErrorCode,
-              p.acknowledgeErrorMessage,
-            );
-          }
-          if (p.errorCode !== ErrorCode.NONE) {
-            this.cluster.reportError(kafkaError(p.errorCode, { topic, partition: p.partitionIndex }));
-            continue;
-          }
-          this.take(topic, p.partitionIndex, p.records, p.acquiredRecords);
-        }
-      }
-      // Acknowledgements the answer did not mention went through with the request.
-      for (const acks of taken.values())
-        this.emitAcknowledged(acks.topic, acks.partition, acks.types.size, 0, null);
-    } catch (err) {
-      // The request failed as a whole: its acknowledgements wait for the next one; a session
-      // whose state is now unknown starts again.
-      for (const [key, acks] of taken) {
-        const now = this.pending.get(key);
-        if (now)
-          for (const [o, ty] of acks.types)
-            if (!now.types.has(o)) now.types.set(o, ty);
-            else this.pending.set(key, acks);
-      }
-      if (!(err instanceof KafkaError)) this.sessions.delete(node);
-      this.cluster.reportError(err);
-      if (!shouldRetry(err).retry) this.failure = err instanceof Error ? err : new Error(String(err));
-      else await sleep(this.backoff.retryBackoffMs);
-    }
-  }
-
-  /** Hands out the acquired offsets of one partition's answer; the others' bytes are ignored. */
-  private take(
-    topic: string,
-    partition: number,
-    records: Buffer,
-    acquired: readonly { firstOffset: bigint; lastOffset: bigint; deliveryCount: number }[],
-  ): void {
-    if (acquired.length === 0) return;
-    const byOffset = new Map<bigint, ConsumerRecord>();
-    if (records.length > 0)
-      for (const b of decodeRecordBatches(records).batches) {
-        if (b.isControl) continue;
-        for (const r of b.records) byOffset.set(r.offset, r as ConsumerRecord);
-      }
-    for (const range of acquired)
-      for (let o = range.firstOffset; o <= range.lastOffset; o++) {
-        const r = byOffset.get(o);
-        if (!r) {
-          this.ack(topic, partition, o, AcknowledgeType.gap);
-          continue;
-        }
-        const out = r as unknown as ShareRecord<K, V>;
-        out.topic = topic;
-        out.partition = partition;
-        out.deliveryCount = range.deliveryCount;
-        if (this.keyDeserializer) out.key = this.keyDeserializer(r.key as Buffer | null, topic, r.headers);
-        if (this.valueDeserializer)
-          out.value = this.valueDeserializer(r.value as Buffer | null, topic, r.headers);
-        this.buffered.push(out);
-      }
-  }
-
-  /**
-   * ShareAcknowledge to each broker with a session (of the partitions in `only`, if given);
-   * `final`: epoch -1, closing the sessions.
-   */
-  private async sendAcknowledgements(final: boolean, only?: Set<string>): Promise<AcknowledgementResult[]> {
-    const results: AcknowledgementResult[] = [];
-    const md = this.cluster.metadata;
-    const byNode = new Map<number, PendingAcks[]>();
-    for (const [key, acks] of this.pending) {
-      if (only && !only.has(key)) continue;
-      const leader = this.cluster.leaderFor(acks.topic, acks.partition);
-      if (leader === undefined || leader < 0) continue;
-      byNode.set(leader, [...(byNode.get(leader) ?? []), acks]);
-    }
-    const nodes = new Set([...byNode.keys(), ...(final ? this.sessions.keys() : [])]);
-    await Promise.all(
-      [...nodes].map(async (node) => {
-        // One request at a time per session: a fetch in flight takes the epoch first.
-        await this.inFlight.get(node)?.catch(() => {});
-        const session = this.sessions.get(node);
-        if (!session || session.epoch === 0) return; // no session there: nothing can be acknowledged
-        const list = byNode.get(node) ?? [];
-        for (const a of list) this.pending.delete(partitionKey(a.topic, a.partition));
-        const topics = new Map<
-          string,
-          {
-            topicId: string;
-            partitions: { partitionIndex: number; acknowledgementBatches: AcknowledgementBatch[] }[];
-          }
-        >();
-        for (const a of list) {
-          const topicId = md.topics.get(a.topic)?.topicId;
-          if (topicId === undefined) continue;
-          const t = topics.get(a.topic) ?? { topicId, partitions: [] };
-          t.partitions.push({ partitionIndex: a.partition, acknowledgementBatches: batches(a.types) });
-          topics.set(a.topic, t);
-        }
-        if (topics.size === 0 && !final) return;
-        const epoch = final ? -1 : session.epoch;
-        try {
-          const res = await this.cluster.sendTo(node, ShareAcknowledge, {
-            groupId: this.groupId,
-            memberId: this.membership.memberId,
-            shareSessionEpoch: epoch,
-            topics: [...topics.values()],
-          });
-          if (final) this.sessions.delete(node);
-          else session.epoch = session.epoch >= 0x7fffffff ? 1 : session.epoch + 1;
-          const top = res.errorCode !== ErrorCode.NONE ? res.errorCode : 0;
-          const names = new Map<string, string>();
-          for (const [name, t] of md.topics) names.set(t.topicId, name);
-          const answered = new Map<string, { code: number; message: string | null }>();
-          for (const t of res.responses)
-            for (const p of t.partitions) {
-              const name = names.get(t.topicId);
-              if (name !== undefined)
-                answered.set(partitionKey(name, p.partitionIndex), {
-                  code: p.errorCode,
-                  message: p.errorMessage,
-                });
-            }
-          for (const a of list) {
-            const ans = answered.get(partitionKey(a.topic, a.partition));
-            results.push(
-              this.emitAcknowledged(
-                a.topic,
-                a.partition,
-                a.types.size,
-                top || (ans?.code ?? 0),
-                top ? res.errorMessage : (ans?.message ?? null),
-              ),
-            );
-          }
-        } catch (err) {
-          if (!final) for (const a of list) this.pending.set(partitionKey(a.topic, a.partition), a);
-          this.sessions.delete(node);
-          for (const a of list)
-            results.push({
-              topic: a.topic,
-              partition: a.partition,
-              count: a.types.size,
-              error: err instanceof Error ? err : new Error(String(err)),
-            });
-        }
-      }),
-    );
-    return results;
-  }
-
-  private emitAcknowledged(
-    topic: string,
-    partition: number,
-    count: number,
-    code: number,
-    message: string | null,
-  ): AcknowledgementResult {
-    const result: AcknowledgementResult = {
-      topic,
-      partition,
-      count,
-      error: code === ErrorCode.NONE ? null : kafkaError(code, { topic, partition }, message ?? undefined),
-    };
-    if (this.listenerCount('acknowledged') > 0) this.emit('acknowledged', result);
-    return result;
+  private async ensureConnected(deadline: number, signal: AbortSignal | undefined): Promise<boolean> {
+    if (this.connected) return true;
+    if (!(await this.bootstrap.connectedBy(deadline, signal))) return false;
+    requireFeature(await this.cluster.anyConnection(), BrokerFeature.shareGroups);
+    this.connected = true;
+    this.membership.subscribe(this.subscribed);
+    return true;
   }
 }
 
-/** Offset → type, as acknowledgement batches: contiguous offsets of one type in one range. */
-function batches(types: ReadonlyMap<bigint, number>): AcknowledgementBatch[] {
-  const offsets = [...types.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const out: AcknowledgementBatch[] = [];
-  for (const o of offsets) {
-    const t = types.get(o) as number;
-    const last = out[out.length - 1];
-    if (last && last.lastOffset + 1n === o && last.acknowledgeTypes[0] === t) last.lastOffset = o;
-    else out.push({ firstOffset: o, lastOffset: o, acknowledgeTypes: [t] });
-  }
-  return out;
-}
-
-function sleep(ms: number): Promise<void> {
+function _sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, Math.max(0, ms)));
 }

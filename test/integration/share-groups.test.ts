@@ -8,10 +8,12 @@
  * - close() releases what a consumer holds (records come back at once, not after the lock);
  * - a consumer process killed with records acquired: after the acquisition lock (3 s on the test
  *   broker) they go to the others, delivery count 2, nothing lost;
- * - the admin client describes the group, its members and start offsets, and deletes it.
+ * - the admin client and the CLI (`kafkawire share-groups`) describe the group, its members and
+ *   start offsets, and delete it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Admin,
@@ -22,6 +24,7 @@ import {
 } from '../../src/index.js';
 import { Cluster } from '../../src/network/cluster.js';
 import { UnsupportedFeatureError } from '../../src/protocol/errors.js';
+import { buildDist, CLI_ENTRY } from '../harness/build.js';
 import { brokers, kafkaMajor, uniqueTopic } from '../harness/kafka.js';
 import { kafkaLibs } from '../harness/launcher.js';
 import { HelperProcess } from '../helpers/helper-process.js';
@@ -40,6 +43,16 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const run = promisify(execFile);
+
+/** The built CLI (`kafkawire ARGS --json`), its stdout parsed. */
+async function cli(...args: string[]): Promise<Record<string, unknown>> {
+  const { stdout } = await run(process.execPath, [CLI_ENTRY, ...args, '--json'], {
+    env: { ...process.env, KAFKA_BROKERS: brokers() },
+    timeout: 60_000,
+  });
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
 
 /** A topic of `count` records `v0`..; and a share group on it that starts from the earliest offset. */
 async function setUp(
@@ -228,6 +241,14 @@ describe('share groups (KIP-932)', () => {
     } finally {
       await second.close();
     }
+    // Both closed: the admin client deletes the group.
+    await waitFor(
+      async () => (await admin.describeShareGroups([groupId]))[0].members.length === 0,
+      'the group to empty',
+      30_000,
+    );
+    const [deleted] = await admin.deleteShareGroups([groupId]);
+    expect(deleted.error).toBeNull();
   }, 90_000);
 
   it('gives the records a killed consumer held to the others after the lock timeout, nothing lost', async () => {
@@ -255,18 +276,28 @@ describe('share groups (KIP-932)', () => {
       const [group] = await admin.describeShareGroups([groupId]);
       expect(group.error).toBeNull();
       expect(group.members.map((m) => m.memberId)).toContain(other.memberId);
+      // The CLI shows the same: the member with its partition, the start offset and lag.
+      await buildDist();
+      const shown = await cli('share-groups', 'describe', groupId);
+      expect(
+        (shown.members as { memberId: string; assignment: string[] }[]).find(
+          (m) => m.memberId === other.memberId,
+        )?.assignment,
+      ).toEqual([`${topic}-0`]);
+      const offsets = shown.offsets as { topic: string; partition: number; startOffset: string }[];
+      expect(offsets.map((o) => [o.topic, o.partition])).toEqual([[topic, 0]]);
+      expect(BigInt(offsets[0].startOffset)).toBeGreaterThanOrEqual(0n);
     } finally {
       await child.kill();
       await other.close();
     }
-    // With no members left, the admin client deletes the group.
+    // With no members left, the CLI deletes the group.
     await waitFor(
       async () => (await admin.describeShareGroups([groupId]))[0].members.length === 0,
       'the group to empty',
       30_000,
     );
-    const [deleted] = await admin.deleteShareGroups([groupId]);
-    expect(deleted.error).toBeNull();
+    expect(await cli('share-groups', 'delete', groupId)).toEqual({ group: groupId, deleted: true });
     const [gone] = await admin.describeShareGroups([groupId]);
     expect(gone.error?.type).toBe('GROUP_ID_NOT_FOUND');
   }, 120_000);
