@@ -226,6 +226,16 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null> extends EventEm
     return this.membership.assignment.map((tp) => ({ ...tp }));
   }
 
+  /**
+   * How long the broker keeps a record acquired for this consumer (Java:
+   * `acquisitionLockTimeoutMs()`; the group's share.record.lock.duration.ms), from the last fetch;
+   * null before it. A record acknowledged later has come back to the group already: its
+   * acknowledgement fails (INVALID_RECORD_STATE on the `'acknowledged'` event).
+   */
+  get acquisitionLockTimeoutMs(): number | null {
+    return this.fetcher.lockTimeoutMs;
+  }
+
   /** The member id this consumer has in the group. */
   get memberId(): string {
     return this.membership.memberId;

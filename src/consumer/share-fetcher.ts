@@ -69,6 +69,8 @@ export class ShareFetcher<K, V> {
   buffered: ShareRecord<K, V>[] = [];
   /** A fetch's error that is not retriable, thrown by the next poll. */
   failure: Error | null = null;
+  /** The acquisition lock the broker announced last (ms), or null before the first fetch. */
+  lockTimeoutMs: number | null = null;
 
   constructor(
     private readonly cluster: Cluster,
@@ -193,6 +195,7 @@ export class ShareFetcher<K, V> {
         );
       }
       session.epoch = session.epoch >= 0x7fffffff ? 1 : session.epoch + 1;
+      if (res.acquisitionLockTimeoutMs > 0) this.lockTimeoutMs = res.acquisitionLockTimeoutMs;
       for (const [t, { partitions }] of topics)
         for (const p of partitions) session.partitions.add(partitionKey(t, p.partitionIndex));
       for (const [topic, f] of forgotten)

@@ -199,6 +199,7 @@ describe('share groups (KIP-932)', () => {
         }
       }
       await c.commit();
+      expect(c.acquisitionLockTimeoutMs).toBe(3000); // the test broker's group.share.record.lock.duration.ms
       expect(accepted).toBe(90);
       for (let n = 0; n < 10; n++) expect(seen.get(`v${n}`), `v${n}`).toEqual([1]);
       for (let n = 10; n < 20; n++) expect(seen.get(`v${n}`), `v${n}`).toEqual([1, 2]);
