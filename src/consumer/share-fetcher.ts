@@ -21,6 +21,7 @@ import { shouldRetry } from '../network/retry.js';
 import { fromPartitionKey, partitionKey } from '../network/topic-partition.js';
 import {
   type AcknowledgementBatch,
+  type AcknowledgeTopic,
   AcknowledgeType,
   ShareAcknowledge,
   ShareFetch,
@@ -137,13 +138,7 @@ export class ShareFetcher<K, V> {
     this.sessions.set(node, session);
     const md = this.cluster.metadata;
     const taken = new Map<string, PendingAcks>();
-    const topics = new Map<
-      string,
-      {
-        topicId: string;
-        partitions: { partitionIndex: number; acknowledgementBatches: AcknowledgementBatch[] }[];
-      }
-    >();
+    const topics: AckTopics = new Map();
     for (const tp of tps) {
       const key = partitionKey(tp.topic, tp.partition);
       const topicId = md.topics.get(tp.topic)?.topicId;
@@ -155,12 +150,7 @@ export class ShareFetcher<K, V> {
         taken.set(key, acks);
         this.pending.delete(key);
       }
-      const t = topics.get(tp.topic) ?? { topicId, partitions: [] };
-      t.partitions.push({
-        partitionIndex: tp.partition,
-        acknowledgementBatches: acks ? batches(acks.types) : [],
-      });
-      topics.set(tp.topic, t);
+      addPartition(topics, tp.topic, topicId, tp.partition, acks ? batches(acks.types) : []);
     }
     const forgotten = new Map<string, { topicId: string; partitions: number[] }>();
     if (session.epoch > 0)
@@ -301,19 +291,11 @@ export class ShareFetcher<K, V> {
         if (!session || session.epoch === 0) return; // no session there: nothing can be acknowledged
         const list = byNode.get(node) ?? [];
         for (const a of list) this.pending.delete(partitionKey(a.topic, a.partition));
-        const topics = new Map<
-          string,
-          {
-            topicId: string;
-            partitions: { partitionIndex: number; acknowledgementBatches: AcknowledgementBatch[] }[];
-          }
-        >();
+        const topics: AckTopics = new Map();
         for (const a of list) {
           const topicId = md.topics.get(a.topic)?.topicId;
           if (topicId === undefined) continue;
-          const t = topics.get(a.topic) ?? { topicId, partitions: [] };
-          t.partitions.push({ partitionIndex: a.partition, acknowledgementBatches: batches(a.types) });
-          topics.set(a.topic, t);
+          addPartition(topics, a.topic, topicId, a.partition, batches(a.types));
         }
         if (topics.size === 0 && !final) return;
         const epoch = final ? -1 : session.epoch;
@@ -383,6 +365,22 @@ export class ShareFetcher<K, V> {
     this.o.acknowledged(result);
     return result;
   }
+}
+
+/** A request's topics (ShareFetch, ShareAcknowledge), by topic name. */
+type AckTopics = Map<string, AcknowledgeTopic>;
+
+/** Adds a partition, with its acknowledgements, to a request's topics. */
+function addPartition(
+  topics: AckTopics,
+  topic: string,
+  topicId: string,
+  partitionIndex: number,
+  acknowledgementBatches: AcknowledgementBatch[],
+): void {
+  const t = topics.get(topic) ?? { topicId, partitions: [] };
+  t.partitions.push({ partitionIndex, acknowledgementBatches });
+  topics.set(topic, t);
 }
 
 /** Offset → type, as acknowledgement batches: contiguous offsets of one type in one range. */

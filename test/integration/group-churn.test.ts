@@ -14,17 +14,15 @@
  * uniform assignor under KIP-848 (Kafka 4 only: a 3.x broker has no consumer protocol).
  * 3,000 records per run in `npm test`, 100,000 in `npm run test:soak`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Producer } from '../../src/index.js';
 import { Cluster } from '../../src/network/cluster.js';
 import { brokers, kafkaMajor, uniqueTopic } from '../harness/kafka.js';
+import { HelperProcess } from '../helpers/helper-process.js';
 import { scaled } from '../helpers/ledger.js';
 import { readAllPartitions } from '../helpers/read-back.js';
 import { createTopic, waitFor } from '../helpers/topics.js';
 
-const HOST = fileURLToPath(new URL('../helpers/chain-host.ts', import.meta.url));
 const RECORDS = scaled(3000, 100_000);
 const PARTITIONS = 6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -40,37 +38,29 @@ afterAll(async () => {
 
 /** One chain-host process. */
 class Host {
-  readonly child: ChildProcess;
   readonly ready = new Set<string>();
-  readonly errors: string[] = [];
-  private buffered = '';
+  private readonly failures: string[] = [];
+  private readonly process: HelperProcess;
 
   constructor(
     readonly id: string,
     env: Record<string, string>,
     onGot: (values: string[]) => void,
   ) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', HOST], {
-      env: { ...process.env, ...env, CH_ID: id },
-      stdio: ['pipe', 'pipe', 'pipe'],
+    this.process = new HelperProcess('chain-host.ts', { ...env, CH_ID: id }, (line) => {
+      if (line.startsWith('got ')) onGot(line.slice(4).split(' '));
+      else if (line.startsWith('ready ')) this.ready.add(line.slice(6));
+      else if (line.startsWith('error ')) this.failures.push(line);
     });
-    this.child.stdout?.on('data', (d: Buffer) => {
-      this.buffered += d.toString();
-      let nl = this.buffered.indexOf('\n');
-      while (nl >= 0) {
-        const line = this.buffered.slice(0, nl);
-        this.buffered = this.buffered.slice(nl + 1);
-        if (line.startsWith('got ')) onGot(line.slice(4).split(' '));
-        else if (line.startsWith('ready ')) this.ready.add(line.slice(6));
-        else if (line.startsWith('error ')) this.errors.push(line);
-        nl = this.buffered.indexOf('\n');
-      }
-    });
-    this.child.stderr?.on('data', (d: Buffer) => this.errors.push(`stderr: ${d.toString().trim()}`));
+  }
+
+  /** `error` lines, and whatever it wrote on stderr. */
+  get errors(): string[] {
+    return [...this.failures, ...this.process.log.filter((l) => l.startsWith('stderr: '))];
   }
 
   kill(): void {
-    this.child.kill('SIGKILL');
+    void this.process.kill();
   }
 }
 

@@ -40,10 +40,7 @@ export interface ShareFetchRequest {
   shareAcquireMode?: number;
   /** v2+: the acknowledgements only renew acquisition locks (KIP-1222); false before. */
   isRenewAck?: boolean;
-  topics: {
-    topicId: string;
-    partitions: { partitionIndex: number; acknowledgementBatches: AcknowledgementBatch[] }[];
-  }[];
+  topics: AcknowledgeTopic[];
   forgottenTopicsData: { topicId: string; partitions: number[] }[];
 }
 
@@ -92,17 +89,7 @@ export const ShareFetch: ApiDescriptor<ShareFetchRequest, ShareFetchResponse> = 
       w.int8(m.shareAcquireMode ?? 0);
       w.boolean(m.isRenewAck ?? false);
     }
-    w.arrayLength(m.topics.length, true);
-    for (const t of m.topics) {
-      w.uuid(t.topicId);
-      w.arrayLength(t.partitions.length, true);
-      for (const p of t.partitions) {
-        w.int32(p.partitionIndex);
-        writeAcknowledgementBatches(w, p.acknowledgementBatches);
-        w.emptyTaggedFields();
-      }
-      w.emptyTaggedFields();
-    }
+    writeAcknowledgeTopics(w, m.topics);
     w.arrayLength(m.forgottenTopicsData.length, true);
     for (const t of m.forgottenTopicsData) {
       w.uuid(t.topicId);
@@ -124,8 +111,29 @@ export const ShareFetch: ApiDescriptor<ShareFetchRequest, ShareFetchResponse> = 
   },
 };
 
+/** Topics of partitions with their acknowledgements, by topic id (ShareFetch and ShareAcknowledge requests). */
+export interface AcknowledgeTopic {
+  topicId: string;
+  partitions: { partitionIndex: number; acknowledgementBatches: AcknowledgementBatch[] }[];
+}
+
+/** The `topics` array of ShareFetch and ShareAcknowledge requests (the same layout in both). */
+export function writeAcknowledgeTopics(w: Writer, topics: readonly AcknowledgeTopic[]): void {
+  w.arrayLength(topics.length, true);
+  for (const t of topics) {
+    w.uuid(t.topicId);
+    w.arrayLength(t.partitions.length, true);
+    for (const p of t.partitions) {
+      w.int32(p.partitionIndex);
+      writeAcknowledgementBatches(w, p.acknowledgementBatches);
+      w.emptyTaggedFields();
+    }
+    w.emptyTaggedFields();
+  }
+}
+
 /** The acknowledgementBatches array (ShareFetch and ShareAcknowledge requests). */
-export function writeAcknowledgementBatches(w: Writer, batches: readonly AcknowledgementBatch[]): void {
+function writeAcknowledgementBatches(w: Writer, batches: readonly AcknowledgementBatch[]): void {
   w.arrayLength(batches.length, true);
   for (const b of batches) {
     w.int64(b.firstOffset);

@@ -9,11 +9,7 @@ import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 import { type NodeEndpoint, readNodeEndpoint } from './00-produce.js';
 import type { LeaderIdAndEpoch } from './01-fetch.js';
-import {
-  type AcknowledgementBatch,
-  readLeaderIdAndEpoch,
-  writeAcknowledgementBatches,
-} from './78-share-fetch.js';
+import { type AcknowledgeTopic, readLeaderIdAndEpoch, writeAcknowledgeTopics } from './78-share-fetch.js';
 
 export interface ShareAcknowledgeRequest {
   groupId: string | null;
@@ -21,10 +17,7 @@ export interface ShareAcknowledgeRequest {
   shareSessionEpoch: number;
   /** v2+; false before. */
   isRenewAck?: boolean;
-  topics: {
-    topicId: string;
-    partitions: { partitionIndex: number; acknowledgementBatches: AcknowledgementBatch[] }[];
-  }[];
+  topics: AcknowledgeTopic[];
 }
 
 export interface ShareAcknowledgePartitionData {
@@ -55,17 +48,7 @@ export const ShareAcknowledge: ApiDescriptor<ShareAcknowledgeRequest, ShareAckno
     w.nullableString(m.memberId, true);
     w.int32(m.shareSessionEpoch);
     if (v >= 2) w.boolean(m.isRenewAck ?? false);
-    w.arrayLength(m.topics.length, true);
-    for (const t of m.topics) {
-      w.uuid(t.topicId);
-      w.arrayLength(t.partitions.length, true);
-      for (const p of t.partitions) {
-        w.int32(p.partitionIndex);
-        writeAcknowledgementBatches(w, p.acknowledgementBatches);
-        w.emptyTaggedFields();
-      }
-      w.emptyTaggedFields();
-    }
+    writeAcknowledgeTopics(w, m.topics);
     w.emptyTaggedFields();
   },
   decodeResponse(r: Reader, v: number): ShareAcknowledgeResponse {
