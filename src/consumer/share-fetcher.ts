@@ -117,7 +117,7 @@ export class ShareFetcher<K, V> {
     const leaders = this.byLeader();
     for (const [node, tps] of leaders) {
       if (this.inFlight.has(node)) continue;
-      const f = this.fetchFrom(node, tps, assigned, maxWaitMs).finally(() => this.inFlight.delete(node));
+      const f = this.fetchFrom(node, tps, maxWaitMs).finally(() => this.inFlight.delete(node));
       this.inFlight.set(node, f);
     }
     if (this.inFlight.size === 0) {
@@ -131,7 +131,6 @@ export class ShareFetcher<K, V> {
   private async fetchFrom(
     node: number,
     tps: { topic: string; partition: number }[],
-    assigned: Set<string>,
     maxWaitMs: number,
   ): Promise<void> {
     const session = this.sessions.get(node) ?? { epoch: 0, partitions: new Set<string>() };
@@ -152,10 +151,13 @@ export class ShareFetcher<K, V> {
       }
       addPartition(topics, tp.topic, topicId, tp.partition, acks ? batches(acks.types) : []);
     }
+    // Partitions of the session this broker no longer serves for us (unassigned, or led
+    // elsewhere now) are forgotten.
+    const here = new Set(tps.map((tp) => partitionKey(tp.topic, tp.partition)));
     const forgotten = new Map<string, { topicId: string; partitions: number[] }>();
     if (session.epoch > 0)
       for (const key of session.partitions) {
-        if (assigned.has(key) || taken.has(key)) continue;
+        if (here.has(key) || taken.has(key)) continue;
         const { topic, partition } = fromPartitionKey(key);
         const topicId = md.topics.get(topic)?.topicId;
         if (topicId === undefined) continue;
@@ -209,10 +211,19 @@ export class ShareFetcher<K, V> {
             );
           }
           if (p.errorCode !== ErrorCode.NONE) {
+            // NOT_LEADER_OR_FOLLOWER and the like: metadata is refreshed, and the partition is
+            // named again in the next request (to whichever broker leads it then).
+            session.partitions.delete(key);
             this.cluster.reportError(kafkaError(p.errorCode, { topic, partition: p.partitionIndex }));
             continue;
           }
-          this.take(topic, p.partitionIndex, p.records, p.acquiredRecords);
+          try {
+            this.take(topic, p.partitionIndex, p.records, p.acquiredRecords);
+          } catch (err) {
+            // Records that cannot be read (a corrupt batch): the next poll fails with the error;
+            // what was acquired comes back to the group when its lock runs out.
+            this.failure ??= err instanceof Error ? err : new Error(String(err));
+          }
         }
       }
       // Acknowledgements the answer did not mention went through with the request.
@@ -223,10 +234,12 @@ export class ShareFetcher<K, V> {
       // whose state is now unknown starts again.
       for (const [key, acks] of taken) {
         const now = this.pending.get(key);
-        if (now)
-          for (const [o, ty] of acks.types)
-            if (!now.types.has(o)) now.types.set(o, ty);
-            else this.pending.set(key, acks);
+        if (!now) {
+          this.pending.set(key, acks);
+          continue;
+        }
+        // Newer acknowledgements of the same offsets (made while the request was out) win.
+        for (const [o, ty] of acks.types) if (!now.types.has(o)) now.types.set(o, ty);
       }
       if (!(err instanceof KafkaError)) this.sessions.delete(node);
       this.cluster.reportError(err);
