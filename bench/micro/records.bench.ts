@@ -21,6 +21,7 @@ import {
   RecordBatchBuilder,
   type RecordBatchOptions,
   type RecordInput,
+  setProducerState,
 } from '../../src/protocol/records/record-batch.js';
 import {
   type Case,
@@ -244,6 +245,22 @@ async function batchCases(s: Scenario): Promise<Case[]> {
       main: true,
     },
   ];
+  // The idempotent producer's path (every batch gets its producer state at drain): before, the
+  // CRC was computed by finish() and again by setProducerState; now finish(false) leaves it to
+  // setProducerState, once.
+  const state = { producerId: 1001n, producerEpoch: 0, baseSequence: 0 };
+  encode.push(
+    {
+      side: 'kafkawire',
+      path: 'idempotent: append + finish() + setProducerState (two CRCs, before)',
+      fn: () => setProducerState(fill().finish(), state),
+    },
+    {
+      side: 'kafkawire',
+      path: 'idempotent: append + finish(false) + setProducerState (one CRC)',
+      fn: () => setProducerState(fill().finish(false), state),
+    },
+  );
   if (s.compression !== Compression.none) {
     encode.push({
       side: 'kafkawire',

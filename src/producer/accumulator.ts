@@ -133,6 +133,11 @@ export class PartitionQueue {
 export interface AccumulatorOptions {
   batchSize: number;
   compression: number;
+  /**
+   * The sender writes each batch's producer state, and with it the CRC, before sending it
+   * (idempotent producers): finish() then leaves the CRC out, so it is computed once per batch.
+   */
+  crcBySender?: boolean;
 }
 
 /** Builders kept for reuse; what they hold is the fixed overhead above bufferMemory. */
@@ -271,7 +276,7 @@ export class Accumulator {
     if (b.buffer) return b.buffer;
     const builder = b.builder as RecordBatchBuilder;
     const uncompressed = builder.sizeInBytes;
-    b.buffer = builder.finish();
+    b.buffer = builder.finish(!this.options.crcBySender);
     this.onFinish?.(b.buffer.length, uncompressed);
     b.builder = null;
     b.closed = true;

@@ -221,7 +221,11 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     });
     this.cluster.on('metadata', (md: MetadataSnapshot) => this.emit('metadata', md));
     this.pool = new BufferPool(c.bufferMemory, c.batchSize);
-    this.acc = new Accumulator({ batchSize: c.batchSize, compression: c.compression }, this.pool);
+    this.acc = new Accumulator(
+      // Idempotent: every batch gets its producer state (sender.ts assignSequence) and CRC at drain.
+      { batchSize: c.batchSize, compression: c.compression, crcBySender: c.enableIdempotence },
+      this.pool,
+    );
     this.acc.onFinish = (bytes, uncompressed) => this.producerMetrics.batchFinished(bytes, uncompressed);
     this.sender = new Sender(this.cluster, this.acc, this.pool, c, this.producerMetrics);
     // Background failures go out through the cluster's repeat filter: while the cluster is away

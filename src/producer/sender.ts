@@ -298,6 +298,11 @@ export class Sender {
     if (requests.size > 0) this.wakeup();
   }
 
+  /**
+   * Idempotence: the batch's producer id, epoch and base sequence, written into its buffer with
+   * its CRC (the accumulator's finish() leaves the CRC to this, so it is computed once). Every
+   * batch of an idempotent producer passes here before it is first sent.
+   */
   private assignSequence(q: PartitionQueue, b: ProducerBatch): void {
     if (!this.config.enableIdempotence) return;
     if (b.baseSequence < 0 || b.producerEpoch !== this.producerEpoch) {
