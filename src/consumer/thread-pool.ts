@@ -48,6 +48,8 @@ interface Thread {
   worker: Worker;
   pending: Map<number, Pending>;
   dead: boolean;
+  /** It loaded the module (only such a thread is replaced when it dies: a broken module is not retried forever). */
+  loaded: boolean;
 }
 
 /** A handler's error from a thread, as the thread described it (name, message, stack). */
@@ -147,7 +149,7 @@ export class ThreadPool {
       workerData: { module: this.moduleUrl },
       ...(this.resourceLimits ? { resourceLimits: this.resourceLimits } : {}),
     });
-    const thread: Thread = { worker, pending: new Map(), dead: false };
+    const thread: Thread = { worker, pending: new Map(), dead: false, loaded: false };
     this.threads.push(thread);
     return new Promise<void>((resolve, reject) => {
       let started = false;
@@ -172,6 +174,7 @@ export class ThreadPool {
         (m: { ready?: true; fatal?: { name: string; message: string }; id?: number; error?: never }) => {
           if (m.ready) {
             started = true;
+            thread.loaded = true;
             clearTimeout(timer);
             resolve();
           } else if (m.fatal) {
@@ -199,7 +202,10 @@ export class ThreadPool {
     });
   }
 
-  /** A thread is gone: what it was handling fails (the pool retries it), and a new one starts. */
+  /**
+   * A thread is gone: what it was handling fails (the pool retries it), and a new one starts if
+   * this one had loaded the module (a module that no longer loads is not retried in a loop).
+   */
   private died(thread: Thread, err: Error): void {
     if (thread.dead) return;
     thread.dead = true;
@@ -208,7 +214,7 @@ export class ThreadPool {
     thread.pending.clear();
     const i = this.threads.indexOf(thread);
     if (i >= 0) this.threads.splice(i, 1);
-    if (!this.closing)
+    if (!this.closing && thread.loaded)
       this.spawn(30_000).catch(() => {
         // A replacement that cannot load the module: handle() fails its records while none runs.
       });
