@@ -49,6 +49,22 @@ const flatten = (a: {
 }): { topic: string; partition: number }[] =>
   a.topicPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topicName, partition })));
 
+/**
+ * The answer for `groupId` among a describe response's groups; a retriable group error (the
+ * coordinator loading, moving) is thrown for the caller's retry, any other is left in the result.
+ */
+export function groupResult<T extends { groupId: string; errorCode: number }>(
+  groups: readonly T[],
+  groupId: string,
+): T {
+  const found = groups.find((x) => x.groupId === groupId);
+  if (!found)
+    throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, { group: groupId }, 'no answer for this group');
+  if (found.errorCode !== ErrorCode.NONE && new KafkaError(found.errorCode, {}).retriable)
+    throw new KafkaError(found.errorCode, { group: groupId });
+  return found;
+}
+
 export function describeConsumerGroups(
   cluster: Cluster,
   retry: Retry,
@@ -65,17 +81,7 @@ export function describeConsumerGroups(
           groupIds: [groupId],
           includeAuthorizedOperations: false,
         });
-        const found = r.groups.find((x) => x.groupId === groupId);
-        if (!found)
-          throw new KafkaError(
-            ErrorCode.UNKNOWN_SERVER_ERROR,
-            { group: groupId },
-            'no answer for this group',
-          );
-        const code = found.errorCode;
-        if (code !== ErrorCode.NONE && new KafkaError(code, {}).retriable)
-          throw new KafkaError(code, { group: groupId });
-        return found;
+        return groupResult(r.groups, groupId);
       });
       return {
         groupId,

@@ -9,7 +9,8 @@ import { BrokerFeature, requireFeature } from '../network/features.js';
 import type { BackoffOptions } from '../network/retry.js';
 import { DescribeShareGroupOffsets, ShareGroupDescribe } from '../protocol/apis/index.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { KafkaError, kafkaError } from '../protocol/errors.js';
+import { type KafkaError, kafkaError } from '../protocol/errors.js';
+import { groupResult } from './consumer-groups.js';
 
 type Retry = <T>(fn: () => Promise<T>) => Promise<T>;
 
@@ -49,18 +50,6 @@ export interface ShareGroupPartitionOffset {
   /** Records from the start offset to the end of the partition (-1 when the broker does not say). */
   lag: bigint;
   error: KafkaError | null;
-}
-
-function groupResult<T extends { groupId: string; errorCode: number }>(
-  groups: readonly T[],
-  groupId: string,
-): T {
-  const found = groups.find((x) => x.groupId === groupId);
-  if (!found)
-    throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, { group: groupId }, 'no answer for this group');
-  if (found.errorCode !== ErrorCode.NONE && new KafkaError(found.errorCode, {}).retriable)
-    throw new KafkaError(found.errorCode, { group: groupId });
-  return found;
 }
 
 export function describeShareGroups(
