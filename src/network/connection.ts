@@ -137,6 +137,22 @@ interface Sent {
   trace: RequestMessage | null;
 }
 
+/** An encoded request: one buffer, or its pieces in order (see Writer.toChunks). */
+type Frame = Buffer | Buffer[];
+
+/** Writes a frame; pieces in one corked write (one writev), `done` after the last. */
+function writeFrame(socket: net.Socket, frame: Frame, done?: (err?: Error | null) => void): void {
+  if (!Array.isArray(frame)) {
+    socket.write(frame, done);
+    return;
+  }
+  socket.cork();
+  const last = frame.length - 1;
+  for (let i = 0; i < last; i++) socket.write(frame[i]);
+  socket.write(frame[last], done);
+  socket.uncork();
+}
+
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** The broker accepts one renewal per second (KafkaChannel's minimum interval), plus a margin. */
@@ -184,7 +200,8 @@ export class Connection extends EventEmitter {
   private buffered = 0;
   private frameSize = -1;
 
-  private readonly writer = new Writer(4096);
+  /** One Writer reused for every request; large produced batches go to the socket by reference. */
+  private readonly writer = Object.assign(new Writer(4096), { keepsReferences: true });
   private brokerVersions: Map<number, VersionRange> | null = null;
   private reauthTimer: NodeJS.Timeout | null = null;
   /** When the session must be renewed (KIP-368): no request but the renewal goes out after it. */
@@ -530,12 +547,16 @@ export class Connection extends EventEmitter {
     this.nextCorrelationId = (this.nextCorrelationId + 1) | 0;
     const w = this.writer.reset();
     w.skip(4);
-    let frame: Buffer;
+    let frame: Frame;
+    let frameBytes: number;
     try {
       writeRequestHeader(w, api as ApiDescriptor<unknown, unknown>, version, correlationId, this.clientId);
       api.encodeRequest(w, version, request);
-      w.setInt32(0, w.pos - 4);
-      frame = w.toBuffer();
+      frameBytes = w.length;
+      w.setInt32(0, frameBytes - 4);
+      // A produce request's large batches stay where they are: written with the frame's other
+      // pieces in one corked write, instead of copied into it.
+      frame = frameBytes > w.pos ? w.toChunks() : w.toBuffer();
     } catch (err) {
       return Promise.reject(toError(err));
     }
@@ -557,7 +578,7 @@ export class Connection extends EventEmitter {
       apiKey: api.key,
       apiVersion: version,
       correlationId,
-      requestBytes: frame.length,
+      requestBytes: frameBytes,
       expectResponse,
     };
     sent.trace = trace;
@@ -581,15 +602,10 @@ export class Connection extends EventEmitter {
   }
 
   /** Writes an encoded frame; resolves with the decoded answer (or at once when none comes). */
-  private transmit<Res>(
-    socket: net.Socket,
-    frame: Buffer,
-    sent: Sent,
-    expectResponse: boolean,
-  ): Promise<Res> {
+  private transmit<Res>(socket: net.Socket, frame: Frame, sent: Sent, expectResponse: boolean): Promise<Res> {
     if (!expectResponse) {
       return new Promise((resolve, reject) => {
-        socket.write(frame, (err?: Error | null) => {
+        writeFrame(socket, frame, (err?: Error | null) => {
           if (err) reject(new ConnectionError(`Write failed: ${err.message}`, this.address, { cause: err }));
           else resolve(undefined as Res);
         });
@@ -607,7 +623,7 @@ export class Connection extends EventEmitter {
         reject,
       });
       this.armTimer(deadline);
-      socket.write(frame);
+      writeFrame(socket, frame);
     });
   }
 

@@ -13,7 +13,8 @@
  *   A batch split after a MESSAGE_TOO_LARGE hands its reservation to its first half; the second
  *   holds none (so for a while the halves can hold a little more than was reserved, as Java's
  *   split batches live outside its pool too).
- * - Appending allocates nothing per record beyond the metadata arrays of the batch.
+ * - Appending allocates nothing per record: what a batch keeps of each record is in its
+ *   RecordSlots, reused from batch to batch like the builders.
  */
 
 import { KafkawireError } from '../protocol/errors.js';
@@ -22,6 +23,7 @@ import { RECORD_BATCH_OVERHEAD } from '../protocol/records/layout.js';
 import { RecordBatchBuilder } from '../protocol/records/record-batch-builder.js';
 import { decodeRecordBatches } from '../protocol/records/record-batch-decoder.js';
 import type { BufferPool } from './buffer-pool.js';
+import { RecordSlots } from './record-slots.js';
 
 /** What a record's send resolves to (Java: `RecordMetadata`). */
 export interface RecordMetadata {
@@ -60,6 +62,11 @@ export class ProducerBatch {
   builder: RecordBatchBuilder | null;
   /** The encoded batch, once finished (first drain). */
   buffer: Buffer | null = null;
+  /**
+   * `buffer` went into a request: a connection may still be writing it (by reference), so it is
+   * never changed in place again (see `rewritable`).
+   */
+  bufferShared = false;
   recordCount = 0;
   /** No more records go into this batch (it is full, or drained). */
   closed = false;
@@ -71,21 +78,20 @@ export class ProducerBatch {
   /** The sequence this batch carried when last sent (baseSequence may move since, see Sender). */
   sentSequence = -1;
   producerEpoch = -1;
-  readonly timestamps: number[] = [];
-  readonly keySizes: number[] = [];
-  readonly valueSizes: number[] = [];
-  readonly sinks: RecordSink[] = [];
-  readonly sinkIndexes: number[] = [];
+  /** Each record's timestamp, sizes and sink; given back to the accumulator on release. */
+  slots: RecordSlots;
   /** Callbacks of flush() calls waiting for this batch. */
   doneWaiters: (() => void)[] | null = null;
 
   constructor(
     queue: PartitionQueue,
     builder: RecordBatchBuilder,
+    slots: RecordSlots,
     reserved: number,
     now: number,
     splitOf?: { parent: ProducerBatch; half: 0 | 1 },
   ) {
+    this.slots = slots;
     this.id = splitOf ? splitOf.parent.id : nextBatchId++;
     this.splitPath = splitOf ? splitOf.parent.splitPath + splitOf.half : '';
     this.queue = queue;
@@ -93,6 +99,21 @@ export class ProducerBatch {
     this.reserved = reserved;
     this.createdAt = now;
   }
+}
+
+/**
+ * The batch's buffer, safe to change (its producer state, when sequences move): a copy once a
+ * request may still be writing the old one. Without it a rewrite could change the bytes of a
+ * frame that sits in a socket's queue.
+ */
+export function rewritable(b: ProducerBatch): Buffer {
+  let buffer = b.buffer as Buffer;
+  if (b.bufferShared) {
+    buffer = Buffer.from(buffer);
+    b.buffer = buffer;
+    b.bufferShared = false;
+  }
+  return buffer;
 }
 
 /** Negative when `a` goes before `b` in its partition (send order), positive when after. */
@@ -140,8 +161,11 @@ export interface AccumulatorOptions {
   crcBySender?: boolean;
 }
 
-/** Builders kept for reuse; what they hold is the fixed overhead above bufferMemory. */
+/** Builders (and record slots) kept for reuse; what they hold is the fixed overhead above bufferMemory. */
 const MAX_FREE_BUILDERS = 32;
+
+/** The slots of a released batch: none (a released batch settles nothing more). */
+const RELEASED = new RecordSlots(0);
 
 export class Accumulator {
   readonly queues = new Map<string, Map<number, PartitionQueue>>();
@@ -155,6 +179,7 @@ export class Accumulator {
   /** Batches created and not yet completed or failed. */
   readonly incomplete = new Set<ProducerBatch>();
   private readonly freeBuilders: RecordBatchBuilder[] = [];
+  private readonly freeSlots: RecordSlots[] = [];
   private readonly options: AccumulatorOptions;
   private readonly pool: BufferPool;
   /** Told of each batch encoded: its wire size and its size before compression (metrics). */
@@ -244,7 +269,7 @@ export class Accumulator {
     if (last) last.closed = true;
     const builder = this.freeBuilders.pop() ?? new RecordBatchBuilder({}, this.options.batchSize);
     builder.reset({ compression: this.options.compression });
-    const batch = new ProducerBatch(q, builder, reserved, now);
+    const batch = new ProducerBatch(q, builder, this.freeSlots.pop() ?? new RecordSlots(), reserved, now);
     q.batches.push(batch);
     this.list(q);
     this.incomplete.add(batch);
@@ -264,11 +289,7 @@ export class Accumulator {
   ): void {
     (b.builder as RecordBatchBuilder).append(timestamp, key, value, headers, payload);
     b.recordCount++;
-    b.timestamps.push(timestamp);
-    b.keySizes.push(key === null ? -1 : key.length);
-    b.valueSizes.push(value === null ? -1 : value.length);
-    b.sinks.push(sink);
-    b.sinkIndexes.push(index);
+    b.slots.push(timestamp, key === null ? -1 : key.length, value === null ? -1 : value.length, sink, index);
   }
 
   /** Encodes the batch (compressing it) and gives its builder back for reuse. */
@@ -304,20 +325,27 @@ export class Accumulator {
     const halves = [0, 1].map((half) => {
       const builder = this.freeBuilders.pop() ?? new RecordBatchBuilder({}, this.options.batchSize);
       builder.reset({ compression: this.options.compression });
-      const child = new ProducerBatch(b.queue, builder, half === 0 ? b.reserved : 0, b.createdAt, {
-        parent: b,
-        half: half as 0 | 1,
-      });
+      const child = new ProducerBatch(
+        b.queue,
+        builder,
+        this.freeSlots.pop() ?? new RecordSlots(),
+        half === 0 ? b.reserved : 0,
+        b.createdAt,
+        { parent: b, half: half as 0 | 1 },
+      );
+      const from_ = b.slots;
       const [from, to] = half === 0 ? [0, mid] : [mid, records.length];
       for (let i = from; i < to; i++) {
         const r = records[i];
         builder.append(r.timestamp, r.key, r.value, r.headers.length > 0 ? r.headers : null);
         child.recordCount++;
-        child.timestamps.push(b.timestamps[i]);
-        child.keySizes.push(b.keySizes[i]);
-        child.valueSizes.push(b.valueSizes[i]);
-        child.sinks.push(b.sinks[i]);
-        child.sinkIndexes.push(b.sinkIndexes[i]);
+        child.slots.push(
+          from_.timestamps[i],
+          from_.keySizes[i],
+          from_.valueSizes[i],
+          from_.sink(i),
+          from_.sinkIndexes[i],
+        );
       }
       this.finish(child);
       this.incomplete.add(child);
@@ -325,6 +353,7 @@ export class Accumulator {
     }) as [ProducerBatch, ProducerBatch];
     this.incomplete.delete(b);
     b.buffer = null;
+    this.freeSlotsOf(b);
     const waiters = b.doneWaiters;
     if (waiters) {
       let left = halves.length;
@@ -344,7 +373,17 @@ export class Accumulator {
       b.builder = null;
     }
     b.buffer = null;
+    this.freeSlotsOf(b);
     this.pool.release(b.reserved);
     if (b.doneWaiters) for (const w of b.doneWaiters) w();
+  }
+
+  /** A batch that settles nothing more gives its slots back for the next batch. */
+  private freeSlotsOf(b: ProducerBatch): void {
+    const slots = b.slots;
+    if (slots === RELEASED) return;
+    b.slots = RELEASED;
+    slots.clear();
+    if (this.freeSlots.length < MAX_FREE_BUILDERS) this.freeSlots.push(slots);
   }
 }

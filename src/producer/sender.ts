@@ -46,6 +46,7 @@ import {
   type PartitionQueue,
   type ProducerBatch,
   type RecordMetadata,
+  rewritable,
 } from './accumulator.js';
 import type { BufferPool } from './buffer-pool.js';
 import type { ResolvedProducerConfig } from './config.js';
@@ -309,7 +310,7 @@ export class Sender {
       b.baseSequence = q.nextSequence;
       b.producerEpoch = this.producerEpoch;
       q.nextSequence = addSequence(q.nextSequence, b.recordCount);
-      setProducerState(b.buffer as Buffer, {
+      setProducerState(rewritable(b), {
         producerId: this.producerId,
         producerEpoch: this.producerEpoch,
         baseSequence: b.baseSequence,
@@ -444,6 +445,8 @@ export class Sender {
         byTopic.set(b.queue.topic, list);
       }
       list.push({ index: b.queue.partition, records: b.buffer as Buffer });
+      // The connection writes it by reference: from now on it is rewritten only as a copy.
+      b.bufferShared = true;
     }
     const request: ProduceRequest = {
       transactionalId: this.txn?.transactionalId ?? null,
@@ -627,7 +630,7 @@ export class Sender {
         return;
       x.baseSequence = addSequence(x.baseSequence, -shift);
       if (x.buffer) {
-        setProducerState(x.buffer, {
+        setProducerState(rewritable(x), {
           producerId: this.producerId,
           producerEpoch: x.producerEpoch,
           baseSequence: x.baseSequence,
@@ -704,6 +707,8 @@ export class Sender {
   }
 
   private complete(b: ProducerBatch, baseOffset: bigint, logAppendTime: bigint): void {
+    // Settled already (failed by close() or expiry meanwhile): its slots may hold another batch's records.
+    if (!this.acc.incomplete.has(b)) return;
     const q = b.queue;
     if (this.config.enableIdempotence && b.baseSequence >= 0) {
       q.lastAckedSequence = addSequence(b.baseSequence, b.recordCount - 1);
@@ -713,16 +718,17 @@ export class Sender {
     const appendTime = logAppendTime >= 0n ? Number(logAppendTime) : -1;
     const known = baseOffset >= 0n;
     let offset = baseOffset;
+    const slots = b.slots;
     for (let i = 0; i < b.recordCount; i++) {
       const md: RecordMetadata = {
         topic: q.topic,
         partition: q.partition,
         offset: known ? offset++ : -1n,
-        timestamp: appendTime >= 0 ? appendTime : b.timestamps[i],
-        serializedKeySize: b.keySizes[i],
-        serializedValueSize: b.valueSizes[i],
+        timestamp: appendTime >= 0 ? appendTime : slots.timestamps[i],
+        serializedKeySize: slots.keySizes[i],
+        serializedValueSize: slots.valueSizes[i],
       };
-      b.sinks[i].resolve(b.sinkIndexes[i], md);
+      slots.sink(i).resolve(slots.sinkIndexes[i], md);
     }
     if (batchChannel.hasSubscribers) this.publishBatch(b, baseOffset);
     this.acc.release(b);
@@ -744,10 +750,12 @@ export class Sender {
   }
 
   fail(b: ProducerBatch, err: Error): void {
+    if (!this.acc.incomplete.has(b)) return;
     this.txn?.onBatchFailed(err, b.attempts > 0);
     this.metrics?.failed(b.recordCount);
     if (batchChannel.hasSubscribers) this.publishBatch(b, -1n, err);
-    for (let i = 0; i < b.recordCount; i++) b.sinks[i].reject(b.sinkIndexes[i], err);
+    const slots = b.slots;
+    for (let i = 0; i < b.recordCount; i++) slots.sink(i).reject(slots.sinkIndexes[i], err);
     this.acc.release(b);
     const q = b.queue;
     endRetryingWhenDone(q);

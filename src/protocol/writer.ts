@@ -5,6 +5,11 @@
  * never shrunk, so a Writer reused across requests stops allocating once it has seen the largest
  * one. Slots whose value is known only later (sizes, CRCs) are reserved with `skip` and filled
  * with the `set*` methods.
+ *
+ * A Writer whose output goes to a socket (a connection's) may keep large byte fields by
+ * reference (`keepsReferences`, `sharedBytes`): they are not copied into the buffer but listed,
+ * and `toChunks()` returns the frame as the buffer's pieces with those fields in between, for
+ * one corked write. `pos` then counts the buffer's bytes only; `length` counts all.
  */
 import { encodeUuid } from './uuid.js';
 
@@ -14,9 +19,18 @@ const EMPTY = Buffer.alloc(0);
  * Writes Kafka's primitive types into one growable buffer; `toBuffer()` returns the bytes
  * written. Reuse one Writer across requests: it stops allocating once it has grown.
  */
+/** Fields from this size on are kept by reference by a Writer that keeps references. */
+export const SHARED_MIN_BYTES = 1024;
+
 export class Writer {
   buf: Buffer;
   pos = 0;
+  /** Set on a Writer read with `toChunks()`: `sharedBytes` keeps large fields by reference. */
+  keepsReferences = false;
+  /** Fields kept by reference, and the buffer position each goes before. */
+  private shared: Uint8Array[] = [];
+  private sharedAt: number[] = [];
+  private sharedLength = 0;
 
   constructor(initialSize = 1024) {
     this.buf = Buffer.allocUnsafe(initialSize);
@@ -25,7 +39,17 @@ export class Writer {
   /** Forget what was written; keep the memory. */
   reset(): this {
     this.pos = 0;
+    if (this.shared.length > 0) {
+      this.shared = [];
+      this.sharedAt = [];
+      this.sharedLength = 0;
+    }
     return this;
+  }
+
+  /** Bytes written, those kept by reference included. */
+  get length(): number {
+    return this.pos + this.sharedLength;
   }
 
   /** Make room for `n` more bytes. */
@@ -49,12 +73,48 @@ export class Writer {
 
   /** A view of the bytes written so far (valid until the next write or reset). */
   view(): Buffer {
+    if (this.shared.length > 0) return this.toBuffer();
     return this.buf.subarray(0, this.pos);
   }
 
   /** A copy of the bytes written so far. */
   toBuffer(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.pos));
+    if (this.shared.length === 0) return Buffer.from(this.buf.subarray(0, this.pos));
+    return Buffer.concat(this.toChunks(), this.length);
+  }
+
+  /**
+   * The bytes written as chunks, in order: copies of the buffer's pieces and, between them, the
+   * fields kept by reference (not copied: they must not change until the chunks are written).
+   */
+  toChunks(): Buffer[] {
+    const chunks: Buffer[] = [];
+    let from = 0;
+    for (let i = 0; i < this.shared.length; i++) {
+      const at = this.sharedAt[i];
+      if (at > from) chunks.push(Buffer.from(this.buf.subarray(from, at)));
+      const v = this.shared[i];
+      chunks.push(Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+      from = at;
+    }
+    if (this.pos > from) chunks.push(Buffer.from(this.buf.subarray(from, this.pos)));
+    return chunks;
+  }
+
+  /**
+   * `nullableBytes` for a field the caller will not change until the frame is written (a
+   * produced RecordBatch): a Writer that keeps references lists a large one instead of copying it.
+   */
+  sharedBytes(v: Uint8Array | null | undefined, compact: boolean): this {
+    if (!this.keepsReferences || v === null || v === undefined || v.length < SHARED_MIN_BYTES) {
+      return this.nullableBytes(v, compact);
+    }
+    if (compact) this.uvarint(v.length + 1);
+    else this.int32(v.length);
+    this.shared.push(v);
+    this.sharedAt.push(this.pos);
+    this.sharedLength += v.length;
+    return this;
   }
 
   int8(v: number): this {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../src/protocol/errors.js';
 import { Reader } from '../../src/protocol/reader.js';
 import { ZERO_UUID } from '../../src/protocol/uuid.js';
-import { Writer } from '../../src/protocol/writer.js';
+import { SHARED_MIN_BYTES, Writer } from '../../src/protocol/writer.js';
 
 const hex = (w: Writer) => w.view().toString('hex');
 
@@ -123,6 +123,44 @@ describe('Writer and Reader', () => {
     for (let i = 0; i < 10_000; i++) w.int32(i);
     const r = new Reader(w.toBuffer());
     for (let i = 0; i < 10_000; i++) expect(r.int32()).toBe(i);
+  });
+});
+
+describe('Writer: fields kept by reference', () => {
+  const big = Buffer.alloc(SHARED_MIN_BYTES + 10, 7);
+
+  it('lists a large field instead of copying it, and toChunks() gives the same bytes in order', () => {
+    for (const compact of [false, true]) {
+      const copied = new Writer(16).int32(1).nullableBytes(big, compact).int16(2).nullableBytes(big, compact);
+      const w = new Writer(16);
+      w.keepsReferences = true;
+      w.int32(1).sharedBytes(big, compact).int16(2).sharedBytes(big, compact);
+      expect(w.length).toBe(copied.pos);
+      expect(w.pos).toBe(copied.pos - 2 * big.length);
+      const chunks = w.toChunks();
+      expect(chunks.filter((c) => c === big)).toHaveLength(2);
+      expect(Buffer.concat(chunks).equals(copied.view())).toBe(true);
+      expect(w.toBuffer().equals(copied.view())).toBe(true);
+    }
+  });
+
+  it('copies small fields, and every field when it does not keep references', () => {
+    const w = new Writer(16);
+    w.keepsReferences = true;
+    w.sharedBytes(Buffer.from('small'), false).sharedBytes(null, true);
+    expect(w.length).toBe(w.pos);
+    const plain = new Writer(16).sharedBytes(big, false);
+    expect(plain.length).toBe(plain.pos);
+    expect(plain.pos).toBe(4 + big.length);
+  });
+
+  it('forgets the listed fields on reset()', () => {
+    const w = new Writer(16);
+    w.keepsReferences = true;
+    w.sharedBytes(big, false);
+    w.reset().int8(3);
+    expect(w.length).toBe(1);
+    expect(w.toChunks()).toEqual([Buffer.from([3])]);
   });
 });
 

@@ -198,6 +198,42 @@ describe('RecordBatchBuilder and decodeRecordBatches', () => {
     expect(b.finish().equals(first)).toBe(true);
   });
 
+  it('hands a full uncompressed batch over uncopied, and never writes into it afterwards', () => {
+    const b = new RecordBatchBuilder({}, 1024);
+    const value = Buffer.alloc(100, 0x61);
+    for (let i = 0; i < 8; i++) b.append(1000 + i, null, value);
+    const writerBuf = () => (b as unknown as { w: { buf: Buffer } }).w.buf;
+    const own = writerBuf();
+    const first = b.finish();
+    // More than half the builder's buffer: the batch is a view of it, not a copy.
+    expect(first.buffer).toBe(own.buffer);
+    expect(first.byteOffset).toBe(own.byteOffset);
+    const snapshot = Buffer.from(first);
+    // An append after finish() (no reset) and the next batch both go to a new buffer.
+    b.append(2000, null, Buffer.alloc(100, 0x62));
+    b.reset();
+    for (let i = 0; i < 9; i++) b.append(3000 + i, null, Buffer.alloc(100, 0x63));
+    const second = b.finish();
+    expect(first.equals(snapshot)).toBe(true);
+    expect(writerBuf()).not.toBe(own);
+    expect(decodeRecordBatches(first).batches[0].records.map((r) => r.timestamp)).toEqual(
+      Array.from({ length: 8 }, (_, i) => 1000 + i),
+    );
+    expect(decodeRecordBatches(second).batches[0].records).toHaveLength(9);
+  });
+
+  it('copies a small uncompressed batch into a buffer of its own size', () => {
+    const b = new RecordBatchBuilder({}, 16 * 1024);
+    b.append(1, null, Buffer.from('x'));
+    const own = (b as unknown as { w: { buf: Buffer } }).w.buf;
+    const out = b.finish();
+    expect(out.buffer === own.buffer && out.byteOffset === own.byteOffset).toBe(false);
+    expect(out.byteLength).toBe(RECORD_BATCH_OVERHEAD + 8);
+    b.reset();
+    b.append(2, null, Buffer.from('y'));
+    expect(decodeRecordBatches(out).batches[0].records[0].value?.toString()).toBe('x');
+  });
+
   it('decodes several batches and stops quietly at a partial batch at the end', () => {
     const a = buildBatch(sampleRecords(5), { baseOffset: 0n });
     const b = buildBatch(sampleRecords(7), { baseOffset: 5n, compression: Compression.lz4 });

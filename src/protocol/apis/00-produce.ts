@@ -84,7 +84,8 @@ export const Produce: ApiDescriptor<ProduceRequest, ProduceResponse> = {
       w.arrayLength(t.partitionData.length, flexible);
       for (const p of t.partitionData) {
         w.int32(p.index);
-        w.nullableBytes(p.records, flexible);
+        // Kept by reference by a connection's Writer: the batch goes to the socket uncopied.
+        w.sharedBytes(p.records, flexible);
         if (flexible) w.emptyTaggedFields();
       }
       if (flexible) w.emptyTaggedFields();

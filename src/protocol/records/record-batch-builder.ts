@@ -7,7 +7,9 @@
  * uncompressed wire size of the batch so far, so "is it full?" needs no encoding; appending
  * allocates nothing per record (no closure, no temporary buffer, no concat) once the Writer has
  * grown to the batch size; `finish()` returns a buffer the caller owns, and the builder can be
- * `reset()` and reused at once.
+ * `reset()` and reused at once. An uncompressed batch at least half the Writer's size is handed
+ * over rather than copied (the Writer takes a fresh buffer at the next append or reset), so a
+ * record's bytes are copied once on their way to the socket: into the batch.
  *
  * Bytes match Java's MemoryRecordsBuilder (checked by test/conformance against batches built by
  * kafka-clients): baseTimestamp is the first record's timestamp, maxTimestamp the largest
@@ -115,6 +117,8 @@ export class RecordBatchBuilder {
   private baseTimestamp = NO_TIMESTAMP;
   private maxTimestamp = NO_TIMESTAMP;
   private logAppendTime = NO_TIMESTAMP;
+  /** The Writer's buffer was handed over by `finish()`: it gets a new one before the next write. */
+  private handedOver = false;
 
   /** `initialCapacity` sizes the reused Writer; it grows by doubling up to the largest batch. */
   constructor(options: RecordBatchOptions = {}, initialCapacity = 16 * 1024) {
@@ -144,8 +148,21 @@ export class RecordBatchBuilder {
     this.count = 0;
     this.baseTimestamp = NO_TIMESTAMP;
     this.maxTimestamp = NO_TIMESTAMP;
+    if (this.handedOver) {
+      this.w.buf = Buffer.allocUnsafe(this.w.buf.length);
+      this.handedOver = false;
+    }
     this.w.reset().skip(RECORD_BATCH_OVERHEAD);
     return this;
+  }
+
+  /** An append after `finish()` handed the buffer over: the records so far go to a new one. */
+  private reclaim(): void {
+    const w = this.w;
+    const next = Buffer.allocUnsafe(w.buf.length);
+    w.buf.copy(next, 0, 0, w.pos);
+    w.buf = next;
+    this.handedOver = false;
   }
 
   /** Records appended so far. */
@@ -204,6 +221,7 @@ export class RecordBatchBuilder {
     headers?: readonly RecordHeaderInput[] | null,
     payload: number = sizeOfRecordPayload(key, value, headers),
   ): number {
+    if (this.handedOver) this.reclaim();
     const offsetDelta = this.count;
     if (offsetDelta === 0) this.baseTimestamp = timestamp;
     if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
@@ -296,7 +314,11 @@ export class RecordBatchBuilder {
   finish(crc = true): Buffer {
     const w = this.w;
     let out: Buffer;
-    if (this.compression === 0) {
+    if (this.compression === 0 && w.pos * 2 >= w.buf.length) {
+      // Half full or more: the batch keeps the Writer's buffer, no copy.
+      out = w.buf.subarray(0, w.pos);
+      this.handedOver = true;
+    } else if (this.compression === 0) {
       out = Buffer.allocUnsafe(w.pos);
       w.buf.copy(out, 0, 0, w.pos);
     } else {
