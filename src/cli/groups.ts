@@ -6,6 +6,7 @@
  * moves to the log end — so a group is never left at offset -1 or past the end.
  */
 import type { Admin, PartitionOffset } from '../admin/admin.js';
+import { pushTo } from '../network/multimap.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { KafkaError, UnsupportedFeatureError } from '../protocol/errors.js';
 import {
@@ -270,7 +271,7 @@ async function resetGroup(
   if (!dryRun) {
     const byOffset = new Map<bigint, number[]>();
     for (let i = 0; i < tps.length; i++) {
-      byOffset.set(targets[i], [...(byOffset.get(targets[i]) ?? []), tps[i].partition]);
+      pushTo(byOffset, targets[i], tps[i].partition);
     }
     for (const [offset, partitions] of byOffset) {
       await admin.resetGroupOffsets(group, topic, { offset }, partitions);

@@ -287,6 +287,8 @@ export class Fetcher {
 
   /** A Fetch failed as a whole: back its partitions off (retriable) or keep the error for poll. */
   private onFetchFailed(node: number, parts: FetchPart[], startedAt: number, err: unknown): void {
+    // Closing: the fetch was cut by close(); nothing will fetch again (no backoffs, no kicks).
+    if (this.host.closed) return;
     this.cluster.reportError(err);
     const error = err instanceof Error ? err : new Error(String(err));
     const decision = shouldRetry(err);

@@ -17,6 +17,7 @@
 
 import type { ShareGroupMembership } from '../group/share-membership.js';
 import type { Cluster } from '../network/cluster.js';
+import { pushTo } from '../network/multimap.js';
 import { shouldRetry } from '../network/retry.js';
 import { fromPartitionKey, partitionKey } from '../network/topic-partition.js';
 import {
@@ -99,7 +100,7 @@ export class ShareFetcher<K, V> {
         void this.cluster.refresh(this.o.topics()).catch(() => {});
         continue;
       }
-      out.set(leader, [...(out.get(leader) ?? []), { topic, partition }]);
+      pushTo(out, leader, { topic, partition });
     }
     return out;
   }
@@ -293,7 +294,7 @@ export class ShareFetcher<K, V> {
       if (only && !only.has(key)) continue;
       const leader = this.cluster.leaderFor(acks.topic, acks.partition);
       if (leader === undefined || leader < 0) continue;
-      byNode.set(leader, [...(byNode.get(leader) ?? []), acks]);
+      pushTo(byNode, leader, acks);
     }
     const nodes = new Set([...byNode.keys(), ...(final ? this.sessions.keys() : [])]);
     await Promise.all(

@@ -24,6 +24,7 @@ import { randomBytes } from 'node:crypto';
 import type { Cluster } from '../network/cluster.js';
 import { BrokerFeature, requireFeature } from '../network/features.js';
 import { errorFields } from '../network/logger.js';
+import { pushTo } from '../network/multimap.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
 import { partitionKey } from '../network/topic-partition.js';
 import type { ConsumerGroupTopicPartitions } from '../protocol/apis/68-consumer-group-heartbeat.js';
@@ -272,7 +273,7 @@ export class ConsumerGroupMembership extends GroupMembership {
   private topicIds(tps: readonly TopicPartition[]): ConsumerGroupTopicPartitions[] | null {
     const md = this.cluster.metadata;
     const byTopic = new Map<string, number[]>();
-    for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
+    for (const tp of tps) pushTo(byTopic, tp.topic, tp.partition);
     const out: ConsumerGroupTopicPartitions[] = [];
     for (const [topic, partitions] of [...byTopic].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const id = md.topics.get(topic)?.topicId;

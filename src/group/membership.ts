@@ -24,6 +24,7 @@ import type { Cluster } from '../network/cluster.js';
 import { findGroupCoordinator } from '../network/coordinator.js';
 import { type CommitMessage, commitChannel } from '../network/diagnostics.js';
 import { errorFields } from '../network/logger.js';
+import { pushTo } from '../network/multimap.js';
 import { RepeatFilter } from '../network/repeats.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
 import { partitionKey } from '../network/topic-partition.js';
@@ -179,7 +180,7 @@ export class GroupMembership {
     partitionCounts: (topics: readonly string[]) => Promise<Map<string, number>>,
   ): Promise<Assignment | null> {
     const ownedByTopic = new Map<string, number[]>();
-    for (const tp of owned) ownedByTopic.set(tp.topic, [...(ownedByTopic.get(tp.topic) ?? []), tp.partition]);
+    for (const tp of owned) pushTo(ownedByTopic, tp.topic, tp.partition);
     for (let attempt = 0; ; attempt++) {
       if (this.stopped) throw new IllegalStateError('This consumer is closed');
       let code: number | null = null;
@@ -532,7 +533,7 @@ export class GroupMembership {
   /** Committed offsets of partitions (-1n where the group has none). */
   async committed(partitions: readonly { topic: string; partition: number }[]): Promise<Map<string, bigint>> {
     const byTopic = new Map<string, number[]>();
-    for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+    for (const p of partitions) pushTo(byTopic, p.topic, p.partition);
     const topics = [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }));
     for (let attempt = 0; ; attempt++) {
       try {

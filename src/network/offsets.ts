@@ -19,6 +19,7 @@ import {
 import { ErrorCode } from '../protocol/error-codes.js';
 import { ConfigError, KafkaError, kafkaError } from '../protocol/errors.js';
 import type { Cluster } from './cluster.js';
+import { pushTo } from './multimap.js';
 import { type BackoffOptions, backoffMs, shouldRetry } from './retry.js';
 import { partitionKey } from './topic-partition.js';
 
@@ -166,7 +167,7 @@ export async function lookupOffsets(
         retry.push(i);
         continue;
       }
-      byLeader.set(leader, [...(byLeader.get(leader) ?? []), i]);
+      pushTo(byLeader, leader, i);
     }
     await Promise.all(
       [...byLeader].map(async ([leader, indexes]) => {

@@ -30,6 +30,8 @@
  *   PRODUCER_FENCED (fatal ProducerFencedError), or a new epoch (the transaction was aborted:
  *   abortable, with TransactionTimedOutError when it was older than its timeout; KIP-588).
  */
+
+import { pushTo } from '../network/multimap.js';
 import { backoffMs, shouldRetry } from '../network/retry.js';
 import { partitionKey } from '../network/topic-partition.js';
 import {
@@ -494,7 +496,7 @@ export class TransactionManager implements TransactionGate {
         if (s !== 'in-transaction' && s !== 'committing') return;
         const batch = [...this.pendingPartitions.values()];
         const byTopic = new Map<string, number[]>();
-        for (const p of batch) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+        for (const p of batch) pushTo(byTopic, p.topic, p.partition);
         await this.retrying(
           'transaction',
           async () => {
