@@ -15,7 +15,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type Broker, cpuSecondsOf, startBroker } from './lib/broker.js';
+import { type Broker, cpuSecondsOf, startBroker, startReplicated } from './lib/broker.js';
 import { allCases, DEFAULT_PROFILE, PARTITIONS, type Profile, QUICK_PROFILE } from './lib/cases.js';
 import { javaConsume, javaProduce, javaToolsVersion } from './lib/java.js';
 import { type ClientInfo, type Meta, type Run, writeReport } from './lib/report.js';
@@ -150,6 +150,8 @@ function log(line: string): void {
 const children = new Set<ChildProcess>();
 /** Stops the broker we started; set once it runs. */
 let stopBroker: (() => Promise<void>) | undefined;
+/** Stops the replicated cases' cluster while it runs. */
+let stopReplicated: (() => Promise<void>) | undefined;
 process.on('exit', () => {
   for (const c of children) c.kill('SIGKILL');
 });
@@ -159,7 +161,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     for (const c of children) c.kill('SIGKILL');
     log(`${signal}: stopping`);
-    void (stopBroker?.() ?? Promise.resolve()).finally(() => process.exit(130));
+    void Promise.allSettled([stopBroker?.(), stopReplicated?.()]).finally(() => process.exit(130));
   });
 }
 
@@ -229,6 +231,7 @@ function toRun(
     run.cpuSecPerMillion = ((m.cpuUserMs + m.cpuSystemMs) / 1000 / m.count) * 1e6;
     if (brokerCpu !== undefined) run.brokerCpuSecPerMillion = (brokerCpu / m.count) * 1e6;
     run.latency = m.latency;
+    if (m.firstRecordMs !== undefined) run.firstRecordMs = m.firstRecordMs;
     if (m.notes && m.notes.length > 0) run.notes = m.notes;
   }
   if (r.maxRssKb !== undefined) run.maxRssMiB = r.maxRssKb / 1024;
@@ -402,7 +405,7 @@ async function runOne(
   round: number,
   broker: Broker,
   topics: Topics,
-  consumeTopic: string | undefined,
+  sharedTopic: string | undefined,
 ): Promise<RunResult> {
   if (c.tls && !broker.tls) {
     return {
@@ -410,23 +413,25 @@ async function runOne(
       reason: 'TLS cases need the SSL listener of the broker the runner starts (not KAFKA_BROKERS)',
     };
   }
-  const topic = consumeTopic ?? topicName(c, def.name, round);
+  const topic = sharedTopic ?? topicName(c, def.name, round);
   const groupId = `bench-${c.id}-${def.name}-r${round}-${randomBytes(3).toString('hex')}`;
   // TLS cases go to the SSL listener; topics are made and prefilled over the plaintext one.
   const bootstrap = c.tls ? broker.tls!.bootstrap : broker.bootstrap;
   const tls = c.tls ? { caPath: broker.tls!.caPath } : undefined;
-  if (!consumeTopic) await topics.create(topic, c.partitions);
+  if (!sharedTopic) await topics.create(topic, c.partitions);
   try {
     const timeout = timeoutFor(c);
     if (def.file)
       return await spawnClient(def, { mode: 'run', bootstrap, tls, case: c, topic, groupId }, timeout);
+    if (c.kind === 'consume' && c.strings)
+      return { status: 'not-implemented', reason: 'ConsumerPerformance reads values as bytes only' };
     if (c.kind === 'consume')
       return await javaConsume(broker.libs!, bootstrap, topic, groupId, c, timeout, tls);
     if (c.kind === 'produce' || c.kind === 'latency')
       return await javaProduce(broker.libs!, bootstrap, topic, c, timeout, tls);
     return { status: 'not-implemented', reason: "Java's EndToEndLatency tool is ping-pong, not fixed-rate" };
   } finally {
-    if (!consumeTopic)
+    if (!sharedTopic)
       await topics.delete([topic]).catch((err: unknown) => log(`  delete ${topic}: ${String(err)}`));
   }
 }
@@ -488,15 +493,37 @@ async function main(): Promise<void> {
           wallMs: 0,
         });
 
+    // The replicated cases' cluster, started before the first of them and stopped after the last.
+    let replicated: { broker: Broker; topics: Topics } | undefined;
+    const lastReplicated = cases.findLastIndex((c) => c.replicated);
     for (const [index, c] of cases.entries()) {
+      if (c.replicated && !replicated && !process.env.KAFKA_BROKERS) {
+        const rb = await startReplicated(log);
+        stopReplicated = () => rb.stop();
+        const rt = new Topics(rb.bootstrap, 3);
+        await rt.connect();
+        await warmBroker(opts.profile, rb, rt, meta.clients, false);
+        replicated = { broker: rb, topics: rt };
+        meta.replicatedBroker = rb.description;
+      }
+      const on = c.replicated && replicated ? replicated : { broker, topics };
       log(
         `[${index + 1}/${cases.length}] ${c.id}: ${c.records.toLocaleString('en-US')} records × ${opts.profile.rounds} round(s)`,
       );
-      let consumeTopic: string | undefined;
+      // One topic for all runs of a consume case (prefilled once) or of a scaling case.
+      let sharedTopic: string | undefined;
+      if (c.kind === 'consume' || c.scaling) {
+        sharedTopic = topicName(c, 'shared', 0);
+        const t0 = Date.now();
+        await on.topics.create(sharedTopic, c.partitions);
+        if (c.kind === 'produce') await on.topics.touch(sharedTopic, c.partitions, on.broker.bootstrap);
+        if (c.partitions >= 1000)
+          log(
+            `  created ${sharedTopic} (${c.partitions} partitions) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+          );
+      }
       if (c.kind === 'consume') {
-        consumeTopic = topicName(c, 'shared', 0);
-        await topics.create(consumeTopic, c.partitions);
-        const by = await fill(consumeTopic, c.records, c.compression, broker, meta.clients);
+        const by = await fill(sharedTopic as string, c.records, c.compression, on.broker, meta.clients);
         log(`  prefilled ${c.records.toLocaleString('en-US')} records (${c.compression}) with ${by}`);
       }
       const skip = new Set<string>();
@@ -508,22 +535,29 @@ async function main(): Promise<void> {
             continue;
           }
           const t0 = Date.now();
-          const cpu0 = cpuSecondsOf(broker.pids);
-          const result = await runOne(c, def, round, broker, topics, consumeTopic);
-          const brokerCpu = broker.pids.length > 0 ? cpuSecondsOf(broker.pids) - cpu0 : undefined;
+          const cpu0 = cpuSecondsOf(on.broker.pids);
+          const result = await runOne(c, def, round, on.broker, on.topics, sharedTopic);
+          const brokerCpu = on.broker.pids.length > 0 ? cpuSecondsOf(on.broker.pids) - cpu0 : undefined;
           const run = toRun(c, def.name, round, result, Date.now() - t0, brokerCpu);
           runs.push(run);
           log(`  r${round} ${def.label.padEnd(31)} ${describe(run)}`);
           if (result.status === 'not-implemented' || result.status === 'unavailable') skip.add(def.name);
         }
       }
-      if (consumeTopic) await topics.delete([consumeTopic]).catch(() => {});
+      if (sharedTopic) await on.topics.delete([sharedTopic]).catch(() => {});
+      if (replicated && index === lastReplicated) {
+        await replicated.topics.close().catch(() => {});
+        await replicated.broker.stop();
+        stopReplicated = undefined;
+        replicated = undefined;
+      }
     }
   } finally {
     meta.totalSeconds = (Date.now() - started) / 1000;
     const files = writeReport(opts.out, { meta, cases, runs });
     log(`wrote ${files.join(', ')} after ${(meta.totalSeconds / 60).toFixed(1)} min`);
     await topics.close().catch(() => {});
+    await stopReplicated?.().catch(() => {});
     await broker.stop();
   }
   if (opts.strict) {

@@ -232,17 +232,24 @@ const client: Client = {
     const k = await load();
     const cons = await connect(consumer(k, bootstrap, groupId, tls));
     let received = 0;
+    let chars = 0;
     meter.start();
     cons.subscribe([topic]);
     await within(
       600_000,
       'consume',
       (async () => {
-        while (received < c.records) received += (await consumeBatch(cons)).length;
+        while (received < c.records) {
+          const messages = await consumeBatch(cons);
+          received += messages.length;
+          if (c.strings) for (const m of messages) chars += (m.value as Buffer).toString().length;
+          if (received > 0) meter.first();
+        }
       })(),
     );
     meter.stop();
     await quietly(() => disconnect(cons));
+    if (c.strings && chars !== received * c.valueSize) throw new Error(`read ${chars} characters`);
     return meter.result(received);
   },
 

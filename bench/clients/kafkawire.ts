@@ -33,15 +33,16 @@ const lib: typeof Kafkawire = process.env.KAFKAWIRE_BENCH_LIB
   ? await import(pathToFileURL(process.env.KAFKAWIRE_BENCH_LIB).href)
   : await import('../../src/index.js');
 const { Consumer, Producer } = lib;
-type Consumer = Kafkawire.Consumer;
+type Consumer = Kafkawire.Consumer<Buffer | null, unknown>;
 
 /** TLS cases: SSL to the broker's listener, trusting the bench CA. */
 function security(tls: { ca: string } | undefined) {
   return tls ? { securityProtocol: 'SSL' as const, ssl: { ca: tls.ca } } : {};
 }
 
-function consumer(bootstrap: string, groupId: string, tls?: { ca: string }): Consumer {
+function consumer(bootstrap: string, groupId: string, tls?: { ca: string }, strings = false): Consumer {
   return new Consumer({
+    ...(strings ? { valueDeserializer: lib.stringDeserializer } : {}),
     ...security(tls),
     bootstrapServers: bootstrap,
     clientId: 'bench-kafkawire',
@@ -126,19 +127,26 @@ const client: Client = {
   },
 
   async consume({ c, bootstrap, tls, topic, groupId, meter }) {
-    const cons = consumer(bootstrap, groupId, tls);
+    const cons = consumer(bootstrap, groupId, tls, c.strings);
     await cons.connect();
     let received = 0;
+    let chars = 0;
     meter.start();
     cons.subscribe([topic]);
     await within(
       600_000,
       'consume',
       (async () => {
-        while (received < c.records)
-          for (const batch of await cons.poll({ timeoutMs: 1000 })) received += batch.records.length;
+        while (received < c.records) {
+          for (const batch of await cons.poll({ timeoutMs: 1000 })) {
+            received += batch.records.length;
+            if (c.strings) for (const r of batch.records) chars += (r.value as string).length;
+          }
+          if (received > 0) meter.first();
+        }
       })(),
     );
+    if (c.strings && chars !== received * c.valueSize) throw new Error(`read ${chars} characters`);
     meter.stop();
     await quietly(() => cons.close());
     return meter.result(received);
@@ -161,7 +169,7 @@ const client: Client = {
     const loop = (async () => {
       while (!stop)
         for (const batch of await cons.poll({ timeoutMs: 100 }))
-          for (const r of batch.records) collector.receive(r.value);
+          for (const r of batch.records) collector.receive(r.value as Buffer | null);
     })();
     const values = makeValues(c.valueSize);
     const window = new Window(Number.MAX_SAFE_INTEGER);

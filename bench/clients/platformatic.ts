@@ -43,7 +43,7 @@ interface PTransaction {
   abort(): Promise<void>;
 }
 interface Stream {
-  on(event: 'data', listener: (m: { value: Buffer | undefined }) => void): void;
+  on(event: 'data', listener: (m: { value: Buffer | string | undefined }) => void): void;
   on(event: 'error', listener: (err: unknown) => void): void;
 }
 interface PConsumer {
@@ -65,7 +65,8 @@ interface PlatformaticModule {
       transactionalId?: string;
     },
   ) => PProducer;
-  Consumer: new (o: BaseOptions & { groupId: string }) => PConsumer;
+  Consumer: new (o: BaseOptions & { groupId: string; deserializers?: unknown }) => PConsumer;
+  stringDeserializers: unknown;
   version?: string;
 }
 
@@ -171,8 +172,14 @@ const client: Client = {
 
   async consume({ c, bootstrap, tls, topic, groupId, meter }) {
     const k = await load();
-    const consumer = new k.Consumer({ ...base(bootstrap, tls), groupId });
+    // Its README's consumer: `deserializers: stringDeserializers` for strings.
+    const consumer = new k.Consumer({
+      ...base(bootstrap, tls),
+      groupId,
+      ...(c.strings ? { deserializers: k.stringDeserializers } : {}),
+    });
     let received = 0;
+    let chars = 0;
     meter.start();
     const stream = await consumer.consume({ topics: [topic], mode: 'earliest' });
     await within(
@@ -180,7 +187,9 @@ const client: Client = {
       'consume',
       new Promise<void>((resolve, reject) => {
         stream.on('error', reject);
-        stream.on('data', () => {
+        stream.on('data', (m) => {
+          if (c.strings) chars += (m.value as string).length;
+          if (received === 0) meter.first();
           if (++received === c.records) {
             meter.stop();
             resolve();
@@ -189,6 +198,7 @@ const client: Client = {
       }),
     );
     await quietly(() => consumer.close(true));
+    if (c.strings && chars !== received * c.valueSize) throw new Error(`read ${chars} characters`);
     return meter.result(received);
   },
 
@@ -206,7 +216,7 @@ const client: Client = {
     stream.on('error', (err) => {
       streamError = err;
     });
-    stream.on('data', (m) => collector.receive(m.value));
+    stream.on('data', (m) => collector.receive(m.value as Buffer | undefined));
     const values = makeValues(c.valueSize);
     const window = new Window(Number.MAX_SAFE_INTEGER);
     const sendStamped = (from: number, to: number, measured: boolean) => {

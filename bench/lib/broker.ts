@@ -10,7 +10,7 @@
  * The local broker also has an SSL listener (server certificate from a CA made with openssl into
  * a temp folder, no client certificate) for the TLS cases; a remote cluster has none here.
  */
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +97,73 @@ export function cpuSecondsOf(pids: number[]): number {
   return ticks / 100;
 }
 
+/**
+ * Where the broker keeps its logs: on tmpfs (/dev/shm) when the machine has one. On this
+ * machine's virtual disk the first write to each partition's index files (a page fault on a
+ * freshly mapped sparse file) cost the broker about 20 ms per partition: a client producing to
+ * 1,000 partitions of a new topic spent seconds waiting on it, and whichever client ran first
+ * on a topic paid it for the others. On tmpfs that is gone, and the bench measures clients,
+ * not the disk. KAFKAWIRE_BENCH_DISK=1 keeps the logs on disk (os.tmpdir()).
+ */
+async function dataDir(): Promise<{ dir: string; tmpfs: boolean }> {
+  if (process.env.KAFKAWIRE_BENCH_DISK !== '1' && existsSync('/dev/shm')) {
+    try {
+      return { dir: await mkdtemp('/dev/shm/kafkawire-bench-data-'), tmpfs: true };
+    } catch {
+      // not writable: the launcher's folder on disk
+    }
+  }
+  return { dir: '', tmpfs: false };
+}
+
+let launcherModule: typeof import('../../test/harness/launcher.js') | undefined;
+
+/** The tests' launcher, imported once with JAVA_HOME at the bench's java wrapper. */
+async function loadLauncher(): Promise<typeof import('../../test/harness/launcher.js')> {
+  if (launcherModule) return launcherModule;
+  // The launcher reads JAVA_HOME once, when it is first imported: set it before that import.
+  const realJavaHome = process.env.JAVA_HOME;
+  process.env.JAVA_HOME = javaWrapper();
+  try {
+    launcherModule = await import('../../test/harness/launcher.js');
+  } finally {
+    if (realJavaHome === undefined) delete process.env.JAVA_HOME;
+    else process.env.JAVA_HOME = realJavaHome;
+  }
+  return launcherModule;
+}
+
+/**
+ * The replicated cases' cluster: three KRaft nodes (combined broker and controller, the launcher's
+ * 384 MiB heap each, C2 and G1 as for the single broker), default replication factor 3 and
+ * min.insync.replicas 2 (the launcher's three-node settings), logs on tmpfs when there is one.
+ * Started only when a replicated case is selected, and stopped after those cases.
+ */
+export async function startReplicated(log: (line: string) => void): Promise<Broker> {
+  const launcher = await loadLauncher();
+  log('starting a 3-node Kafka cluster for the replicated cases');
+  const data = await dataDir();
+  const cluster = await launcher.startKafka({
+    nodes: 3,
+    properties: (node) => ({
+      ...BENCH_BROKER,
+      ...(data.tmpfs ? { 'log.dirs': join(data.dir, `node-${node.id}`) } : {}),
+    }),
+  });
+  const libs = await launcher.kafkaLibs();
+  const version = /kafka-([\d.]+)/.exec(libs)?.[1] ?? 'unknown';
+  return {
+    bootstrap: cluster.bootstrap,
+    description: `Apache Kafka ${version}, 3 local KRaft nodes (384 MiB heap each, RF 3, min.insync.replicas 2, log dirs on ${data.tmpfs ? 'tmpfs' : 'disk'})`,
+    libs,
+    pids: jvmPids(cluster.dir),
+    stop: async () => {
+      await cluster.stop();
+      if (data.tmpfs) rmSync(data.dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function startBroker(log: (line: string) => void): Promise<Broker> {
   const remote = process.env.KAFKA_BROKERS;
   if (remote) {
@@ -110,20 +177,12 @@ export async function startBroker(log: (line: string) => void): Promise<Broker> 
       stop: async () => {},
     };
   }
-  // The launcher reads JAVA_HOME once, when it is first imported: set it before that import.
-  const realJavaHome = process.env.JAVA_HOME;
-  process.env.JAVA_HOME = javaWrapper();
-  let launcher: typeof import('../../test/harness/launcher.js');
-  try {
-    launcher = await import('../../test/harness/launcher.js');
-  } finally {
-    if (realJavaHome === undefined) delete process.env.JAVA_HOME;
-    else process.env.JAVA_HOME = realJavaHome;
-  }
+  const launcher = await loadLauncher();
   log('starting a Kafka broker (test/harness/launcher.ts, with the bench JVM flags)');
   const { makeCertificates } = await import('../../test/harness/certificates.js');
   const certs = await mkdtemp(join(tmpdir(), 'kafkawire-bench-tls-'));
   await makeCertificates(certs);
+  const data = await dataDir();
   let sslPort = 0;
   const cluster = await launcher.startKafka({
     nodes: 1,
@@ -133,6 +192,7 @@ export async function startBroker(log: (line: string) => void): Promise<Broker> 
       const listeners = `PLAINTEXT://${node.host}:${node.port},SSL://${node.host}:${sslPort}`;
       return {
         ...BENCH_BROKER,
+        ...(data.tmpfs ? { 'log.dirs': data.dir } : {}),
         listeners: `${listeners},CONTROLLER://${node.host}:${node.controllerPort}`,
         'advertised.listeners': listeners,
         'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL',
@@ -145,13 +205,14 @@ export async function startBroker(log: (line: string) => void): Promise<Broker> 
   const version = /kafka-([\d.]+)/.exec(libs)?.[1] ?? 'unknown';
   return {
     bootstrap: cluster.bootstrap,
-    description: `Apache Kafka ${version}, 1 local KRaft node (1 GiB heap, C2 JIT, G1 GC), PLAINTEXT and SSL listeners`,
+    description: `Apache Kafka ${version}, 1 local KRaft node (1 GiB heap, C2 JIT, G1 GC, log dirs on ${data.tmpfs ? 'tmpfs' : 'disk'}), PLAINTEXT and SSL listeners`,
     libs,
     pids: jvmPids(cluster.dir),
     tls: { bootstrap: `${cluster.nodes[0]!.host}:${sslPort}`, caPath: join(certs, 'ca.pem') },
     stop: async () => {
       await cluster.stop();
       rmSync(certs, { recursive: true, force: true });
+      if (data.tmpfs) rmSync(data.dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,8 +1,8 @@
 /**
  * The cases of a run and their sizes. Produce: 100 B and 1 KiB values × acks=1 / acks=all ×
  * none / lz4 / zstd, linger 5 ms, batch 16 KiB, idempotence on with acks=all (Java's default)
- * and off with acks=1. Consume: a prefilled 6-partition topic, read from the start in a group
- * (and one of 1,000 partitions).
+ * and off with acks=1. Consume: a prefilled 6-partition topic, read from the start in a group.
+ * Partition scaling: produce and consume over one topic of 10, 100, 1,000 and 10,000 partitions.
  * Transactional produce: transactions of 1,000 records of 100 B, acks=all.
  * End-to-end: 10k records/s with linger 0, producer and consumer in one process. Latency: one
  * awaited send at a time at 150/s with linger 0.
@@ -17,6 +17,9 @@ export interface Profile {
   /** Records per produce run, 1 KiB values. */
   produceLarge: number;
   consume: number;
+  /** Records per produce and per consume run of the partition-scaling cases. */
+  scaleProduce: number;
+  scaleConsume: number;
   e2e: number;
   latency: number;
 }
@@ -33,6 +36,8 @@ export const DEFAULT_PROFILE: Profile = {
   produceSmall: 300_000,
   produceLarge: 60_000,
   consume: 1_000_000,
+  scaleProduce: 100_000,
+  scaleConsume: 300_000,
   e2e: 50_000,
   latency: 1_000,
 };
@@ -43,12 +48,17 @@ export const QUICK_PROFILE: Profile = {
   produceSmall: 20_000,
   produceLarge: 20_000,
   consume: 20_000,
+  scaleProduce: 20_000,
+  scaleConsume: 20_000,
   e2e: 20_000,
   latency: 300,
 };
 
 /** Partitions of the produce and consume topics. */
 export const PARTITIONS = 6;
+
+/** Partition counts of the scaling cases: produce and consume of 100 B records over one topic. */
+export const SCALING_PARTITIONS = [10, 100, 1000, 10_000];
 
 function size(bytes: number): string {
   return bytes >= 1024 ? `${bytes / 1024}KiB` : `${bytes}B`;
@@ -86,17 +96,67 @@ export function allCases(p: Profile): BenchCase[] {
       compression,
     });
   }
-  // Many partitions: the same records spread over 1,000 (incremental fetch sessions, KIP-227,
-  // keep each Fetch to the partitions whose offset moved: the broker CPU column shows the cost).
+  // Replicated: three brokers, every record on three of them before acks=all answers (two must
+  // be in sync), idempotent as Java's default.
+  for (const valueSize of [100, 1024]) {
+    cases.push({
+      kind: 'produce',
+      id: `produce-${size(valueSize)}-acksall-none-rf3`,
+      title: `produce ${size(valueSize)} acks=all none, 3 brokers, RF 3`,
+      records: valueSize === 100 ? p.produceSmall : p.produceLarge,
+      valueSize,
+      partitions: PARTITIONS,
+      acks: 'all',
+      compression: 'none',
+      lingerMs: 5,
+      batchSize: 16 * 1024,
+      idempotence: true,
+      replicated: true,
+    });
+  }
+  // Values as strings: what decoding each value costs each client, used as its docs show.
   cases.push({
     kind: 'consume',
-    id: 'consume-100B-1000p',
-    title: 'consume 100B none, 1,000 partitions',
+    id: 'consume-100B-strings',
+    title: 'consume 100B none, values as strings, 6 partitions',
     records: p.consume,
     valueSize: 100,
-    partitions: 1000,
+    partitions: PARTITIONS,
     compression: 'none',
+    strings: true,
   });
+  // Partition scaling: what a record costs as one topic's partitions grow from 10 to 10,000 (a
+  // client whose per-request or per-poll work scans every partition pays it here). Produce:
+  // null keys, so each client's partitioner spreads them; consume: a group reading the topic,
+  // prefilled by the Java tool, from the start (the join and the first fetch of every partition
+  // are in the time to first record).
+  for (const partitions of SCALING_PARTITIONS) {
+    const many = partitions.toLocaleString('en-US');
+    cases.push({
+      kind: 'produce',
+      id: `scale-produce-100B-p${partitions}`,
+      title: `produce 100B acks=1 none, ${many} partitions`,
+      records: p.scaleProduce,
+      valueSize: 100,
+      partitions,
+      acks: 1,
+      compression: 'none',
+      lingerMs: 5,
+      batchSize: 16 * 1024,
+      idempotence: false,
+      scaling: true,
+    });
+    cases.push({
+      kind: 'consume',
+      id: `scale-consume-100B-p${partitions}`,
+      title: `consume 100B none, ${many} partitions`,
+      records: p.scaleConsume,
+      valueSize: 100,
+      partitions,
+      compression: 'none',
+      scaling: true,
+    });
+  }
   // Exactly-once producing: transactions of 1,000 records, acks=all (idempotence is implied).
   cases.push({
     kind: 'produce',

@@ -85,10 +85,16 @@ export class Meter {
   private cpu0: NodeJS.CpuUsage = { user: 0, system: 0 };
   private t1 = 0;
   private cpu1: NodeJS.CpuUsage | undefined;
+  private firstAt = -1;
 
   start(): void {
     this.cpu0 = process.cpuUsage();
     this.t0 = performance.now();
+  }
+
+  /** A consumer got records: the first call marks the time to first record (later ones are no-ops). */
+  first(): void {
+    if (this.firstAt < 0) this.firstAt = performance.now();
   }
 
   /** Ends the section; later calls keep the first end. */
@@ -105,6 +111,7 @@ export class Meter {
       elapsedMs: this.t1 - this.t0,
       cpuUserMs: this.cpu1!.user / 1000,
       cpuSystemMs: this.cpu1!.system / 1000,
+      ...(this.firstAt >= 0 ? { firstRecordMs: this.firstAt - this.t0 } : {}),
       ...extra,
     };
   }

@@ -172,6 +172,7 @@ export function kafkajsClient(load: () => Promise<KafkaJsModule>, version: () =>
       const k = await load();
       const consumer = kafka(k, bootstrap, tls).consumer({ groupId });
       let received = 0;
+      let chars = 0;
       let done: () => void = () => {};
       const all = new Promise<void>((resolve) => {
         done = resolve;
@@ -187,6 +188,9 @@ export function kafkajsClient(load: () => Promise<KafkaJsModule>, version: () =>
       await consumer.run({
         eachBatch: async ({ batch }) => {
           received += batch.messages.length;
+          // Its docs: `message.value.toString()`.
+          if (c.strings) for (const m of batch.messages) chars += (m.value as Buffer).toString().length;
+          if (received > 0) meter.first();
           if (received >= c.records) {
             meter.stop();
             done();
@@ -195,6 +199,7 @@ export function kafkajsClient(load: () => Promise<KafkaJsModule>, version: () =>
       });
       await within(600_000, 'consume', Promise.race([all, crashed]));
       await quietly(() => consumer.disconnect());
+      if (c.strings && chars !== received * c.valueSize) throw new Error(`read ${chars} characters`);
       return meter.result(received);
     },
 

@@ -1,10 +1,12 @@
 /**
  * bench/results/latest.{json,md,svg}: the raw runs, the tables (median of the rounds with min and
- * max, and kafkawire/peer ratios), and a bar chart drawn by hand as SVG.
+ * max, and kafkawire/peer ratios), and a bar chart drawn by hand as SVG; latest-scaling.svg for
+ * the partition-scaling cases (scaling.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Spread, spread } from './stats.js';
+import { scalingMarkdown, scalingSvg } from './scaling.js';
+import { COLORS, cell, esc, fmt, KW, missing, ratio, stat, table } from './tables.js';
 import type { BenchCase, Latency, RunStatus } from './types.js';
 
 /** One run of one client on one case, as latest.json keeps it. */
@@ -25,6 +27,8 @@ export interface Run {
   brokerCpuSecPerMillion?: number;
   maxRssMiB?: number;
   latency?: Latency;
+  /** Consume: subscribing to the first record, ms (the group join included). */
+  firstRecordMs?: number;
   notes?: string[];
   /** Wall time of the whole run including process start and topic set-up. */
   wallMs: number;
@@ -51,6 +55,8 @@ export interface Meta {
   kafkawire: string;
   clients: ClientInfo[];
   totalSeconds?: number;
+  /** The replicated cases' cluster, when the run had them. */
+  replicatedBroker?: string;
 }
 
 export interface Report {
@@ -59,69 +65,11 @@ export interface Report {
   runs: Run[];
 }
 
-const KW = 'kafkawire';
-
-function okRuns(runs: Run[], caseId: string, client: string): Run[] {
-  return runs.filter((r) => r.case === caseId && r.client === client && r.status === 'ok');
-}
-
-function stat(runs: Run[], caseId: string, client: string, pick: (r: Run) => number | undefined) {
-  return spread(
-    okRuns(runs, caseId, client)
-      .map(pick)
-      .filter((v): v is number => v !== undefined),
-  );
-}
-
-/** Why a client has no number for a case: the status of its runs, or "—" when it has none. */
-function missing(runs: Run[], caseId: string, client: string): string {
-  const mine = runs.filter((r) => r.case === caseId && r.client === client);
-  if (mine.length === 0) return '—';
-  const s = mine[mine.length - 1]!.status;
-  return s === 'not-implemented'
-    ? 'not implemented yet'
-    : s === 'unavailable'
-      ? 'unavailable'
-      : s === 'invalid'
-        ? 'lost records'
-        : s === 'failed'
-          ? 'failed'
-          : '—';
-}
-
-/** 3 significant digits with k / M: 1234567 → "1.23M", 9761 → "9.76k", 150 → "150". */
-function fmt(v: number): string {
-  if (!Number.isFinite(v)) return '—';
-  const a = Math.abs(v);
-  if (a >= 1e6) return `${Number((v / 1e6).toPrecision(3))}M`;
-  if (a >= 1e3) return `${Number((v / 1e3).toPrecision(3))}k`;
-  return String(Number(v.toPrecision(3)));
-}
-
-function cell(s: Spread | undefined, f: (v: number) => string, rounds: number): string | undefined {
-  if (!s) return undefined;
-  if (s.n === 1) return `${f(s.median)}${rounds > 1 ? ' (1 run)' : ''}`;
-  return `${f(s.median)} [${f(s.min)}–${f(s.max)}]`;
-}
-
-function ratio(a: Spread | undefined, b: Spread | undefined): string {
-  if (!a || !b || b.median === 0) return '—';
-  return `${(a.median / b.median).toFixed(2)}×`;
-}
-
-function row(cells: string[]): string {
-  return `| ${cells.join(' | ')} |`;
-}
-
-function table(header: string[], rows: string[][]): string {
-  return [row(header), row(header.map((_, i) => (i === 0 ? ':--' : '--:'))), ...rows.map(row)].join('\n');
-}
-
 export function markdown(report: Report): string {
   const { meta, cases, runs } = report;
   const clients = meta.clients;
   const peers = clients.filter((c) => c.name !== KW);
-  const throughputCases = cases.filter((c) => c.kind === 'produce' || c.kind === 'consume');
+  const throughputCases = cases.filter((c) => (c.kind === 'produce' || c.kind === 'consume') && !c.scaling);
   const latencyCases = cases.filter((c) => c.kind === 'e2e' || c.kind === 'latency');
   const m = meta.machine;
   const out: string[] = [];
@@ -132,6 +80,7 @@ export function markdown(report: Report): string {
   );
   out.push(`- Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}`);
   out.push(`- Broker: ${meta.broker}; it shares the cores with the client under test`);
+  if (meta.replicatedBroker) out.push(`- Replicated cases (RF 3): ${meta.replicatedBroker}`);
   out.push(`- kafkawire ${meta.kafkawire}`);
   out.push(
     `- Peers: ${peers.map((c) => `${c.label} ${c.available ? (c.version ?? '') : `(unavailable: ${c.reason ?? '?'})`}`).join('; ')}`,
@@ -254,6 +203,8 @@ export function markdown(report: Report): string {
     );
   }
 
+  out.push(...scalingMarkdown(report));
+
   const notes = new Map<string, Set<string>>();
   for (const r of runs) {
     for (const n of r.notes ?? []) {
@@ -269,21 +220,6 @@ export function markdown(report: Report): string {
     out.push(`- ${f.client}, ${f.case}, round ${f.round}: ${f.status}: ${(f.reason ?? '').split('\n')[0]}`);
   out.push('');
   return out.join('\n');
-}
-
-const COLORS: Record<string, string> = {
-  kafkawire: '#d9480f',
-  kafkajs: '#1c7ed6',
-  'kafkawire-kafkajs': '#f08c00',
-  'kafkawire-observed': '#e8590c',
-  'kafkawire-baseline': '#a61e4d',
-  platformatic: '#2f9e44',
-  confluent: '#7048e8',
-  java: '#868e96',
-};
-
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 interface Bar {
@@ -305,7 +241,7 @@ export function svg(report: Report): string {
   const GAP = 3;
   const plotW = W - LEFT - 130;
   const sections: { title: string; groups: { title: string; bars: Bar[] }[] }[] = [];
-  const throughput = cases.filter((c) => c.kind === 'produce' || c.kind === 'consume');
+  const throughput = cases.filter((c) => (c.kind === 'produce' || c.kind === 'consume') && !c.scaling);
   sections.push({
     title: 'Throughput, records/s (median; longer is better; each case on its own scale)',
     groups: throughput.map((c) => ({
@@ -397,5 +333,10 @@ export function writeReport(dir: string, report: Report): string[] {
   writeFileSync(files[0]!, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(files[1]!, markdown(report));
   writeFileSync(files[2]!, svg(report));
+  const scaling = scalingSvg(report);
+  if (scaling) {
+    files.push(join(dir, 'latest-scaling.svg'));
+    writeFileSync(files[3]!, scaling);
+  }
   return files;
 }

@@ -5,8 +5,9 @@
  * logs on the broker's disk.
  */
 import { Cluster } from '../../src/network/cluster.js';
+import { Producer } from '../../src/producer/producer.js';
 import type { ApiDescriptor } from '../../src/protocol/api.js';
-import { CreateTopics } from '../../src/protocol/apis/index.js';
+import { CreatePartitions, CreateTopics, ListOffsets } from '../../src/protocol/apis/index.js';
 import { KafkaError } from '../../src/protocol/errors.js';
 import type { Reader } from '../../src/protocol/reader.js';
 import type { Writer } from '../../src/protocol/writer.js';
@@ -48,6 +49,13 @@ const DeleteTopics: ApiDescriptor<DeleteTopicsRequest, DeleteTopicsResponse> = {
 
 const UNKNOWN_TOPIC_OR_PARTITION = 3;
 
+/**
+ * Partitions one CreateTopics or CreatePartitions call adds: a KRaft controller refuses an
+ * operation of more than 10,000 records (POLICY_VIOLATION), one per partition, so a topic of
+ * 10,000 partitions is created with 5,000 and grown in steps.
+ */
+const PARTITIONS_PER_CALL = 5000;
+
 export class Topics {
   private readonly cluster: Cluster;
 
@@ -68,13 +76,20 @@ export class Topics {
   /** Creates `name` and waits until every partition has a leader. */
   async create(name: string, partitions: number): Promise<void> {
     const conn = await this.cluster.anyConnection();
+    const first = Math.min(partitions, PARTITIONS_PER_CALL);
     const res = await conn.send(CreateTopics, {
-      topics: [{ name, numPartitions: partitions, replicationFactor: this.replicationFactor }],
+      topics: [{ name, numPartitions: first, replicationFactor: this.replicationFactor }],
       timeoutMs: 30_000,
     });
     const result = res.topics[0]!;
     if (result.errorCode !== 0) throw new KafkaError(result.errorCode, { topic: name }, result.errorMessage);
-    const until = Date.now() + 30_000;
+    for (let count = first; count < partitions; ) {
+      count = Math.min(partitions, count + PARTITIONS_PER_CALL);
+      const grown = (await conn.send(CreatePartitions, { topics: [{ name, count }], timeoutMs: 60_000 }))
+        .results[0]!;
+      if (grown.errorCode !== 0) throw new KafkaError(grown.errorCode, { topic: name }, grown.errorMessage);
+    }
+    const until = Date.now() + 30_000 + partitions * 10;
     for (;;) {
       const t = (await this.cluster.refresh([name])).topics.get(name);
       if (
@@ -83,9 +98,71 @@ export class Topics {
         t.partitions.length === partitions &&
         t.partitions.every((p) => p.leader >= 0)
       )
-        return;
+        break;
       if (Date.now() > until) throw new Error(`topic ${name}: no leader for every partition after 30 s`);
       await new Promise((r) => setTimeout(r, 100));
+    }
+    // One broker leads every partition, so one ListOffsets asks them all.
+    if (partitions >= 1000 && this.cluster.metadata.brokers.size === 1)
+      await this.logsReady(name, partitions, until);
+  }
+
+  /**
+   * Waits until the leader answers ListOffsets for every partition: metadata names a new
+   * partition's leader before that broker has made its log, and for a topic of thousands of
+   * partitions that took the broker here minutes, in which every client's writes were refused
+   * (a prefill of 20k records timed out with three clients in turn).
+   */
+  private async logsReady(name: string, partitions: number, until: number): Promise<void> {
+    const conn = await this.cluster.anyConnection();
+    const deadline = Math.max(until, Date.now() + 300_000);
+    for (;;) {
+      const res = await conn.send(ListOffsets, {
+        replicaId: -1,
+        topics: [
+          {
+            name,
+            partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({
+              partitionIndex,
+              timestamp: -1n,
+            })),
+          },
+        ],
+      });
+      const pending = res.topics[0]?.partitions.filter((p) => p.errorCode !== 0).length ?? partitions;
+      if (pending === 0) return;
+      if (Date.now() > deadline)
+        throw new Error(`topic ${name}: ${pending} partitions without a log after 300 s`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  /**
+   * Writes one record to every partition of `name` (with kafkawire's producer, retrying until
+   * each is taken). A broker that lists a new partition's leader may not have made its log yet
+   * and refuses produces for a while; without this the first client to write to a fresh
+   * 10,000-partition topic spent seconds in those refusals and the metadata refreshes they
+   * cause, and the clients after it did not. For topics only produced to: a consume case's
+   * record count would be off by one per partition.
+   */
+  async touch(name: string, partitions: number, bootstrap: string): Promise<void> {
+    const producer = new Producer({
+      bootstrapServers: bootstrap,
+      clientId: 'kafkawire-bench',
+      acks: 1,
+      enableIdempotence: false,
+      deliveryTimeoutMs: 120_000,
+    });
+    try {
+      await producer.connect();
+      const value = Buffer.from('.');
+      await Promise.all(
+        Array.from({ length: partitions }, (_, partition) =>
+          producer.send({ topic: name, partition, value }),
+        ),
+      );
+    } finally {
+      await producer.close();
     }
   }
 

@@ -24,6 +24,13 @@ interface CaseBase {
   partitions: number;
   /** Over the broker's SSL listener (server-verified TLS, no client certificate). */
   tls?: boolean;
+  /**
+   * A partition-scaling case: one topic for the case, shared by all its runs (a 10,000-partition
+   * topic takes seconds to create), reported in the scaling tables and chart.
+   */
+  scaling?: boolean;
+  /** On the three-node cluster (replication factor 3, min.insync.replicas 2), not the single broker. */
+  replicated?: boolean;
 }
 
 /** Throughput of a producer: send `records` as fast as the client takes them, count the acks. */
@@ -49,6 +56,12 @@ export interface ConsumeCase extends CaseBase {
   kind: 'consume';
   /** Codec the topic is prefilled with (the consumer decompresses). */
   compression: Codec;
+  /**
+   * Every value read as a string, the way each client's docs show it (kafkawire's
+   * stringDeserializer, @platformatic/kafka's stringDeserializers, `value.toString()` for KafkaJS
+   * and librdkafka), and its length summed, so no client skips the work.
+   */
+  strings?: boolean;
 }
 
 /** Produce at a fixed rate and consume in the same process; latency from send() to receipt. */
@@ -102,6 +115,8 @@ export interface Measured {
   cpuUserMs: number;
   cpuSystemMs: number;
   latency?: Latency;
+  /** Consume: from subscribing to the first record received (includes the group join). */
+  firstRecordMs?: number;
   /** Failed sends, if the client reports them separately. */
   errors?: number;
   /** Anything a reader of the table should know about this run (e.g. "batched 163 per send()"). */
