@@ -429,6 +429,8 @@ async function runOne(
       return await javaConsume(broker.libs!, bootstrap, topic, groupId, c, timeout, tls);
     if (c.kind === 'produce' || c.kind === 'latency')
       return await javaProduce(broker.libs!, bootstrap, topic, c, timeout, tls);
+    if (c.kind === 'many')
+      return { status: 'not-implemented', reason: 'the Java perf tools run one client per JVM' };
     return { status: 'not-implemented', reason: "Java's EndToEndLatency tool is ping-pong, not fixed-rate" };
   } finally {
     if (!sharedTopic)
@@ -512,19 +514,30 @@ async function main(): Promise<void> {
       );
       // One topic for all runs of a consume case (prefilled once) or of a scaling case.
       let sharedTopic: string | undefined;
-      if (c.kind === 'consume' || c.scaling) {
-        sharedTopic = topicName(c, 'shared', 0);
-        const t0 = Date.now();
-        await on.topics.create(sharedTopic, c.partitions);
-        if (c.kind === 'produce') await on.topics.touch(sharedTopic, c.partitions, on.broker.bootstrap);
-        if (c.partitions >= 1000)
-          log(
-            `  created ${sharedTopic} (${c.partitions} partitions) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
-          );
-      }
-      if (c.kind === 'consume') {
-        const by = await fill(sharedTopic as string, c.records, c.compression, on.broker, meta.clients);
-        log(`  prefilled ${c.records.toLocaleString('en-US')} records (${c.compression}) with ${by}`);
+      try {
+        if (c.kind === 'consume' || c.scaling) {
+          sharedTopic = topicName(c, 'shared', 0);
+          const t0 = Date.now();
+          await on.topics.create(sharedTopic, c.partitions);
+          if (c.kind === 'produce') await on.topics.touch(sharedTopic, c.partitions, on.broker.bootstrap);
+          if (c.partitions >= 1000)
+            log(
+              `  created ${sharedTopic} (${c.partitions} partitions) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+            );
+        }
+        if (c.kind === 'consume') {
+          const by = await fill(sharedTopic as string, c.records, c.compression, on.broker, meta.clients);
+          log(`  prefilled ${c.records.toLocaleString('en-US')} records (${c.compression}) with ${by}`);
+        }
+      } catch (err) {
+        // The case's topic could not be set up: every client's run of it failed, the others go on.
+        // (A 10,000-partition topic once found the broker out of file handles.)
+        const reason = `setting up the case's topic failed: ${err instanceof Error ? err.message : String(err)}`;
+        log(`  ${reason}`);
+        for (const def of available)
+          runs.push({ case: c.id, client: def.name, round: 1, status: 'failed', reason, wallMs: 0 });
+        if (sharedTopic) await on.topics.delete([sharedTopic]).catch(() => {});
+        continue;
       }
       const skip = new Set<string>();
       for (let round = 1; round <= opts.profile.rounds; round++) {

@@ -29,6 +29,9 @@ const BENCH_BROKER = {
   'num.network.threads': '3',
   'num.io.threads': '8',
   'log.segment.bytes': String(1024 * 1024 * 1024),
+  // A deleted topic's files stay open for this long (default 60 s): a 10,000-partition topic
+  // created within a minute of deleting another ran the broker out of file handles here.
+  'file.delete.delay.ms': '1000',
 };
 
 export interface Broker {

@@ -20,6 +20,8 @@ export interface Profile {
   /** Records per produce and per consume run of the partition-scaling cases. */
   scaleProduce: number;
   scaleConsume: number;
+  /** Records each producer of the many-clients case sends. */
+  manyPerProducer: number;
   e2e: number;
   latency: number;
 }
@@ -38,6 +40,7 @@ export const DEFAULT_PROFILE: Profile = {
   consume: 1_000_000,
   scaleProduce: 100_000,
   scaleConsume: 300_000,
+  manyPerProducer: 20_000,
   e2e: 50_000,
   latency: 1_000,
 };
@@ -50,6 +53,7 @@ export const QUICK_PROFILE: Profile = {
   consume: 20_000,
   scaleProduce: 20_000,
   scaleConsume: 20_000,
+  manyPerProducer: 2_000,
   e2e: 20_000,
   latency: 300,
 };
@@ -114,6 +118,17 @@ export function allCases(p: Profile): BenchCase[] {
       replicated: true,
     });
   }
+  // Many clients in one process: 10 producers and 10 consumers (a group each) of one library.
+  cases.push({
+    kind: 'many',
+    id: 'many-10p-10c-100B',
+    title: '10 producers + 10 consumers in one process, 100B',
+    records: p.manyPerProducer * 10 * (1 + 10),
+    valueSize: 100,
+    partitions: PARTITIONS,
+    producers: 10,
+    consumers: 10,
+  });
   // Values as strings: what decoding each value costs each client, used as its docs show.
   cases.push({
     kind: 'consume',

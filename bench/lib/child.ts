@@ -15,6 +15,7 @@ import type {
   ConsumeCase,
   E2eCase,
   LatencyCase,
+  ManyCase,
   Measured,
   ProduceCase,
   RunArgs,
@@ -383,7 +384,13 @@ async function execute(client: Client, args: RunArgs): Promise<RunResult> {
   }
   if (args.mode === 'probe') return { status: 'ok', version };
   const c = args.case!;
-  const fn = client[c.kind] as ((ctx: Ctx<BenchCase>) => Promise<Measured>) | undefined;
+  const fn = (
+    c.kind === 'many'
+      ? client.produce && client.consume
+        ? (ctx: Ctx<ManyCase>) => many(client, ctx)
+        : undefined
+      : client[c.kind]
+  ) as ((ctx: Ctx<BenchCase>) => Promise<Measured>) | undefined;
   if (!fn) return { status: 'not-implemented', reason: `no ${c.kind} runner yet` };
   const ctx: Ctx<BenchCase> = {
     c,
@@ -408,6 +415,63 @@ async function execute(client: Client, args: RunArgs): Promise<RunResult> {
   } catch (err) {
     return { status: 'failed', reason: message(err), maxRssKb: process.resourceUsage().maxRSS };
   }
+}
+
+/**
+ * The many-clients case with the client's own produce and consume drivers, all at once in this
+ * process: each producer sends its share (after the one record each driver sends first), each
+ * consumer, in a group of its own, reads every record of the topic. Counts what was acknowledged
+ * plus what each consumer read beyond the producers' first records; the time is that of the whole.
+ */
+async function many(client: Client, ctx: Ctx<ManyCase>): Promise<Measured> {
+  const { c } = ctx;
+  // cases.ts makes `records` a multiple of producers × (1 + consumers).
+  const per = Math.floor(c.records / (c.producers * (1 + c.consumers)));
+  const sub = { valueSize: c.valueSize, partitions: c.partitions, title: c.title };
+  const produceCase: ProduceCase = {
+    ...sub,
+    kind: 'produce',
+    id: `${c.id}-produce`,
+    records: per,
+    acks: 1,
+    compression: 'none',
+    lingerMs: 5,
+    batchSize: 16 * 1024,
+    idempotence: false,
+  };
+  // Each producer's driver sends one record first (metadata, connections): consumers read those too.
+  const consumeCase: ConsumeCase = {
+    ...sub,
+    kind: 'consume',
+    id: `${c.id}-consume`,
+    records: per * c.producers + c.producers,
+    compression: 'none',
+  };
+  ctx.meter.start();
+  const runs = [
+    ...Array.from({ length: c.producers }, () =>
+      (client.produce as NonNullable<Client['produce']>)({ ...ctx, c: produceCase, meter: new Meter() }),
+    ),
+    ...Array.from({ length: c.consumers }, (_, i) =>
+      (client.consume as NonNullable<Client['consume']>)({
+        ...ctx,
+        c: consumeCase,
+        groupId: `${ctx.groupId}-${i}`,
+        meter: new Meter(),
+      }),
+    ),
+  ];
+  const results = await Promise.all(runs);
+  ctx.meter.stop();
+  const acked = results.slice(0, c.producers).reduce((n, r) => n + r.count, 0);
+  const read = results.slice(c.producers).reduce((n, r) => n + r.count - c.producers, 0);
+  const errors = results.reduce((n, r) => n + (r.errors ?? 0), 0);
+  return ctx.meter.result(acked + read, {
+    errors,
+    notes: [
+      `${c.producers} producers and ${c.consumers} consumers (a group each) in one process: records/s counts every record produced and every record consumed`,
+    ],
+  });
 }
 
 /** The main of a client file. */

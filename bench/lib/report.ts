@@ -69,7 +69,9 @@ export function markdown(report: Report): string {
   const { meta, cases, runs } = report;
   const clients = meta.clients;
   const peers = clients.filter((c) => c.name !== KW);
-  const throughputCases = cases.filter((c) => (c.kind === 'produce' || c.kind === 'consume') && !c.scaling);
+  const throughputCases = cases.filter(
+    (c) => (c.kind === 'produce' || c.kind === 'consume' || c.kind === 'many') && !c.scaling,
+  );
   const latencyCases = cases.filter((c) => c.kind === 'e2e' || c.kind === 'latency');
   const m = meta.machine;
   const out: string[] = [];
@@ -241,7 +243,9 @@ export function svg(report: Report): string {
   const GAP = 3;
   const plotW = W - LEFT - 130;
   const sections: { title: string; groups: { title: string; bars: Bar[] }[] }[] = [];
-  const throughput = cases.filter((c) => (c.kind === 'produce' || c.kind === 'consume') && !c.scaling);
+  const throughput = cases.filter(
+    (c) => (c.kind === 'produce' || c.kind === 'consume' || c.kind === 'many') && !c.scaling,
+  );
   sections.push({
     title: 'Throughput, records/s (median; longer is better; each case on its own scale)',
     groups: throughput.map((c) => ({

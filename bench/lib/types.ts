@@ -82,7 +82,19 @@ export interface LatencyCase extends CaseBase {
   idempotence: boolean;
 }
 
-export type BenchCase = ProduceCase | ConsumeCase | E2eCase | LatencyCase;
+/**
+ * Many clients in one process: `producers` producers and `consumers` consumers (each in a group of
+ * its own) of one client library, at once, on one topic. Each producer sends its share of the
+ * records with the client's own produce driver, and each consumer reads all of them with its
+ * consume driver; `records` counts every record moved (produced once, consumed `consumers` times).
+ */
+export interface ManyCase extends CaseBase {
+  kind: 'many';
+  producers: number;
+  consumers: number;
+}
+
+export type BenchCase = ProduceCase | ConsumeCase | E2eCase | LatencyCase | ManyCase;
 
 /** argv[2] of a client process. `probe` only loads the client and reports its version. */
 export interface RunArgs {
