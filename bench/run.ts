@@ -13,6 +13,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type Broker, cpuSecondsOf, startBroker, startReplicated } from './lib/broker.js';
@@ -399,6 +400,31 @@ async function warmBroker(
   );
 }
 
+/** Files the local broker's JVMs hold open (0 for a remote cluster). */
+function openFiles(b: Broker): number {
+  let n = 0;
+  for (const pid of b.pids) {
+    try {
+      n += readdirSync(`/proc/${pid}/fd`).length;
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return n;
+}
+
+/**
+ * After deleting a topic of thousands of partitions, waits (at most 120 s) until the broker has
+ * closed its files: it deletes them asynchronously, and a 10,000-partition topic created before
+ * that found the broker out of file handles (this machine allows 20,000 per process; the broker
+ * holds about two per partition).
+ */
+async function filesClosed(b: Broker, before: number): Promise<void> {
+  const until = Date.now() + 120_000;
+  while (b.pids.length > 0 && openFiles(b) > before + 1000 && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 1000));
+}
+
 async function runOne(
   c: BenchCase,
   def: ClientDef,
@@ -514,6 +540,7 @@ async function main(): Promise<void> {
       );
       // One topic for all runs of a consume case (prefilled once) or of a scaling case.
       let sharedTopic: string | undefined;
+      const fdsBefore = openFiles(on.broker);
       try {
         if (c.kind === 'consume' || c.scaling) {
           sharedTopic = topicName(c, 'shared', 0);
@@ -558,6 +585,7 @@ async function main(): Promise<void> {
         }
       }
       if (sharedTopic) await on.topics.delete([sharedTopic]).catch(() => {});
+      if (sharedTopic && c.partitions >= 1000) await filesClosed(on.broker, fdsBefore);
       if (replicated && index === lastReplicated) {
         await replicated.topics.close().catch(() => {});
         await replicated.broker.stop();
