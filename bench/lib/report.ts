@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scalingMarkdown, scalingSvg } from './scaling.js';
-import { COLORS, cell, esc, fmt, KW, missing, ratio, stat, table } from './tables.js';
+import { COLORS, cell, esc, fmt, KW, missing, ratio, stat, svgDocument, table } from './tables.js';
 import type { BenchCase, Latency, RunStatus } from './types.js';
 
 /** One run of one client on one case, as latest.json keeps it. */
@@ -322,13 +322,7 @@ export function svg(report: Report): string {
     }
   }
   y += 10;
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${y}" viewBox="0 0 ${W} ${y}" font-family="Helvetica, Arial, sans-serif">`,
-    `<rect width="${W}" height="${y}" fill="#fff"/>`,
-    ...parts,
-    '</svg>',
-    '',
-  ].join('\n');
+  return svgDocument(W, y, parts);
 }
 
 export function writeReport(dir: string, report: Report): string[] {

@@ -4,7 +4,7 @@
  * 10,000; as markdown tables and as a line chart (latest-scaling.svg), one curve per client.
  */
 import type { Report, Run } from './report.js';
-import { COLORS, esc, fmt, KW, missing, stat, table } from './tables.js';
+import { COLORS, esc, fmt, KW, missing, stat, svgDocument, table } from './tables.js';
 import type { BenchCase } from './types.js';
 
 type Kind = 'produce' | 'consume';
@@ -157,11 +157,5 @@ export function scalingSvg(report: Report): string | undefined {
     }
     y += PANEL_H;
   }
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${y}" viewBox="0 0 ${W} ${y}" font-family="Helvetica, Arial, sans-serif">`,
-    `<rect width="${W}" height="${y}" fill="#fff"/>`,
-    ...parts,
-    '</svg>',
-    '',
-  ].join('\n');
+  return svgDocument(W, y, parts);
 }
