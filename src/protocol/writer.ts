@@ -15,12 +15,13 @@ import { encodeUuid } from './uuid.js';
 
 const EMPTY = Buffer.alloc(0);
 
+/** Fields from this size on are kept by reference by a Writer that keeps references. */
+export const SHARED_MIN_BYTES = 1024;
+
 /**
  * Writes Kafka's primitive types into one growable buffer; `toBuffer()` returns the bytes
  * written. Reuse one Writer across requests: it stops allocating once it has grown.
  */
-/** Fields from this size on are kept by reference by a Writer that keeps references. */
-export const SHARED_MIN_BYTES = 1024;
 
 export class Writer {
   buf: Buffer;
