@@ -61,20 +61,18 @@ export class RecordSlots {
 
   private grow(): void {
     const size = Math.max(INITIAL_CAPACITY, this.timestamps.length * 2);
-    const timestamps = new Float64Array(size);
-    timestamps.set(this.timestamps);
-    this.timestamps = timestamps;
-    const keySizes = new Int32Array(size);
-    keySizes.set(this.keySizes);
-    this.keySizes = keySizes;
-    const valueSizes = new Int32Array(size);
-    valueSizes.set(this.valueSizes);
-    this.valueSizes = valueSizes;
-    const sinkIndexes = new Int32Array(size);
-    sinkIndexes.set(this.sinkIndexes);
-    this.sinkIndexes = sinkIndexes;
+    this.timestamps = grown(this.timestamps, new Float64Array(size));
+    this.keySizes = grown(this.keySizes, new Int32Array(size));
+    this.valueSizes = grown(this.valueSizes, new Int32Array(size));
+    this.sinkIndexes = grown(this.sinkIndexes, new Int32Array(size));
     const sinks = new Array<RecordSink | null>(size).fill(null);
     for (let j = 0; j < this.count; j++) sinks[j] = this.sinks[j];
     this.sinks = sinks;
   }
+}
+
+/** `next` (larger) holding `old`'s values. */
+function grown<T extends Float64Array | Int32Array>(old: T, next: T): T {
+  next.set(old);
+  return next;
 }

@@ -29,8 +29,8 @@ export class Writer {
   /** Set on a Writer read with `toChunks()`: `sharedBytes` keeps large fields by reference. */
   keepsReferences = false;
   /** Fields kept by reference, and the buffer position each goes before. */
-  private shared: Uint8Array[] = [];
-  private sharedAt: number[] = [];
+  private readonly shared: Uint8Array[] = [];
+  private readonly sharedAt: number[] = [];
   private sharedLength = 0;
 
   constructor(initialSize = 1024) {
@@ -41,8 +41,8 @@ export class Writer {
   reset(): this {
     this.pos = 0;
     if (this.shared.length > 0) {
-      this.shared = [];
-      this.sharedAt = [];
+      this.shared.length = 0;
+      this.sharedAt.length = 0;
       this.sharedLength = 0;
     }
     return this;
