@@ -222,14 +222,23 @@ describe('runExactlyOnce', () => {
       const firstCommitted = new Promise<void>((resolve) => {
         started = resolve;
       });
-      const slowUpper = async (b: ConsumerBatch) => {
-        await new Promise((r) => setTimeout(r, 50));
+      // A fenced producer learns it is fenced only when it next writes. So after its first
+      // commit the first instance holds its next batch until the second has taken the
+      // transactionalId: left free, it could commit the rest of the input first, then poll an
+      // empty topic for ever, never fenced (it did, on a loaded machine).
+      let taken: () => void = () => {};
+      const secondInitialized = new Promise<void>((resolve) => {
+        taken = resolve;
+      });
+      expect(first.consumer.config.maxPollRecords).toBeLessThan(count); // a batch is left
+      const heldUpper = async (b: ConsumerBatch) => {
+        if (committed > 0) await secondInitialized;
         return upper(output)(b);
       };
       const firstLoop = runExactlyOnce({
         ...first,
         topics: [input],
-        transform: slowUpper,
+        transform: heldUpper,
         pollTimeoutMs: 200,
         onCommit: (c) => {
           committed += c.inputRecords;
@@ -237,6 +246,8 @@ describe('runExactlyOnce', () => {
         },
       }).catch((e: unknown) => e);
       await firstCommitted;
+      await second.producer.initTransactions();
+      taken();
       const secondLoop = runExactlyOnce({
         ...second,
         topics: [input],
