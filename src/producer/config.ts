@@ -47,7 +47,10 @@ export interface ProducerConfig<K = Buffer | string | null, V = Buffer | string 
   batchSize?: number;
   /** How long a batch waits for more records (Java: `linger.ms`). Default 5. */
   lingerMs?: number;
-  /** Memory for batches waiting or in flight (Java: `buffer.memory`). Default 32 MiB. */
+  /**
+   * Memory for batches waiting or in flight (Java: `buffer.memory`): their bytes plus 256 bytes
+   * per unacknowledged record (what its send holds). Default 32 MiB.
+   */
   bufferMemory?: number;
   /** How long `send` may wait for metadata or buffer memory (Java: `max.block.ms`). Default 60000. */
   maxBlockMs?: number;

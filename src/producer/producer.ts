@@ -541,9 +541,9 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
         `the record is ${RECORD_BATCH_OVERHEAD + recordBytes} bytes in a batch, larger than maxRequestSize (${this.config.maxRequestSize})`,
       );
     }
-    const size = Accumulator.batchBytesFor(recordBytes, this.config.batchSize);
     const q = this.acc.queue(r.topic, partition);
     if (this.acc.tryAppend(q, timestamp, key, value, headers, sink, index, payload)) return true;
+    const size = Accumulator.reservationFor(recordBytes, this.config.batchSize, this.pool.totalMemory);
     if (!this.pool.tryReserve(size)) {
       if (size > this.pool.totalMemory) {
         throw new KafkaError(
@@ -555,7 +555,8 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       this.memoryNeeded = size;
       return false;
     }
-    this.acc.appendToNewBatch(q, size, now, timestamp, key, value, headers, sink, index, payload);
+    const perRecord = size > Accumulator.batchBytesFor(recordBytes, this.config.batchSize);
+    this.acc.appendToNewBatch(q, size, perRecord, now, timestamp, key, value, headers, sink, index, payload);
     return true;
   }
 

@@ -66,6 +66,7 @@ describe('Accumulator: record slots reused from batch to batch', () => {
     const a = acc.appendToNewBatch(
       q,
       16384,
+      false,
       0,
       10,
       null,
@@ -92,6 +93,7 @@ describe('Accumulator: record slots reused from batch to batch', () => {
     const b = acc.appendToNewBatch(
       q,
       16384,
+      false,
       0,
       20,
       Buffer.from('k'),
@@ -116,7 +118,7 @@ describe('rewritable: a batch buffer a request may still be writing is rewritten
     const q = acc.queue('t', 0);
     pool.tryReserve(16384);
     const v = Buffer.alloc(2000, 1);
-    const b = acc.appendToNewBatch(q, 16384, 0, 1, null, v, null, sink(), 0, size(null, v));
+    const b = acc.appendToNewBatch(q, 16384, false, 0, 1, null, v, null, sink(), 0, size(null, v));
     const first = acc.finish(b);
     expect(rewritable(b)).toBe(first);
     b.bufferShared = true; // what the sender sets when the batch goes into a request
