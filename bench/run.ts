@@ -18,7 +18,7 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type Broker, cpuSecondsOf, startBroker, startReplicated } from './lib/broker.js';
 import { allCases, DEFAULT_PROFILE, PARTITIONS, type Profile, QUICK_PROFILE } from './lib/cases.js';
-import { javaConsume, javaProduce, javaToolsVersion } from './lib/java.js';
+import { javaConsume, javaProduce, javaToolsVersion, setDefaultProduceQuota } from './lib/java.js';
 import { type ClientInfo, type Meta, type Run, writeReport } from './lib/report.js';
 import { Topics } from './lib/topics.js';
 import type { BenchCase, ConsumeCase, ProduceCase, RunArgs, RunResult } from './lib/types.js';
@@ -233,6 +233,7 @@ function toRun(
     if (brokerCpu !== undefined) run.brokerCpuSecPerMillion = (brokerCpu / m.count) * 1e6;
     run.latency = m.latency;
     if (m.firstRecordMs !== undefined) run.firstRecordMs = m.firstRecordMs;
+    if (m.rssAtStartKb !== undefined) run.rssAtStartMiB = m.rssAtStartKb / 1024;
     if (m.notes && m.notes.length > 0) run.notes = m.notes;
   }
   if (r.maxRssKb !== undefined) run.maxRssMiB = r.maxRssKb / 1024;
@@ -540,6 +541,12 @@ async function main(): Promise<void> {
       );
       // One topic for all runs of a consume case (prefilled once) or of a scaling case.
       let sharedTopic: string | undefined;
+      let throttled: Broker | undefined;
+      const unthrottle = async (): Promise<void> => {
+        if (!throttled?.libs) return;
+        await setDefaultProduceQuota(throttled.libs, throttled.bootstrap, null);
+        throttled = undefined;
+      };
       const fdsBefore = openFiles(on.broker);
       try {
         if (c.kind === 'consume' || c.scaling) {
@@ -551,6 +558,12 @@ async function main(): Promise<void> {
             log(
               `  created ${sharedTopic} (${c.partitions} partitions) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
             );
+        }
+        if (c.kind === 'produce' && c.throttleBytesPerSec !== undefined) {
+          if (!on.broker.libs) throw new Error('the throttled cases set a quota with the broker jars');
+          await setDefaultProduceQuota(on.broker.libs, on.broker.bootstrap, c.throttleBytesPerSec);
+          throttled = on.broker;
+          log(`  broker throttled to ${c.throttleBytesPerSec} bytes/s (default producer quota)`);
         }
         if (c.kind === 'consume') {
           const by = await fill(sharedTopic as string, c.records, c.compression, on.broker, meta.clients);
@@ -564,6 +577,7 @@ async function main(): Promise<void> {
         for (const def of available)
           runs.push({ case: c.id, client: def.name, round: 1, status: 'failed', reason, wallMs: 0 });
         if (sharedTopic) await on.topics.delete([sharedTopic]).catch(() => {});
+        await unthrottle();
         continue;
       }
       const skip = new Set<string>();
@@ -574,6 +588,8 @@ async function main(): Promise<void> {
             skip.add(def.name);
             continue;
           }
+          // The quota's windows (2 × 1 s, see broker.ts) of the run before have passed.
+          if (throttled) await new Promise((r) => setTimeout(r, 2500));
           const t0 = Date.now();
           const cpu0 = cpuSecondsOf(on.broker.pids);
           const result = await runOne(c, def, round, on.broker, on.topics, sharedTopic);
@@ -585,6 +601,7 @@ async function main(): Promise<void> {
         }
       }
       if (sharedTopic) await on.topics.delete([sharedTopic]).catch(() => {});
+      await unthrottle();
       if (sharedTopic && c.partitions >= 1000) await filesClosed(on.broker, fdsBefore);
       if (replicated && index === lastReplicated) {
         await replicated.topics.close().catch(() => {});

@@ -215,7 +215,7 @@ const client: Client = {
     producer.produce(topic, null, values[0]!, null, null);
     await window.settled();
     if (window.failed > 0) throw window.firstError;
-    window = new Window(windowFor(c.valueSize));
+    window = new Window(windowFor(c));
     meter.start();
     for (let i = 0; i < c.records; i++) {
       if (window.full) await window.acquire();

@@ -1,7 +1,8 @@
 /**
  * kafkawire in a bench run: the Producer and Consumer from src/ (run through tsx, as the tests
- * run them). Produce: `send()` per record with a window of unacknowledged records; the
- * accumulator batches them (batchSize, lingerMs) the way the Java producer does. Consume: a group
+ * run them). Produce: `send()` per record with a window of unacknowledged records, waiting for
+ * `drained()` when `needsDrain` is set (the README's backpressure); the accumulator batches them
+ * (batchSize, lingerMs) the way the Java producer does. Consume: a group
  * member polling in a loop, as a Java consumer does.
  */
 import { readFileSync } from 'node:fs';
@@ -113,10 +114,12 @@ const client: Client = {
     const values = makeValues(c.valueSize);
     // One record first, outside the measurement (as for every client): metadata and connections.
     await producer.send({ topic, value: values[0]! });
-    const window = new Window(windowFor(c.valueSize));
+    const window = new Window(windowFor(c));
     meter.start();
     for (let i = 0; i < c.records; i++) {
       if (window.full) await window.acquire();
+      // Backpressure as the README shows it: once a buffer's worth of sends waits, wait for 'drain'.
+      if (producer.needsDrain) await producer.drained();
       window.add();
       producer.send({ topic, value: values[i & 1023]! }).then(window.ack, window.nack);
     }

@@ -3,7 +3,8 @@
  * none / lz4 / zstd, linger 5 ms, batch 16 KiB, idempotence on with acks=all (Java's default)
  * and off with acks=1. Consume: a prefilled 6-partition topic, read from the start in a group.
  * Partition scaling: produce and consume over one topic of 10, 100, 1,000 and 10,000 partitions.
- * Transactional produce: transactions of 1,000 records of 100 B, acks=all.
+ * Transactional produce: transactions of 1,000 records of 100 B, acks=all. Throttled produce:
+ * 100 B and 100 KiB records to a broker held to a few MiB/s by a produce quota.
  * End-to-end: 10k records/s with linger 0, producer and consumer in one process. Latency: one
  * awaited send at a time at 150/s with linger 0.
  */
@@ -22,6 +23,10 @@ export interface Profile {
   scaleConsume: number;
   /** Records each producer of the many-clients case sends. */
   manyPerProducer: number;
+  /** Throttled produce: records of 100 B and of 100 KiB, and the broker's quota in bytes/s. */
+  throttledSmall: number;
+  throttledLarge: number;
+  throttleBytesPerSec: number;
   e2e: number;
   latency: number;
 }
@@ -41,6 +46,9 @@ export const DEFAULT_PROFILE: Profile = {
   scaleProduce: 100_000,
   scaleConsume: 300_000,
   manyPerProducer: 20_000,
+  throttledSmall: 600_000,
+  throttledLarge: 600,
+  throttleBytesPerSec: 4 * 1024 * 1024,
   e2e: 50_000,
   latency: 1_000,
 };
@@ -54,6 +62,9 @@ export const QUICK_PROFILE: Profile = {
   scaleProduce: 20_000,
   scaleConsume: 20_000,
   manyPerProducer: 2_000,
+  throttledSmall: 400_000,
+  throttledLarge: 400,
+  throttleBytesPerSec: 16 * 1024 * 1024,
   e2e: 20_000,
   latency: 300,
 };
@@ -170,6 +181,25 @@ export function allCases(p: Profile): BenchCase[] {
       partitions,
       compression: 'none',
       scaling: true,
+    });
+  }
+  // A producer far faster than the broker: a produce quota holds the broker to a few MiB/s
+  // while each client is handed more than twice its 32 MiB buffer's worth of records, so its
+  // peak RSS shows what bounds its memory (kafkawire's target: bufferMemory + 64 MiB).
+  for (const valueSize of [100, 100 * 1024]) {
+    cases.push({
+      kind: 'produce',
+      id: `produce-${size(valueSize)}-throttled`,
+      title: `produce ${size(valueSize)} acks=1 none, broker throttled to ${p.throttleBytesPerSec / 2 ** 20} MiB/s`,
+      records: valueSize === 100 ? p.throttledSmall : p.throttledLarge,
+      valueSize,
+      partitions: PARTITIONS,
+      acks: 1,
+      compression: 'none',
+      lingerMs: 5,
+      batchSize: 16 * 1024,
+      idempotence: false,
+      throttleBytesPerSec: p.throttleBytesPerSec,
     });
   }
   // Exactly-once producing: transactions of 1,000 records, acks=all (idempotence is implied).

@@ -87,8 +87,10 @@ export class Meter {
   private t1 = 0;
   private cpu1: NodeJS.CpuUsage | undefined;
   private firstAt = -1;
+  private rss0 = 0;
 
   start(): void {
+    this.rss0 = process.memoryUsage().rss;
     this.cpu0 = process.cpuUsage();
     this.t0 = performance.now();
   }
@@ -113,6 +115,7 @@ export class Meter {
       cpuUserMs: this.cpu1!.user / 1000,
       cpuSystemMs: this.cpu1!.system / 1000,
       ...(this.firstAt >= 0 ? { firstRecordMs: this.firstAt - this.t0 } : {}),
+      rssAtStartKb: Math.round(this.rss0 / 1024),
       ...extra,
     };
   }
@@ -124,6 +127,13 @@ export class Meter {
  * 16 KiB batch never holds the same value twice, so lz4 finds no repeats that real data lacks.
  */
 export function makeValues(size: number, count = 1024): Buffer[] {
+  // Large values: at most 16 MiB of distinct ones, repeated to fill the slots (1,024 distinct
+  // values of 100 KiB would put 100 MiB in every client's RSS before it sends a record).
+  const distinct = Math.min(count, Math.max(1, Math.ceil((16 * 1024 * 1024) / size)));
+  if (distinct < count) {
+    const some = makeValues(size, distinct);
+    return Array.from({ length: count }, (_, i) => some[i % distinct]!);
+  }
   let s = 0x9e3779b9;
   const next = () => {
     s ^= s << 13;
@@ -143,9 +153,16 @@ export function makeValues(size: number, count = 1024): Buffer[] {
  * whichever is fewer. That is far more than 5 requests of 16 KiB batches per partition need,
  * and more hurts: a larger window measured slower on kafkawire (more promises alive for the GC).
  */
-export function windowFor(valueSize: number): number {
-  return Math.max(1000, Math.min(10_000, Math.floor((16 * 1024 * 1024) / valueSize)));
+export function windowFor(c: { valueSize: number; throttleBytesPerSec?: number }): number {
+  if (c.throttleBytesPerSec !== undefined) return Math.ceil(THROTTLED_WINDOW_BYTES / c.valueSize);
+  return Math.max(1000, Math.min(10_000, Math.floor((16 * 1024 * 1024) / c.valueSize)));
 }
+
+/**
+ * The throttled cases' window: 64 MiB of values, twice the 32 MiB `bufferMemory` default (Java's
+ * `buffer.memory`), so a client with such a buffer fills it and its own limit is what holds.
+ */
+export const THROTTLED_WINDOW_BYTES = 64 * 1024 * 1024;
 
 /** Records per send() for the clients that batch in the application: one `batchSize` worth. */
 export function recordsPerCall(c: { batchSize: number; valueSize: number }): number {

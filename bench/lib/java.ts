@@ -73,7 +73,7 @@ function payloadFile(size: number): string {
     mkdirSync(CACHE, { recursive: true });
     writeFileSync(
       file,
-      makeValues(size)
+      makeValues(size, Math.min(1024, Math.ceil((16 * 1024 * 1024) / size)))
         .map((v) => v.toString('latin1'))
         .join('\n'),
     );
@@ -116,6 +116,36 @@ function tlsProps(tls: { caPath: string } | undefined): string[] {
   return tls
     ? ['security.protocol=SSL', 'ssl.truststore.type=PEM', `ssl.truststore.location=${tls.caPath}`]
     : [];
+}
+
+/**
+ * Sets (or, with null, removes) the broker's default client quota `producer_byte_rate` with
+ * Kafka's own ConfigCommand: the throttled cases' broker, slower than any producer.
+ */
+export async function setDefaultProduceQuota(
+  libs: string,
+  bootstrap: string,
+  bytesPerSec: number | null,
+): Promise<void> {
+  const change =
+    bytesPerSec === null
+      ? ['--delete-config', 'producer_byte_rate']
+      : ['--add-config', `producer_byte_rate=${bytesPerSec}`];
+  const out = await run(
+    [
+      ...cp(libs),
+      'kafka.admin.ConfigCommand',
+      '--bootstrap-server',
+      bootstrap,
+      '--alter',
+      '--entity-type',
+      'clients',
+      '--entity-default',
+      ...change,
+    ],
+    60_000,
+  );
+  if (out.code !== 0) throw new Error(`ConfigCommand exited ${out.code}: ${tail(out.stderr || out.stdout)}`);
 }
 
 /** ProducerPerformance: `records` of `valueSize` bytes, unthrottled or at `throughput` records/s. */

@@ -26,6 +26,8 @@ export interface Run {
   /** Broker JVM CPU seconds per million records during the run (local broker only). */
   brokerCpuSecPerMillion?: number;
   maxRssMiB?: number;
+  /** RSS when the measured section started (after connecting and the first record). */
+  rssAtStartMiB?: number;
   latency?: Latency;
   /** Consume: subscribing to the first record, ms (the group join included). */
   firstRecordMs?: number;
@@ -178,6 +180,36 @@ export function markdown(report: Report): string {
 
   out.push('', '## Peak RSS of the client process, MiB', '');
   out.push(perClientTable((r) => r.maxRssMiB, 0, 1));
+
+  const throttled = throughputCases.filter((c) => c.kind === 'produce' && c.throttleBytesPerSec);
+  if (throttled.length > 0) {
+    out.push('', '## A producer far faster than the broker: peak RSS, MiB', '');
+    out.push(
+      "The broker held to the case's rate by a default producer quota; the clients that keep a " +
+        'window of unacknowledged records keep 64 MiB of values in it (twice the 32 MiB ' +
+        '`bufferMemory` default). Cells: peak RSS (its growth over the RSS at the start of the ' +
+        "measured section), medians of the rounds. kafkawire's target: growth ≤ bufferMemory + 64 MiB = 96 MiB.",
+      '',
+    );
+    out.push(
+      table(
+        header('case', false),
+        throttled.map((c) => [
+          c.title,
+          ...clients.map((cl) => {
+            const peak = stat(runs, c.id, cl.name, (r) => r.maxRssMiB);
+            if (!peak) return missing(runs, c.id, cl.name);
+            const growth = stat(runs, c.id, cl.name, (r) =>
+              r.maxRssMiB !== undefined && r.rssAtStartMiB !== undefined
+                ? r.maxRssMiB - r.rssAtStartMiB
+                : undefined,
+            );
+            return `${peak.median.toFixed(0)}${growth ? ` (+${growth.median.toFixed(0)})` : ''}`;
+          }),
+        ]),
+      ),
+    );
+  }
 
   if (latencyCases.length > 0) {
     out.push('', '## Latency, ms: p50 / p99 / p99.9', '');

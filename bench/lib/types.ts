@@ -49,6 +49,13 @@ export interface ProduceCase extends CaseBase {
    * committed transactions count. Needs acks=all and idempotence.
    */
   transactionRecords?: number;
+  /**
+   * A producer far faster than the broker: the broker's default client quota is set to this
+   * many bytes per second for the case (`producer_byte_rate`), so every client's buffer fills and
+   * its memory is bounded by its own limits (kafkawire's and Java's `bufferMemory`). The clients
+   * that keep a window of unacknowledged records keep `throttledWindowBytes` of values in it.
+   */
+  throttleBytesPerSec?: number;
 }
 
 /** Throughput of a group consumer reading a prefilled topic from the start. */
@@ -129,6 +136,8 @@ export interface Measured {
   latency?: Latency;
   /** Consume: from subscribing to the first record received (includes the group join). */
   firstRecordMs?: number;
+  /** process.memoryUsage().rss when the measured section started, in KiB (after connecting). */
+  rssAtStartKb?: number;
   /** Failed sends, if the client reports them separately. */
   errors?: number;
   /** Anything a reader of the table should know about this run (e.g. "batched 163 per send()"). */
