@@ -18,6 +18,7 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type Broker, cpuSecondsOf, startBroker, startReplicated } from './lib/broker.js';
 import { allCases, DEFAULT_PROFILE, PARTITIONS, type Profile, QUICK_PROFILE } from './lib/cases.js';
+import { caseTopics } from './lib/child.js';
 import { javaConsume, javaProduce, javaToolsVersion, setDefaultProduceQuota } from './lib/java.js';
 import { type ClientInfo, type Meta, type Run, writeReport } from './lib/report.js';
 import { Topics } from './lib/topics.js';
@@ -210,6 +211,11 @@ function timeoutFor(c: BenchCase): number {
   return 60_000 + (c.records * c.valueSize) / 1_000;
 }
 
+/** Partitions a case's topics have in all. */
+function partitionsOf(c: BenchCase): number {
+  return c.partitions * (c.topics ?? 1);
+}
+
 function topicName(c: BenchCase, client: string, round: number): string {
   return `bench-${c.id}-${client}-r${round}-${randomBytes(3).toString('hex')}`;
 }
@@ -328,7 +334,8 @@ async function fill(
     idempotence: false,
     ...extra,
   };
-  const order = ['java', 'confluent', 'kafkawire', 'platformatic', 'kafkajs'];
+  // The Java tool writes one topic: a many-topics case's topics are written by a Node client.
+  const order = (c.topics ? [] : ['java']).concat(['confluent', 'kafkawire', 'platformatic', 'kafkajs']);
   for (const name of order) {
     if (!infos.find((i) => i.name === name)?.available) continue;
     const def = CLIENTS.find((d) => d.name === name)!;
@@ -450,6 +457,8 @@ async function runOne(
     const timeout = timeoutFor(c);
     if (def.file)
       return await spawnClient(def, { mode: 'run', bootstrap, tls, case: c, topic, groupId }, timeout);
+    if (c.topics)
+      return { status: 'not-implemented', reason: 'the Java perf tools write and read one topic' };
     if (c.kind === 'consume' && c.strings)
       return { status: 'not-implemented', reason: 'ConsumerPerformance reads values as bytes only' };
     if (c.kind === 'consume')
@@ -552,11 +561,13 @@ async function main(): Promise<void> {
         if (c.kind === 'consume' || c.scaling) {
           sharedTopic = topicName(c, 'shared', 0);
           const t0 = Date.now();
-          await on.topics.create(sharedTopic, c.partitions);
-          if (c.kind === 'produce') await on.topics.touch(sharedTopic, c.partitions, on.broker.bootstrap);
-          if (c.partitions >= 1000)
+          if (c.topics) await on.topics.createMany(caseTopics(sharedTopic, c), c.partitions);
+          else await on.topics.create(sharedTopic, c.partitions);
+          if (c.kind === 'produce')
+            await on.topics.touch(caseTopics(sharedTopic, c), c.partitions, on.broker.bootstrap);
+          if (partitionsOf(c) >= 1000)
             log(
-              `  created ${sharedTopic} (${c.partitions} partitions) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+              `  created ${sharedTopic}${c.topics ? ` (${c.topics} topics)` : ''} (${partitionsOf(c)} partitions) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
             );
         }
         if (c.kind === 'produce' && c.throttleBytesPerSec !== undefined) {
@@ -566,7 +577,10 @@ async function main(): Promise<void> {
           log(`  broker throttled to ${c.throttleBytesPerSec} bytes/s (default producer quota)`);
         }
         if (c.kind === 'consume') {
-          const by = await fill(sharedTopic as string, c.records, c.compression, on.broker, meta.clients);
+          const by = await fill(sharedTopic as string, c.records, c.compression, on.broker, meta.clients, {
+            partitions: c.partitions,
+            ...(c.topics ? { topics: c.topics } : {}),
+          });
           log(`  prefilled ${c.records.toLocaleString('en-US')} records (${c.compression}) with ${by}`);
         }
       } catch (err) {
@@ -576,7 +590,7 @@ async function main(): Promise<void> {
         log(`  ${reason}`);
         for (const def of available)
           runs.push({ case: c.id, client: def.name, round: 1, status: 'failed', reason, wallMs: 0 });
-        if (sharedTopic) await on.topics.delete([sharedTopic]).catch(() => {});
+        if (sharedTopic) await on.topics.delete(caseTopics(sharedTopic, c)).catch(() => {});
         await unthrottle();
         continue;
       }
@@ -600,9 +614,9 @@ async function main(): Promise<void> {
           if (result.status === 'not-implemented' || result.status === 'unavailable') skip.add(def.name);
         }
       }
-      if (sharedTopic) await on.topics.delete([sharedTopic]).catch(() => {});
+      if (sharedTopic) await on.topics.delete(caseTopics(sharedTopic, c)).catch(() => {});
       await unthrottle();
-      if (sharedTopic && c.partitions >= 1000) await filesClosed(on.broker, fdsBefore);
+      if (sharedTopic && partitionsOf(c) >= 1000) await filesClosed(on.broker, fdsBefore);
       if (replicated && index === lastReplicated) {
         await replicated.topics.close().catch(() => {});
         await replicated.broker.stop();

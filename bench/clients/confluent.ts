@@ -12,15 +12,18 @@
 import {
   awaitedSends,
   type Client,
+  caseTopics,
   E2eCollector,
   inTransactions,
   makeValues,
   paced,
   packageVersion,
   quietly,
+  recordsPerCall,
   runClient,
   sleep,
   stamp,
+  topicOfRecord,
   Window,
   windowFor,
   within,
@@ -210,9 +213,11 @@ const client: Client = {
     await connect(producer);
     producer.setPollInBackground(true);
     const values = makeValues(c.valueSize);
+    const topics = caseTopics(topic, c);
+    const perCall = recordsPerCall(c);
     // One record first, outside the measurement (as for every client): metadata and connections.
     window.add();
-    producer.produce(topic, null, values[0]!, null, null);
+    producer.produce(topics[0]!, null, values[0]!, null, null);
     await window.settled();
     if (window.failed > 0) throw window.firstError;
     window = new Window(windowFor(c));
@@ -220,7 +225,8 @@ const client: Client = {
     for (let i = 0; i < c.records; i++) {
       if (window.full) await window.acquire();
       window.add();
-      while (!tryProduce(producer, topic, values[i & 1023]!)) await sleep(1);
+      const to = topicOfRecord(topics, perCall, i);
+      while (!tryProduce(producer, to, values[i & 1023]!)) await sleep(1);
     }
     await window.settled();
     meter.stop();
@@ -234,7 +240,7 @@ const client: Client = {
     let received = 0;
     let chars = 0;
     meter.start();
-    cons.subscribe([topic]);
+    cons.subscribe(caseTopics(topic, c));
     await within(
       600_000,
       'consume',

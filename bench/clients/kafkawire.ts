@@ -12,13 +12,16 @@ import {
   awaitedSends,
   type Client,
   type Ctx,
+  caseTopics,
   E2eCollector,
   inTransactions,
   makeValues,
   paced,
   quietly,
+  recordsPerCall,
   runClient,
   stamp,
+  topicOfRecord,
   Window,
   windowFor,
   within,
@@ -112,8 +115,10 @@ const client: Client = {
     });
     await producer.connect();
     const values = makeValues(c.valueSize);
+    const topics = caseTopics(topic, c);
+    const perCall = recordsPerCall(c);
     // One record first, outside the measurement (as for every client): metadata and connections.
-    await producer.send({ topic, value: values[0]! });
+    await producer.send({ topic: topics[0]!, value: values[0]! });
     const window = new Window(windowFor(c));
     meter.start();
     for (let i = 0; i < c.records; i++) {
@@ -121,7 +126,9 @@ const client: Client = {
       // Backpressure as the README shows it: once a buffer's worth of sends waits, wait for 'drain'.
       if (producer.needsDrain) await producer.drained();
       window.add();
-      producer.send({ topic, value: values[i & 1023]! }).then(window.ack, window.nack);
+      producer
+        .send({ topic: topicOfRecord(topics, perCall, i), value: values[i & 1023]! })
+        .then(window.ack, window.nack);
     }
     await window.settled();
     meter.stop();
@@ -135,7 +142,7 @@ const client: Client = {
     let received = 0;
     let chars = 0;
     meter.start();
-    cons.subscribe([topic]);
+    cons.subscribe(caseTopics(topic, c));
     await within(
       600_000,
       'consume',

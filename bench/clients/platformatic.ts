@@ -12,6 +12,7 @@
 import {
   awaitedSends,
   type Client,
+  caseTopics,
   E2eCollector,
   inTransactions,
   makeValues,
@@ -21,6 +22,7 @@ import {
   recordsPerCall,
   runClient,
   stamp,
+  topicOfRecord,
   Window,
   within,
 } from '../lib/child.js';
@@ -140,8 +142,9 @@ const client: Client = {
       autocreateTopics: false,
     });
     const values = makeValues(c.valueSize);
+    const topics = caseTopics(topic, c);
     // One record first, outside the measurement (as for every client): metadata and connections.
-    await producer.send({ messages: [{ topic, value: values[0]! }] });
+    await producer.send({ messages: [{ topic: topics[0]!, value: values[0]! }] });
     const perCall = recordsPerCall(c);
     const window = new Window((c.idempotence ? 1 : 5) * perCall);
     meter.start();
@@ -149,8 +152,9 @@ const client: Client = {
       if (window.full) await window.acquire();
       const n = Math.min(perCall, c.records - i);
       const partition = call % c.partitions;
+      const to = topicOfRecord(topics, perCall, i);
       const messages: Message[] = new Array(n);
-      for (let j = 0; j < n; j++) messages[j] = { topic, value: values[(i + j) & 1023]!, partition };
+      for (let j = 0; j < n; j++) messages[j] = { topic: to, value: values[(i + j) & 1023]!, partition };
       i += n;
       window.add(n);
       producer.send({ messages }).then(
@@ -181,7 +185,7 @@ const client: Client = {
     let received = 0;
     let chars = 0;
     meter.start();
-    const stream = await consumer.consume({ topics: [topic], mode: 'earliest' });
+    const stream = await consumer.consume({ topics: caseTopics(topic, c), mode: 'earliest' });
     await within(
       600_000,
       'consume',

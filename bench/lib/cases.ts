@@ -202,6 +202,34 @@ export function allCases(p: Profile): BenchCase[] {
       throttleBytesPerSec: p.throttleBytesPerSec,
     });
   }
+  // Many topics: the same produce and consume over 1,000 topics of one partition (a client whose
+  // per-request or per-poll work walks every topic pays it here).
+  cases.push({
+    kind: 'produce',
+    id: 'scale-produce-100B-t1000',
+    title: 'produce 100B acks=1 none, 1,000 topics',
+    records: p.scaleProduce,
+    valueSize: 100,
+    partitions: 1,
+    topics: 1000,
+    acks: 1,
+    compression: 'none',
+    lingerMs: 5,
+    batchSize: 16 * 1024,
+    idempotence: false,
+    scaling: true,
+  });
+  cases.push({
+    kind: 'consume',
+    id: 'scale-consume-100B-t1000',
+    title: 'consume 100B none, 1,000 topics',
+    records: p.scaleConsume,
+    valueSize: 100,
+    partitions: 1,
+    topics: 1000,
+    compression: 'none',
+    scaling: true,
+  });
   // Exactly-once producing: transactions of 1,000 records, acks=all (idempotence is implied).
   cases.push({
     kind: 'produce',

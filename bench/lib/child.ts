@@ -169,6 +169,19 @@ export function recordsPerCall(c: { batchSize: number; valueSize: number }): num
   return Math.max(1, Math.floor(c.batchSize / c.valueSize));
 }
 
+/** The topics of a run: `topic` itself, or `topic-0` … `topic-(n-1)` for a many-topics case. */
+export function caseTopics(topic: string, c: { topics?: number }): string[] {
+  return c.topics ? Array.from({ length: c.topics }, (_, i) => `${topic}-${i}`) : [topic];
+}
+
+/**
+ * The topic of record `i` of a produce run: each run of `recordsPerCall` records goes to the
+ * next topic in turn (so the clients that send a batch's worth per call send one topic's).
+ */
+export function topicOfRecord(topics: readonly string[], perCall: number, i: number): string {
+  return topics.length === 1 ? topics[0]! : topics[Math.floor(i / perCall) % topics.length]!;
+}
+
 /**
  * Counts acknowledgements of records sent without awaiting each: `acquire()` waits only when
  * `max` are outstanding, until half of them are back; `settled()` resolves when all are.

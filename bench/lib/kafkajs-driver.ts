@@ -11,6 +11,7 @@
 import {
   awaitedSends,
   type Client,
+  caseTopics,
   E2eCollector,
   inTransactions,
   makeValues,
@@ -18,6 +19,7 @@ import {
   quietly,
   recordsPerCall,
   stamp,
+  topicOfRecord,
   Window,
   within,
 } from './child.js';
@@ -142,8 +144,9 @@ export function kafkajsClient(load: () => Promise<KafkaJsModule>, version: () =>
       const perCall = recordsPerCall(c);
       const acks = acksOf(c.acks);
       const compression = codecOf(k, c.compression);
+      const topics = caseTopics(topic, c);
       // One record first, outside the measurement (as for every client): metadata and connections.
-      await producer.send({ topic, messages: [{ value: values[0]! }], acks, compression });
+      await producer.send({ topic: topics[0]!, messages: [{ value: values[0]! }], acks, compression });
       const window = new Window(5 * perCall);
       meter.start();
       for (let i = 0, call = 0; i < c.records; call++) {
@@ -152,9 +155,10 @@ export function kafkajsClient(load: () => Promise<KafkaJsModule>, version: () =>
         const partition = call % c.partitions;
         const messages: Message[] = new Array(n);
         for (let j = 0; j < n; j++) messages[j] = { value: values[(i + j) & 1023]!, partition };
+        const to = topicOfRecord(topics, perCall, i);
         i += n;
         window.add(n);
-        producer.send({ topic, messages, acks, compression }).then(
+        producer.send({ topic: to, messages, acks, compression }).then(
           () => window.ackN(n),
           (err: unknown) => window.failN(err, n),
         );
@@ -183,7 +187,7 @@ export function kafkajsClient(load: () => Promise<KafkaJsModule>, version: () =>
       });
       consumer.on(consumer.events.CRASH, (e) => crash(new Error(`consumer crashed: ${JSON.stringify(e)}`)));
       await consumer.connect();
-      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.subscribe({ topics: caseTopics(topic, c), fromBeginning: true });
       meter.start();
       await consumer.run({
         eachBatch: async ({ batch }) => {

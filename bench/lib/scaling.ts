@@ -9,8 +9,21 @@ import type { BenchCase } from './types.js';
 
 type Kind = 'produce' | 'consume';
 
+/** One topic's cases by partition count (the chart's curves), without the many-topics cases. */
 function series(report: Report, kind: Kind): BenchCase[] {
-  return report.cases.filter((c) => c.scaling && c.kind === kind).sort((a, b) => a.partitions - b.partitions);
+  return report.cases
+    .filter((c) => c.scaling && c.kind === kind && !c.topics)
+    .sort((a, b) => a.partitions - b.partitions);
+}
+
+/** The table rows: `series`, then the many-topics cases. */
+function rows(report: Report, kind: Kind): BenchCase[] {
+  return [...series(report, kind), ...report.cases.filter((c) => c.scaling && c.kind === kind && c.topics)];
+}
+
+function rowLabel(c: BenchCase): string {
+  const partitions = c.partitions.toLocaleString('en-US');
+  return c.topics ? `${c.topics.toLocaleString('en-US')} topics × ${partitions}` : partitions;
 }
 
 const METRICS: {
@@ -40,14 +53,16 @@ export function scalingMarkdown(report: Report): string[] {
   const { meta, runs } = report;
   const clients = meta.clients;
   const out: string[] = [];
-  const kinds = (['produce', 'consume'] as Kind[]).filter((k) => series(report, k).length > 0);
+  const kinds = (['produce', 'consume'] as Kind[]).filter((k) => rows(report, k).length > 0);
   if (kinds.length === 0) return out;
-  out.push('', '## Partition scaling: one topic of 10 to 10,000 partitions', '');
+  out.push('', '## Partition scaling: one topic of 10 to 10,000 partitions, and 1,000 topics', '');
   out.push(
-    'Medians of the rounds; every run of a case writes to (or reads) the same topic. Chart: `latest-scaling.svg`.',
+    'Medians of the rounds; every run of a case writes to (or reads) the same topic (or topics). ' +
+      "Many topics: each batch's worth of records (163) goes to the next topic in turn; the " +
+      'consumers subscribe to them all. Chart (one topic): `latest-scaling.svg`.',
   );
   for (const kind of kinds) {
-    const cs = series(report, kind);
+    const cs = rows(report, kind);
     const first = cs[0]!;
     out.push(
       '',
@@ -59,7 +74,7 @@ export function scalingMarkdown(report: Report): string[] {
         table(
           ['partitions', ...clients.map((c) => c.short)],
           cs.map((c) => [
-            c.partitions.toLocaleString('en-US'),
+            rowLabel(c),
             ...clients.map((cl) => {
               const s = stat(runs, c.id, cl.name, m.pick);
               return s ? m.f(s.median) : missing(runs, c.id, cl.name);
@@ -68,12 +83,14 @@ export function scalingMarkdown(report: Report): string[] {
         ),
       );
     }
-    const lo = stat(runs, cs[0]!.id, KW, (r) => r.cpuSecPerMillion);
-    const hi = stat(runs, cs[cs.length - 1]!.id, KW, (r) => r.cpuSecPerMillion);
+    const one = series(report, kind);
+    const lo = one.length > 1 ? stat(runs, one[0]!.id, KW, (r) => r.cpuSecPerMillion) : undefined;
+    const hi =
+      one.length > 1 ? stat(runs, one[one.length - 1]!.id, KW, (r) => r.cpuSecPerMillion) : undefined;
     if (lo && hi && lo.median > 0)
       out.push(
         '',
-        `kafkawire's CPU per record at ${cs[cs.length - 1]!.partitions.toLocaleString('en-US')} partitions: ${(hi.median / lo.median).toFixed(2)}× its figure at ${cs[0]!.partitions.toLocaleString('en-US')}.`,
+        `kafkawire's CPU per record at ${one[one.length - 1]!.partitions.toLocaleString('en-US')} partitions: ${(hi.median / lo.median).toFixed(2)}× its figure at ${one[0]!.partitions.toLocaleString('en-US')}.`,
       );
   }
   return out;

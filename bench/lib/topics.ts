@@ -108,31 +108,70 @@ export class Topics {
   }
 
   /**
+   * Creates many topics of `partitions` partitions each (100 per CreateTopics request) and waits
+   * until each has a leader for every partition and, on a single broker, a log.
+   */
+  async createMany(names: readonly string[], partitions: number): Promise<void> {
+    const conn = await this.cluster.anyConnection();
+    for (let i = 0; i < names.length; i += 100) {
+      const res = await conn.send(CreateTopics, {
+        topics: names
+          .slice(i, i + 100)
+          .map((name) => ({ name, numPartitions: partitions, replicationFactor: this.replicationFactor })),
+        timeoutMs: 30_000,
+      });
+      for (const t of res.topics)
+        if (t.errorCode !== 0) throw new KafkaError(t.errorCode, { topic: t.name }, t.errorMessage);
+    }
+    const until = Date.now() + 30_000 + names.length * partitions * 10;
+    for (;;) {
+      const md = await this.cluster.refresh([...names]);
+      const ready = names.every((name) => {
+        const t = md.topics.get(name);
+        return (
+          t?.errorCode === 0 && t.partitions.length === partitions && t.partitions.every((p) => p.leader >= 0)
+        );
+      });
+      if (ready) break;
+      if (Date.now() > until)
+        throw new Error(`${names.length} topics: not every partition has a leader in time`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    if (this.cluster.metadata.brokers.size === 1) await this.logsReady(names, partitions, until);
+  }
+
+  /**
    * Waits until the leader answers ListOffsets for every partition: metadata names a new
    * partition's leader before that broker has made its log, and for a topic of thousands of
    * partitions that took the broker here minutes, in which every client's writes were refused
    * (a prefill of 20k records timed out with three clients in turn).
    */
-  private async logsReady(name: string, partitions: number, until: number): Promise<void> {
+  private async logsReady(
+    names: string | readonly string[],
+    partitions: number,
+    until: number,
+  ): Promise<void> {
+    const list = typeof names === 'string' ? [names] : names;
     const conn = await this.cluster.anyConnection();
     const deadline = Math.max(until, Date.now() + 300_000);
     for (;;) {
       const res = await conn.send(ListOffsets, {
         replicaId: -1,
-        topics: [
-          {
-            name,
-            partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({
-              partitionIndex,
-              timestamp: -1n,
-            })),
-          },
-        ],
+        topics: list.map((name) => ({
+          name,
+          partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({
+            partitionIndex,
+            timestamp: -1n,
+          })),
+        })),
       });
-      const pending = res.topics[0]?.partitions.filter((p) => p.errorCode !== 0).length ?? partitions;
+      let pending = list.length * partitions;
+      for (const t of res.topics) pending -= t.partitions.filter((p) => p.errorCode === 0).length;
       if (pending === 0) return;
       if (Date.now() > deadline)
-        throw new Error(`topic ${name}: ${pending} partitions without a log after 300 s`);
+        throw new Error(
+          `topic ${list[0]}${list.length > 1 ? ` and ${list.length - 1} more` : ''}: ${pending} partitions without a log after 300 s`,
+        );
       await new Promise((r) => setTimeout(r, 500));
     }
   }
@@ -145,7 +184,8 @@ export class Topics {
    * cause, and the clients after it did not. For topics only produced to: a consume case's
    * record count would be off by one per partition.
    */
-  async touch(name: string, partitions: number, bootstrap: string): Promise<void> {
+  async touch(name: string | readonly string[], partitions: number, bootstrap: string): Promise<void> {
+    const names = typeof name === 'string' ? [name] : name;
     const producer = new Producer({
       bootstrapServers: bootstrap,
       clientId: 'kafkawire-bench',
@@ -157,8 +197,8 @@ export class Topics {
       await producer.connect();
       const value = Buffer.from('.');
       await Promise.all(
-        Array.from({ length: partitions }, (_, partition) =>
-          producer.send({ topic: name, partition, value }),
+        names.flatMap((topic) =>
+          Array.from({ length: partitions }, (_, partition) => producer.send({ topic, partition, value })),
         ),
       );
     } finally {

@@ -31,6 +31,13 @@ interface CaseBase {
   scaling?: boolean;
   /** On the three-node cluster (replication factor 3, min.insync.replicas 2), not the single broker. */
   replicated?: boolean;
+  /**
+   * Many topics: the case uses this many topics of `partitions` partitions each, named
+   * `<topic>-0`, `<topic>-1`, … (`caseTopics`); produce sends each run of a batch's worth of
+   * records (`recordsPerCall`) to the next topic in turn (`topicOfRecord`), consume subscribes
+   * to them all.
+   */
+  topics?: number;
 }
 
 /** Throughput of a producer: send `records` as fast as the client takes them, count the acks. */
