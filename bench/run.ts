@@ -582,6 +582,14 @@ async function main(): Promise<void> {
             ...(c.topics ? { topics: c.topics } : {}),
           });
           log(`  prefilled ${c.records.toLocaleString('en-US')} records (${c.compression}) with ${by}`);
+          // So that the first client to read it does not pay the broker's first reads.
+          if (partitionsOf(c) >= 1000)
+            await on.topics.warmRead(
+              caseTopics(sharedTopic as string, c),
+              c.partitions,
+              c.records,
+              on.broker.bootstrap,
+            );
         }
       } catch (err) {
         // The case's topic could not be set up: every client's run of it failed, the others go on.
