@@ -156,15 +156,26 @@ export function allCases(p: Profile): BenchCase[] {
   // null keys, so each client's partitioner spreads them; consume: a group reading the topic,
   // prefilled by the Java tool, from the start (the join and the first fetch of every partition
   // are in the time to first record).
-  for (const partitions of SCALING_PARTITIONS) {
-    const many = partitions.toLocaleString('en-US');
+  // Many topics: the same over 1,000 topics of one partition (a client whose per-request or
+  // per-poll work walks every topic pays it here).
+  const shapes: { partitions: number; topics?: number }[] = [
+    ...SCALING_PARTITIONS.map((partitions) => ({ partitions })),
+    { partitions: 1, topics: 1000 },
+  ];
+  for (const { partitions, topics } of shapes) {
+    const suffix = topics ? `t${topics}` : `p${partitions}`;
+    const what = topics
+      ? `${topics.toLocaleString('en-US')} topics`
+      : `${partitions.toLocaleString('en-US')} partitions`;
+    const many = topics ? { topics } : {};
     cases.push({
       kind: 'produce',
-      id: `scale-produce-100B-p${partitions}`,
-      title: `produce 100B acks=1 none, ${many} partitions`,
+      id: `scale-produce-100B-${suffix}`,
+      title: `produce 100B acks=1 none, ${what}`,
       records: p.scaleProduce,
       valueSize: 100,
       partitions,
+      ...many,
       acks: 1,
       compression: 'none',
       lingerMs: 5,
@@ -174,11 +185,12 @@ export function allCases(p: Profile): BenchCase[] {
     });
     cases.push({
       kind: 'consume',
-      id: `scale-consume-100B-p${partitions}`,
-      title: `consume 100B none, ${many} partitions`,
+      id: `scale-consume-100B-${suffix}`,
+      title: `consume 100B none, ${what}`,
       records: p.scaleConsume,
       valueSize: 100,
       partitions,
+      ...many,
       compression: 'none',
       scaling: true,
     });
@@ -202,34 +214,6 @@ export function allCases(p: Profile): BenchCase[] {
       throttleBytesPerSec: p.throttleBytesPerSec,
     });
   }
-  // Many topics: the same produce and consume over 1,000 topics of one partition (a client whose
-  // per-request or per-poll work walks every topic pays it here).
-  cases.push({
-    kind: 'produce',
-    id: 'scale-produce-100B-t1000',
-    title: 'produce 100B acks=1 none, 1,000 topics',
-    records: p.scaleProduce,
-    valueSize: 100,
-    partitions: 1,
-    topics: 1000,
-    acks: 1,
-    compression: 'none',
-    lingerMs: 5,
-    batchSize: 16 * 1024,
-    idempotence: false,
-    scaling: true,
-  });
-  cases.push({
-    kind: 'consume',
-    id: 'scale-consume-100B-t1000',
-    title: 'consume 100B none, 1,000 topics',
-    records: p.scaleConsume,
-    valueSize: 100,
-    partitions: 1,
-    topics: 1000,
-    compression: 'none',
-    scaling: true,
-  });
   // Exactly-once producing: transactions of 1,000 records, acks=all (idempotence is implied).
   cases.push({
     kind: 'produce',

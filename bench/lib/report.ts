@@ -163,18 +163,35 @@ export function markdown(report: Report): string {
       'Lower is better.',
     '',
   );
-  out.push(
+  /** One row per case, one cell per client: the median of `main`, then of `aside` in parentheses. */
+  const pairTable = (
+    cs: BenchCase[],
+    main: (r: Run) => number | undefined,
+    aside: (r: Run) => number | undefined,
+    f: (x: number) => string,
+    g: (x: number) => string,
+  ) =>
     table(
       header('case', false),
-      throughputCases.map((c) => [
+      cs.map((c) => [
         c.title,
         ...clients.map((cl) => {
-          const cpu = stat(runs, c.id, cl.name, (r) => r.cpuSecPerMillion);
-          if (!cpu) return missing(runs, c.id, cl.name);
-          const broker = stat(runs, c.id, cl.name, (r) => r.brokerCpuSecPerMillion);
-          return `${cpu.median.toFixed(2)}${broker ? ` (${broker.median.toFixed(2)})` : ''}`;
+          const m = stat(runs, c.id, cl.name, main);
+          if (!m) return missing(runs, c.id, cl.name);
+          const a = stat(runs, c.id, cl.name, aside);
+          return `${f(m.median)}${a ? ` (${g(a.median)})` : ''}`;
         }),
       ]),
+    );
+
+  const twoDigits = (x: number) => x.toFixed(2);
+  out.push(
+    pairTable(
+      throughputCases,
+      (r) => r.cpuSecPerMillion,
+      (r) => r.brokerCpuSecPerMillion,
+      twoDigits,
+      twoDigits,
     ),
   );
 
@@ -192,21 +209,15 @@ export function markdown(report: Report): string {
       '',
     );
     out.push(
-      table(
-        header('case', false),
-        throttled.map((c) => [
-          c.title,
-          ...clients.map((cl) => {
-            const peak = stat(runs, c.id, cl.name, (r) => r.maxRssMiB);
-            if (!peak) return missing(runs, c.id, cl.name);
-            const growth = stat(runs, c.id, cl.name, (r) =>
-              r.maxRssMiB !== undefined && r.rssAtStartMiB !== undefined
-                ? r.maxRssMiB - r.rssAtStartMiB
-                : undefined,
-            );
-            return `${peak.median.toFixed(0)}${growth ? ` (+${growth.median.toFixed(0)})` : ''}`;
-          }),
-        ]),
+      pairTable(
+        throttled,
+        (r) => r.maxRssMiB,
+        (r) =>
+          r.maxRssMiB !== undefined && r.rssAtStartMiB !== undefined
+            ? r.maxRssMiB - r.rssAtStartMiB
+            : undefined,
+        (x) => x.toFixed(0),
+        (x) => `+${x.toFixed(0)}`,
       ),
     );
   }

@@ -55,12 +55,20 @@ export function scalingMarkdown(report: Report): string[] {
   const out: string[] = [];
   const kinds = (['produce', 'consume'] as Kind[]).filter((k) => rows(report, k).length > 0);
   if (kinds.length === 0) return out;
-  out.push('', '## Partition scaling: one topic of 10 to 10,000 partitions, and 1,000 topics', '');
-  out.push(
-    'Medians of the rounds; every run of a case writes to (or reads) the same topic (or topics). ' +
-      "Many topics: each batch's worth of records (163) goes to the next topic in turn; the " +
-      'consumers subscribe to them all. Chart (one topic): `latest-scaling.svg`.',
-  );
+  const withTopics = report.cases.some((c) => c.scaling && c.topics);
+  if (!withTopics) {
+    out.push('', '## Partition scaling: one topic of 10 to 10,000 partitions', '');
+    out.push(
+      'Medians of the rounds; every run of a case writes to (or reads) the same topic. Chart: `latest-scaling.svg`.',
+    );
+  } else {
+    out.push('', '## Partition scaling: one topic of 10 to 10,000 partitions, and 1,000 topics', '');
+    out.push(
+      'Medians of the rounds; every run of a case writes to (or reads) the same topic (or topics). ' +
+        "Many topics: each batch's worth of records (163) goes to the next topic in turn; the " +
+        'consumers subscribe to them all. Chart (one topic): `latest-scaling.svg`.',
+    );
+  }
   for (const kind of kinds) {
     const cs = rows(report, kind);
     const first = cs[0]!;
