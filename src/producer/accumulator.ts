@@ -11,9 +11,9 @@
  *   record; the builder tracks the exact size, so "is it full" never encodes anything.
  * - Every batch holds `reserved` bytes of the BufferPool from creation until `complete`/`fail`:
  *   its size, plus RECORD_CHARGE_BYTES for each record it may hold (reserved RECORDS_PER_CHARGE
- *   at a time, so `recordCount <= chargedRecords`). A batch split after a MESSAGE_TOO_LARGE hands its reservation to its first half; the second
- *   holds none (so for a while the halves can hold a little more than was reserved, as Java's
- *   split batches live outside its pool too).
+ *   at a time, so `recordCount <= chargedRecords`). A batch split after a MESSAGE_TOO_LARGE
+ *   hands its reservation to its first half; the second holds none (so for a while the halves
+ *   can hold a little more than was reserved, as Java's split batches live outside its pool too).
  * - Appending allocates nothing per record: what a batch keeps of each record is in its
  *   RecordSlots, reused from batch to batch like the builders.
  */
