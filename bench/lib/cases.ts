@@ -75,6 +75,11 @@ export const PARTITIONS = 6;
 /** Partition counts of the scaling cases: produce and consume of 100 B records over one topic. */
 export const SCALING_PARTITIONS = [10, 100, 1000, 10_000];
 
+/** What every produce case shares: linger 5 ms and Java's default batch.size. */
+const BATCHING = { lingerMs: 5, batchSize: 16 * 1024 } as const;
+/** acks=1, no compression, no idempotence: the plain produce of the scaling, throttled and TLS cases. */
+const PLAIN = { acks: 1, compression: 'none', idempotence: false, ...BATCHING } as const;
+
 function size(bytes: number): string {
   return bytes >= 1024 ? `${bytes / 1024}KiB` : `${bytes}B`;
 }
@@ -93,8 +98,7 @@ export function allCases(p: Profile): BenchCase[] {
           partitions: PARTITIONS,
           acks,
           compression,
-          lingerMs: 5,
-          batchSize: 16 * 1024,
+          ...BATCHING,
           idempotence: acks === 'all',
         });
       }
@@ -123,8 +127,7 @@ export function allCases(p: Profile): BenchCase[] {
       partitions: PARTITIONS,
       acks: 'all',
       compression: 'none',
-      lingerMs: 5,
-      batchSize: 16 * 1024,
+      ...BATCHING,
       idempotence: true,
       replicated: true,
     });
@@ -176,11 +179,7 @@ export function allCases(p: Profile): BenchCase[] {
       valueSize: 100,
       partitions,
       ...many,
-      acks: 1,
-      compression: 'none',
-      lingerMs: 5,
-      batchSize: 16 * 1024,
-      idempotence: false,
+      ...PLAIN,
       scaling: true,
     });
     cases.push({
@@ -206,11 +205,7 @@ export function allCases(p: Profile): BenchCase[] {
       records: valueSize === 100 ? p.throttledSmall : p.throttledLarge,
       valueSize,
       partitions: PARTITIONS,
-      acks: 1,
-      compression: 'none',
-      lingerMs: 5,
-      batchSize: 16 * 1024,
-      idempotence: false,
+      ...PLAIN,
       throttleBytesPerSec: p.throttleBytesPerSec,
     });
   }
@@ -224,8 +219,7 @@ export function allCases(p: Profile): BenchCase[] {
     partitions: PARTITIONS,
     acks: 'all',
     compression: 'none',
-    lingerMs: 5,
-    batchSize: 16 * 1024,
+    ...BATCHING,
     idempotence: true,
     transactionRecords: 1000,
   });
@@ -237,11 +231,7 @@ export function allCases(p: Profile): BenchCase[] {
     records: p.produceSmall,
     valueSize: 100,
     partitions: PARTITIONS,
-    acks: 1,
-    compression: 'none',
-    lingerMs: 5,
-    batchSize: 16 * 1024,
-    idempotence: false,
+    ...PLAIN,
     tls: true,
   });
   cases.push({

@@ -74,7 +74,7 @@ export class Topics {
     return md.brokers.size;
   }
 
-  /** Creates `name` and waits until every partition has a leader. */
+  /** Creates `name` and waits until every partition has a leader (and a log: `ready`). */
   async create(name: string, partitions: number): Promise<void> {
     const conn = await this.cluster.anyConnection();
     const first = Math.min(partitions, PARTITIONS_PER_CALL);
@@ -90,27 +90,12 @@ export class Topics {
         .results[0]!;
       if (grown.errorCode !== 0) throw new KafkaError(grown.errorCode, { topic: name }, grown.errorMessage);
     }
-    const until = Date.now() + 30_000 + partitions * 10;
-    for (;;) {
-      const t = (await this.cluster.refresh([name])).topics.get(name);
-      if (
-        t &&
-        t.errorCode === 0 &&
-        t.partitions.length === partitions &&
-        t.partitions.every((p) => p.leader >= 0)
-      )
-        break;
-      if (Date.now() > until) throw new Error(`topic ${name}: no leader for every partition after 30 s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    // One broker leads every partition, so one ListOffsets asks them all.
-    if (partitions >= 1000 && this.cluster.metadata.brokers.size === 1)
-      await this.logsReady(name, partitions, until);
+    await this.ready([name], partitions);
   }
 
   /**
    * Creates many topics of `partitions` partitions each (100 per CreateTopics request) and waits
-   * until each has a leader for every partition and, on a single broker, a log.
+   * as `create` does.
    */
   async createMany(names: readonly string[], partitions: number): Promise<void> {
     const conn = await this.cluster.anyConnection();
@@ -124,6 +109,15 @@ export class Topics {
       for (const t of res.topics)
         if (t.errorCode !== 0) throw new KafkaError(t.errorCode, { topic: t.name }, t.errorMessage);
     }
+    await this.ready(names, partitions);
+  }
+
+  /**
+   * Waits until every partition of `names` has a leader and, on a single broker with 1,000
+   * partitions or more in all (one broker leads them all, so one ListOffsets asks them all), a log.
+   */
+  private async ready(names: readonly string[], partitions: number): Promise<void> {
+    const what = names.length === 1 ? `topic ${names[0]}` : `${names.length} topics`;
     const until = Date.now() + 30_000 + names.length * partitions * 10;
     for (;;) {
       const md = await this.cluster.refresh([...names]);
@@ -134,11 +128,11 @@ export class Topics {
         );
       });
       if (ready) break;
-      if (Date.now() > until)
-        throw new Error(`${names.length} topics: not every partition has a leader in time`);
-      await new Promise((r) => setTimeout(r, 200));
+      if (Date.now() > until) throw new Error(`${what}: no leader for every partition in time`);
+      await new Promise((r) => setTimeout(r, 100));
     }
-    if (this.cluster.metadata.brokers.size === 1) await this.logsReady(names, partitions, until);
+    if (names.length * partitions >= 1000 && this.cluster.metadata.brokers.size === 1)
+      await this.logsReady(names, partitions, until);
   }
 
   /**
@@ -147,12 +141,7 @@ export class Topics {
    * partitions that took the broker here minutes, in which every client's writes were refused
    * (a prefill of 20k records timed out with three clients in turn).
    */
-  private async logsReady(
-    names: string | readonly string[],
-    partitions: number,
-    until: number,
-  ): Promise<void> {
-    const list = typeof names === 'string' ? [names] : names;
+  private async logsReady(list: readonly string[], partitions: number, until: number): Promise<void> {
     const conn = await this.cluster.anyConnection();
     const deadline = Math.max(until, Date.now() + 300_000);
     for (;;) {
@@ -178,15 +167,14 @@ export class Topics {
   }
 
   /**
-   * Writes one record to every partition of `name` (with kafkawire's producer, retrying until
+   * Writes one record to every partition of `names` (with kafkawire's producer, retrying until
    * each is taken). A broker that lists a new partition's leader may not have made its log yet
    * and refuses produces for a while; without this the first client to write to a fresh
    * 10,000-partition topic spent seconds in those refusals and the metadata refreshes they
    * cause, and the clients after it did not. For topics only produced to: a consume case's
    * record count would be off by one per partition.
    */
-  async touch(name: string | readonly string[], partitions: number, bootstrap: string): Promise<void> {
-    const names = typeof name === 'string' ? [name] : name;
+  async touch(names: readonly string[], partitions: number, bootstrap: string): Promise<void> {
     const producer = new Producer({
       bootstrapServers: bootstrap,
       clientId: 'kafkawire-bench',

@@ -280,13 +280,12 @@ export class Accumulator {
   }
 
   /**
-   * What a new batch for this record reserves: its size and the charge of its first
-   * RECORDS_PER_CHARGE records, or its size alone when both would not fit in bufferMemory (a
-   * pool hardly larger than one batch; such a batch is not charged per record).
+   * What a new batch of `batchBytes` (`batchBytesFor`) reserves: those and the charge of its
+   * first RECORDS_PER_CHARGE records, or its bytes alone when both would not fit in bufferMemory
+   * (a pool hardly larger than one batch; such a batch is not charged per record).
    */
-  static reservationFor(recordBytes: number, batchSize: number, totalMemory: number): number {
-    const bytes = Accumulator.batchBytesFor(recordBytes, batchSize);
-    return bytes + RECORD_CHARGE_CHUNK <= totalMemory ? bytes + RECORD_CHARGE_CHUNK : bytes;
+  static reservationFor(batchBytes: number, totalMemory: number): number {
+    return batchBytes + RECORD_CHARGE_CHUNK <= totalMemory ? batchBytes + RECORD_CHARGE_CHUNK : batchBytes;
   }
 
   /**

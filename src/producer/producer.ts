@@ -543,7 +543,8 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     }
     const q = this.acc.queue(r.topic, partition);
     if (this.acc.tryAppend(q, timestamp, key, value, headers, sink, index, payload)) return true;
-    const size = Accumulator.reservationFor(recordBytes, this.config.batchSize, this.pool.totalMemory);
+    const batchBytes = Accumulator.batchBytesFor(recordBytes, this.config.batchSize);
+    const size = Accumulator.reservationFor(batchBytes, this.pool.totalMemory);
     if (!this.pool.tryReserve(size)) {
       if (size > this.pool.totalMemory) {
         throw new KafkaError(
@@ -555,8 +556,19 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       this.memoryNeeded = size;
       return false;
     }
-    const perRecord = size > Accumulator.batchBytesFor(recordBytes, this.config.batchSize);
-    this.acc.appendToNewBatch(q, size, perRecord, now, timestamp, key, value, headers, sink, index, payload);
+    this.acc.appendToNewBatch(
+      q,
+      size,
+      size > batchBytes,
+      now,
+      timestamp,
+      key,
+      value,
+      headers,
+      sink,
+      index,
+      payload,
+    );
     return true;
   }
 

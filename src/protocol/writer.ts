@@ -22,7 +22,6 @@ export const SHARED_MIN_BYTES = 1024;
  * Writes Kafka's primitive types into one growable buffer; `toBuffer()` returns the bytes
  * written. Reuse one Writer across requests: it stops allocating once it has grown.
  */
-
 export class Writer {
   buf: Buffer;
   pos = 0;
