@@ -36,8 +36,11 @@ export function takeRecords(
   let budget = maxRecords;
   const order = state.order;
   const n = order.length;
+  /** Where the last records handed out came from: the next poll starts after it. */
+  let last = -1;
   for (let i = 0; i < n && budget > 0; i++) {
-    const c = order[(state.nextCursor + i) % n];
+    const at = (state.nextCursor + i) % n;
+    const c = order[at];
     // An error comes from a fetch after the records buffered: those are handed out first.
     if (c.error && (c.paused || !c.hasBuffered)) {
       const err = c.error;
@@ -94,6 +97,7 @@ export function takeRecords(
       const batch = { topic: c.topic, partition: c.partition, records, highWatermark: c.highWatermark };
       out.push({ batch, cursor: c, epoch: c.epoch });
       consumed(records.length);
+      last = at;
     }
     if (failure !== null) {
       if (out.length === 0) {
@@ -104,7 +108,11 @@ export function takeRecords(
       break;
     }
   }
-  if (n > 0) state.nextCursor = (state.nextCursor + 1) % n;
+  // Round-robin: the next poll starts after the last partition that gave records. It started
+  // one partition on from this poll's start, so a poll that emptied many partitions left the
+  // next to walk past them all again: at 10,000 partitions of a few records each, thousands of
+  // empty cursors per poll. Regression test: consumer-scale.test.ts.
+  if (n > 0) state.nextCursor = ((last >= 0 ? last : state.nextCursor) + 1) % n;
   return out;
 }
 

@@ -11,7 +11,8 @@
  * - Setting a position from outside the fetch path (seek, reset, committed offset, rewind) bumps
  *   the cursor's epoch and drops what was fetched ahead, so nothing fetched for an older
  *   position is handed out.
- * - A cursor is in `resetTo` only while its position is unknown.
+ * - A cursor is in `resetTo` only while its position is unknown; `unpositioned` holds exactly the
+ *   assigned cursors whose position is null.
  */
 import { IllegalStateError } from '../protocol/errors.js';
 import { Cursor, key } from './cursor.js';
@@ -31,6 +32,11 @@ export class SubscriptionState {
   readonly memory: FetchMemory;
   /** Cursors whose position is to be looked up (seekToBeginning/End, autoOffsetReset, out of range). */
   readonly resetTo = new Map<Cursor, ResetTo>();
+  /**
+   * The assigned cursors whose position is unknown (new, or a reset asked for): what the offset
+   * resolver looks at on each poll, instead of every assigned partition.
+   */
+  readonly unpositioned = new Set<Cursor>();
   /** The polls waiting for a change; each leaves the set when its wait ends, however it ends. */
   private readonly waiters = new Set<() => void>();
 
@@ -51,9 +57,13 @@ export class SubscriptionState {
       c.clearBuffer(this.memory);
       c.detached = true;
       this.resetTo.delete(c);
+      this.unpositioned.delete(c);
     }
     this.cursors.clear();
-    for (const [k, c] of next) this.cursors.set(k, c);
+    for (const [k, c] of next) {
+      this.cursors.set(k, c);
+      if (c.position === null) this.unpositioned.add(c);
+    }
     this.order = [...next.values()];
     this.nextCursor = 0;
   }
@@ -105,6 +115,7 @@ export class SubscriptionState {
     c.error = null;
     c.inFlight = false;
     this.resetTo.delete(c);
+    this.unpositioned.delete(c);
   }
 
   /** Forgets the position: the next kick looks one up (`to`: the first or the next offset). */
@@ -120,6 +131,7 @@ export class SubscriptionState {
     c.stuck = null;
     c.inFlight = false;
     this.resetTo.set(c, to);
+    if (this.isCurrent(c)) this.unpositioned.add(c);
   }
 
   /** Partitions whose position ran ahead of what the application finished go back to it; true if any moved. */
