@@ -92,7 +92,7 @@ export class Fetcher {
    * poll calls this: when each broker already has its loop (which looks at every partition it
    * leads on each turn, and refreshes the metadata for those without a leader), or when no
    * memory is left to fetch into, there is nothing to start and no partition is looked at.
-   * This walked every cursor on every poll: about 9 % of a 10,000-partition consumer's CPU
+   * This walked every cursor on every poll: about 13 % of a 10,000-partition consumer's CPU
    * (bench/results/consume-10k-profile). Regression test: consumer-scale.test.ts.
    */
   start(): void {
