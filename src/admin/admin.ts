@@ -69,6 +69,7 @@ import {
   deleteAcls,
   describeAcls,
 } from './acls.js';
+import { checkNewTopics, checkPartitionCounts, checkTopicNames } from './arguments.js';
 import { type ConsumerGroupDescription, describeConsumerGroups } from './consumer-groups.js';
 import {
   describeShareGroups,
@@ -378,6 +379,7 @@ export class Admin {
 
   /** Creates topics; each result carries its own error (TOPIC_ALREADY_EXISTS, INVALID_REPLICATION_FACTOR, ...). */
   async createTopics(topics: NewTopic[], options: { validateOnly?: boolean } = {}): Promise<TopicResult[]> {
+    checkNewTopics(topics);
     const res = await this.retry(async () =>
       (await this.cluster.anyConnection()).send(CreateTopics, {
         topics: topics.map((t) => ({
@@ -400,6 +402,7 @@ export class Admin {
 
   /** Deletes topics by name; each result carries its own error. */
   async deleteTopics(names: string[]): Promise<TopicResult[]> {
+    checkTopicNames(names);
     const res = await this.retry(async () =>
       (await this.cluster.anyConnection()).send(DeleteTopics, {
         topicNames: names,
@@ -430,6 +433,7 @@ export class Admin {
 
   /** Partitions, leaders, replicas, ISR and topic id of each topic. */
   async describeTopics(names: string[]): Promise<TopicDescription[]> {
+    checkTopicNames(names);
     const md = await this.retry(() => this.cluster.refresh(names));
     return names.map((name) => {
       const t = md.topics.get(name);
@@ -464,6 +468,7 @@ export class Admin {
     counts: Record<string, number>,
     options: { validateOnly?: boolean } = {},
   ): Promise<TopicResult[]> {
+    checkPartitionCounts(counts);
     const res = await this.retry(async () =>
       (await this.cluster.anyConnection()).send(CreatePartitions, {
         topics: Object.entries(counts).map(([name, count]) => ({ name, count })),

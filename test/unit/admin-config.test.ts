@@ -104,3 +104,51 @@ describe('Admin call deadlines', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(1100);
   });
 });
+
+// A JavaScript caller's wrong shape (KafkaJS's `{ topic }`, an array for createPartitions) got a
+// TypeError from inside the CreateTopics encoder, or a request for a topic named "0".
+// Regression test for src/admin/arguments.ts: each is refused before any I/O, naming the field.
+describe('Admin call arguments', () => {
+  const admin = new Admin({
+    bootstrapServers: '127.0.0.1:9',
+    requestTimeoutMs: 1000,
+    defaultApiTimeoutMs: 1000,
+  });
+  const loose = admin as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+
+  it.each([
+    ['createTopics', [[{ topic: 't', numPartitions: 3 }]], 'topics[0].name', /not `topic`/],
+    ['createTopics', [[{ name: '' }]], 'topics[0].name', /non-empty topic name/],
+    ['createTopics', [{ name: 't' }], 'topics', /expected an array/],
+    ['createTopics', [[{ name: 't', numPartitions: 0 }]], 'topics[0].numPartitions', /positive integer/],
+    ['createTopics', [[{ name: 't', replicationFactor: 1.5 }]], 'topics[0].replicationFactor', /positive/],
+    [
+      'createTopics',
+      [[{ name: 't', configs: { 'retention.ms': 1000 } }]],
+      'topics[0].configs.retention.ms',
+      /string/,
+    ],
+    ['deleteTopics', ['t'], 'names', /expected an array/],
+    ['deleteTopics', [['a', 7]], 'names[1]', /got 7/],
+    ['describeTopics', [[undefined]], 'names[0]', /got undefined/],
+    ['createPartitions', [[{ topic: 't', count: 4 }]], 'counts', /expected an object/],
+    ['createPartitions', [{ t: '4' }], 'counts.t', /positive integer/],
+    ['createPartitions', [{}], 'counts', /no topic/],
+  ])('%s refuses %j naming %s', async (call, args, option, message) => {
+    const started = Date.now();
+    const err = await (loose[call] as (...a: unknown[]) => Promise<unknown>)
+      .apply(admin, args)
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).option).toBe(option);
+    expect((err as ConfigError).message).toMatch(message);
+    expect(Date.now() - started).toBeLessThan(500); // refused before any connection attempt
+  });
+
+  it('lets well-formed arguments through to the broker (here: none answers)', async () => {
+    const err = await admin
+      .createTopics([{ name: 't', numPartitions: -1, configs: { 'retention.ms': '1000' } }])
+      .catch((e) => e);
+    expect(err).not.toBeInstanceOf(ConfigError);
+  });
+});
