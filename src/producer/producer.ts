@@ -512,13 +512,18 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     let partition: number;
     if (r.partition !== undefined) {
       partition = r.partition;
-      if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
+      if (!Number.isInteger(partition) || partition < 0) {
         throw new KafkaError(
           ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
           { topic: r.topic, partition },
-          `partition ${partition} is not in 0..${count - 1}`,
+          `partition ${partition} is not a partition number`,
         );
       }
+      // A partition past the topic's count as this metadata has it: the topic may just have
+      // grown (a broker lists new partitions only once it has created their logs, many seconds
+      // for thousands). Wait for metadata that has it, up to maxBlockMs, as Java's
+      // waitOnMetadata does; this failed at once. Regression test: producer-waiting.test.ts.
+      if (partition >= count) return false;
     } else {
       const available = availablePartitions(topic);
       partition = this.customPartitioner
@@ -759,8 +764,11 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     try {
       while (line.length > 0) {
         const head = line.peek() as Pending;
+        const r = head.records[head.index];
+        const partitions =
+          r?.topic === topic && Number.isInteger(r.partition) ? (r.partition as number) + 1 : 1;
         try {
-          await this.waitForTopic(topic, head.deadline);
+          await this.waitForTopic(topic, head.deadline, partitions);
           return;
         } catch (err) {
           if (line.peek() !== head) continue; // taken meanwhile (an aborted transaction, close)
@@ -807,17 +815,20 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
   }
 
   /**
-   * Waits until metadata knows the topic, as the Java producer's `waitOnMetadata`, until
-   * `deadline`: a refresh that fails retriably (no broker answered) is retried with backoff, a
-   * topic error that is not retriable (authorization) is thrown at once.
+   * Waits until metadata knows the topic with at least `partitions` partitions, as the Java
+   * producer's `waitOnMetadata`, until `deadline`: a refresh that fails retriably (no broker
+   * answered) is retried with backoff, a topic error that is not retriable (authorization) is
+   * thrown at once.
    */
-  private async waitForTopic(name: string, deadline: number): Promise<void> {
+  private async waitForTopic(name: string, deadline: number, partitions = 1): Promise<void> {
     let last: unknown;
+    let count = 0;
     for (let attempt = 0; ; attempt++) {
       const outcome = await settleWithin(this.cluster.refresh([name]), deadline - Date.now());
       if (outcome === 'ok') {
         const t = this.cluster.metadata.topics.get(name);
-        if (t && t.errorCode === ErrorCode.NONE && t.partitions.length > 0) return;
+        if (t && t.errorCode === ErrorCode.NONE && t.partitions.length >= partitions) return;
+        count = t?.partitions.length ?? 0;
         if (t && t.errorCode !== ErrorCode.NONE) {
           const err = kafkaError(t.errorCode, { topic: name });
           if (!err.retriable) throw err;
@@ -830,8 +841,13 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       const left = deadline - Date.now();
       if (left <= 0) {
         const why = last instanceof KafkaError ? `: ${last.type}` : '';
+        // Java's words: "Partition 5 of topic t with partition count 3 is not present in metadata".
+        const what =
+          count > 0 && partitions > count
+            ? `Partition ${partitions - 1} of topic ${name} with partition count ${count}`
+            : `Topic ${name}`;
         throw new TimeoutError(
-          `Topic ${name} not present in metadata after maxBlockMs (${this.config.maxBlockMs} ms)${why}`,
+          `${what} not present in metadata after maxBlockMs (${this.config.maxBlockMs} ms)${why}`,
           { cause: last },
         );
       }

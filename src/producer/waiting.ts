@@ -15,6 +15,8 @@ import type { RecordSink } from './accumulator.js';
 /** A record as send() took it (the fields the waiting line needs). */
 export interface WaitingRecord {
   readonly topic: string;
+  /** The partition asked for: the topic's metadata must have it before the record goes in. */
+  readonly partition?: number;
   readonly key?: unknown;
   readonly value: unknown;
 }

@@ -5,6 +5,7 @@
  * (The test brokers run with auto.create.topics.enable=false, so a missing topic stays missing.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Admin } from '../../src/admin/admin.js';
 import { Cluster } from '../../src/network/cluster.js';
 import { Producer } from '../../src/producer/producer.js';
 import { TimeoutError } from '../../src/protocol/errors.js';
@@ -81,4 +82,46 @@ describe('producer sends waiting for metadata', () => {
       await producer.close();
     }
   }, 60_000);
+
+  // A send to a partition the producer's metadata did not have yet (the topic just grew) failed
+  // at once with UNKNOWN_TOPIC_OR_PARTITION; Java's producer waits for it up to max.block.ms.
+  it('waits for a partition the topic was just grown to, and times out naming it', async () => {
+    const topic = uniqueTopic('waiting-grown');
+    await createTopic(cluster, topic, 2);
+    const admin = new Admin({ bootstrapServers: brokers() });
+    const producer = new Producer({ bootstrapServers: brokers(), maxBlockMs: 20_000, lingerMs: 1 });
+    try {
+      await Promise.all([admin.connect(), producer.connect()]);
+      await producer.send({ topic, partition: 0, value: 'before' }); // metadata: 2 partitions
+      const late = producer.send({ topic, partition: 3, value: 'new-partition' });
+      const behind = producer.send({ topic, partition: 0, value: 'behind' });
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await admin.createPartitions({ [topic]: 4 }))[0]?.error).toBeNull();
+      const md = await late;
+      expect(md.partition).toBe(3);
+      await behind;
+      expect(await valuesByPartition(cluster, topic, 0)).toEqual([
+        ['before', 'behind'],
+        [],
+        [],
+        ['new-partition'],
+      ]);
+
+      const short = new Producer({ bootstrapServers: brokers(), maxBlockMs: 1_500, lingerMs: 1 });
+      try {
+        await short.connect();
+        const started = performance.now();
+        const err = await short.send({ topic, partition: 9, value: 'nowhere' }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(TimeoutError);
+        expect((err as Error).message).toMatch(
+          new RegExp(`Partition 9 of topic ${topic} with partition count 4`),
+        );
+        expect(performance.now() - started).toBeGreaterThanOrEqual(1_450);
+      } finally {
+        await short.close();
+      }
+    } finally {
+      await Promise.all([producer.close(), admin.close()]);
+    }
+  }, 40_000);
 });
