@@ -94,9 +94,9 @@ export function buildParts(c: ResolvedConsumerConfig, facade: ConsumerFacade): C
       if (facade.listenerCount('fetchError') > 0) facade.emit('fetchError', e);
     },
     emit: facade.emit.bind(facade),
-    assign: (partitions) => {
+    assign: (partitions, kick = true) => {
       place(partitions);
-      facade.kick();
+      if (kick) facade.kick();
     },
     committed: (partitions) => (group as RebalanceCoordinator).group('assign()').committed(partitions),
   };

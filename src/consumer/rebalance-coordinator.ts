@@ -41,8 +41,11 @@ export interface RebalanceHost {
   /** True once close() began. */
   readonly stopping: boolean;
   emit: EventEmitter<ConsumerEvents>['emit'];
-  /** Reads exactly these partitions from now on (kept ones keep their positions). */
-  assign(partitions: readonly TopicPartition[]): void;
+  /**
+   * Reads exactly these partitions from now on (kept ones keep their positions). `kick`: start
+   * lookups and fetches at once (false: the caller kicks once it has set positions).
+   */
+  assign(partitions: readonly TopicPartition[], kick?: boolean): void;
   kick(): void;
   /**
    * Before partitions are committed and given up (a revocation, close): the handlers run()'s
@@ -322,7 +325,11 @@ export class RebalanceCoordinator {
     // Regression test: consumer-rebalance-positions.test.ts.
     let committed: Map<string, bigint> | null = null;
     if (added.length > 0) committed = await m.committed(added).catch(() => null);
-    this.host.assign(assignment.partitions);
+    // No kick before the committed offsets are set: the kick found every new cursor without a
+    // position or a committed offset checked, and looked them all up again (a second OffsetFetch
+    // of every added partition on each rebalance: 200 kB for 10,000 partitions).
+    // Regression test: consumer-rebalance-positions.test.ts, "one OffsetFetch".
+    this.host.assign(assignment.partitions, false);
     const held: Cursor[] = [];
     for (const tp of added) {
       const c = this.state.cursor(tp);

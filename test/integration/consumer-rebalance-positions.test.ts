@@ -6,8 +6,16 @@
  * offset 0 (which it did once the join's step ran past poll deadlines: an exactly-once pipeline
  * then copied those records twice and moved the group's committed offset back).
  */
+import { tracingChannel } from 'node:diagnostics_channel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Consumer, type ConsumerBatch, Producer } from '../../src/index.js';
+import {
+  Admin,
+  Consumer,
+  type ConsumerBatch,
+  DIAGNOSTICS_CHANNELS,
+  Producer,
+  type RequestMessage,
+} from '../../src/index.js';
 import { Cluster } from '../../src/network/cluster.js';
 import { brokers, uniqueTopic } from '../harness/kafka.js';
 import { createTopic } from '../helpers/topics.js';
@@ -73,6 +81,61 @@ describe('subscribed consumer and pending transactional offsets', () => {
     } finally {
       await consumer.close();
       await txn.close();
+    }
+  }, 60_000);
+
+  // Each join looked the added partitions' committed offsets up twice: the assignment's kick
+  // found the new cursors before their committed offsets were set and sent a second OffsetFetch
+  // of all of them (10,000 partitions: 200 kB more on every rebalance).
+  it('reads the committed offsets of a new assignment with one OffsetFetch', async () => {
+    const topic = uniqueTopic('one-offset-fetch');
+    const groupId = uniqueTopic('one-offset-fetch-group');
+    await createTopic(cluster, topic, 6, 1);
+    const producer = new Producer({ bootstrapServers: brokers() });
+    await producer.send(Array.from({ length: 60 }, (_, i) => ({ topic, partition: i % 6, value: `v${i}` })));
+    await producer.close();
+    const admin = new Admin({ bootstrapServers: brokers() });
+    await admin.connect();
+    await admin.resetGroupOffsets(groupId, topic, { offset: 4n }, [0]);
+    await admin.resetGroupOffsets(groupId, topic, { offset: 7n }, [3]);
+    await admin.close();
+
+    let offsetFetches = 0;
+    const counter = {
+      start() {},
+      end() {},
+      asyncStart() {},
+      error() {},
+      asyncEnd(m: RequestMessage) {
+        if (m.api === 'OffsetFetch') offsetFetches++;
+      },
+    };
+    const requests = tracingChannel<unknown, RequestMessage>(DIAGNOSTICS_CHANNELS.request);
+    requests.subscribe(counter);
+    const consumer = new Consumer({ bootstrapServers: brokers(), groupId, autoOffsetReset: 'earliest' });
+    try {
+      consumer.subscribe([topic]);
+      const first = new Map<number, bigint>();
+      let count = 0;
+      const deadline = Date.now() + 20_000;
+      while (count < 60 - 4 - 7 && Date.now() < deadline)
+        for (const b of await consumer.poll({ timeoutMs: 500 })) {
+          if (!first.has(b.partition)) first.set(b.partition, b.records[0]!.offset);
+          count += b.records.length;
+        }
+      expect(count).toBe(49);
+      expect([...first].sort((a, b) => a[0] - b[0])).toEqual([
+        [0, 4n],
+        [1, 0n],
+        [2, 0n],
+        [3, 7n],
+        [4, 0n],
+        [5, 0n],
+      ]);
+      expect(offsetFetches).toBe(1);
+    } finally {
+      requests.unsubscribe(counter);
+      await consumer.close();
     }
   }, 60_000);
 });
