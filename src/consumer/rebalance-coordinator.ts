@@ -73,6 +73,8 @@ export class RebalanceCoordinator {
   private groupFailure: { error: unknown } | null = null;
   /** When the join under way started (rebalance events and metrics). */
   private joinStartedAt = 0;
+  /** When subscribe() was last called (ms). */
+  private subscribedAt = 0;
 
   constructor(
     private readonly cluster: Cluster,
@@ -105,6 +107,7 @@ export class RebalanceCoordinator {
       this.subscription = [...new Set(topics)].sort();
     }
     this.listener = listener;
+    this.subscribedAt = Date.now();
     this.cluster.addTopics(this.subscription);
     this.group('subscribe()').needsRejoin = true;
   }
@@ -244,6 +247,9 @@ export class RebalanceCoordinator {
     if (this.rebalancing) return;
     if (this.viewOfSubscription() !== this.joinedView) m.needsRejoin = true;
     if (!m.needsRejoin) return;
+    // Metadata that came since this rebalance was asked for (the first join after subscribe():
+    // since the subscribe, whose topics were looked up then) is fresh enough for the leader.
+    const rebalanceAt = this.subscribedAt > this.joinStartedAt ? this.subscribedAt : Date.now();
     if (m.protocol === 'eager') {
       const revoked = this.state.assignment();
       if (revoked.length > 0) {
@@ -269,12 +275,17 @@ export class RebalanceCoordinator {
       const gone = this.state.order.filter((c) => !topics.has(c.topic));
       if (gone.length > 0) await this.revoke(gone);
     }
-    this.startJoin(m, subscription, view);
+    this.startJoin(m, subscription, view, rebalanceAt);
   }
 
-  /** Starts the join in the background; the next poll applies what it comes back with. */
-  private startJoin(m: GroupMembership, subscription: string[], view: string): void {
-    const join = m.join(subscription, this.state.assignment(), (topics) => this.partitionCounts(topics));
+  /**
+   * Starts the join in the background; the next poll applies what it comes back with. `since`:
+   * metadata from then on is fresh enough for the leader's assignment (partitionCounts).
+   */
+  private startJoin(m: GroupMembership, subscription: string[], view: string, since: number): void {
+    const join = m.join(subscription, this.state.assignment(), (topics) =>
+      this.partitionCounts(topics, since),
+    );
     this.joinStartedAt = Date.now();
     this.host.emit('rebalanceStarted', { group: m.options.groupId, memberId: m.memberId });
     this.publish({ group: m.options.groupId, phase: 'start', memberId: m.memberId });
@@ -314,7 +325,7 @@ export class RebalanceCoordinator {
     if (!assignment) return; // lost mid-join: the caller drops the partitions and joins again
     this.joinedView = view;
     const next = new Set(assignment.partitions.map((tp) => key(tp.topic, tp.partition)));
-    const revoked = this.state.order.filter((c) => !next.has(key(c.topic, c.partition)));
+    const revoked = this.state.order.filter((c) => !next.has(c.key));
     const added = assignment.partitions.filter((tp) => !this.state.has(tp.topic, tp.partition));
     if (revoked.length > 0) await this.revoke(revoked);
     // The committed offsets are known before the new cursors exist: a cursor without a position
@@ -337,7 +348,7 @@ export class RebalanceCoordinator {
       c.held = true;
       held.push(c);
       if (!committed) continue;
-      const offset = committed.get(key(tp.topic, tp.partition));
+      const offset = committed.get(c.key);
       if (offset !== undefined && offset >= 0n) this.state.setPosition(c, offset);
       else c.committedChecked = true; // none committed: autoOffsetReset applies
     }
@@ -378,9 +389,18 @@ export class RebalanceCoordinator {
     this.host.emit('partitionsRevoked', revoked);
   }
 
-  /** The leader's view of partition counts for the assignor, fresh from metadata. */
-  private async partitionCounts(topics: readonly string[]): Promise<Map<string, number>> {
-    const md = await this.cluster.refresh(topics);
+  /**
+   * The leader's view of partition counts for the assignor: the metadata as it is when it came
+   * during this rebalance (`since`) and knows every topic, else fresh from the brokers. It was
+   * always refreshed, a second Metadata of every subscribed partition right after the one before
+   * the join (260 kB for 10,000 partitions, ~50 ms of the join's CPU). A count that grows later
+   * changes the subscription's view, which rejoins (viewOfSubscription).
+   */
+  private async partitionCounts(topics: readonly string[], since: number): Promise<Map<string, number>> {
+    const known = this.cluster.metadata;
+    const current =
+      known.updatedAt >= since && topics.every((t) => known.topics.get(t)?.errorCode === ErrorCode.NONE);
+    const md = current ? known : await this.cluster.refresh(topics);
     const counts = new Map<string, number>();
     for (const t of topics) {
       const info = md.topics.get(t);

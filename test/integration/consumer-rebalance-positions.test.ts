@@ -87,7 +87,8 @@ describe('subscribed consumer and pending transactional offsets', () => {
   // Each join looked the added partitions' committed offsets up twice: the assignment's kick
   // found the new cursors before their committed offsets were set and sent a second OffsetFetch
   // of all of them (10,000 partitions: 200 kB more on every rebalance).
-  it('reads the committed offsets of a new assignment with one OffsetFetch', async () => {
+  // The leader also refreshed the metadata it had just fetched for its subscribe(), to assign.
+  it('reads the committed offsets of a new assignment with one OffsetFetch, and no extra Metadata', async () => {
     const topic = uniqueTopic('one-offset-fetch');
     const groupId = uniqueTopic('one-offset-fetch-group');
     await createTopic(cluster, topic, 6, 1);
@@ -101,6 +102,7 @@ describe('subscribed consumer and pending transactional offsets', () => {
     await admin.close();
 
     let offsetFetches = 0;
+    let metadata = 0;
     const counter = {
       start() {},
       end() {},
@@ -108,6 +110,7 @@ describe('subscribed consumer and pending transactional offsets', () => {
       error() {},
       asyncEnd(m: RequestMessage) {
         if (m.api === 'OffsetFetch') offsetFetches++;
+        if (m.api === 'Metadata') metadata++;
       },
     };
     const requests = tracingChannel<unknown, RequestMessage>(DIAGNOSTICS_CHANNELS.request);
@@ -133,6 +136,9 @@ describe('subscribed consumer and pending transactional offsets', () => {
         [5, 0n],
       ]);
       expect(offsetFetches).toBe(1);
+      // The leader assigned from the metadata its subscribe() had just fetched (the first
+      // connection's, which names the subscribed topic); it refreshed it again to assign (2).
+      expect(metadata).toBe(1);
     } finally {
       requests.unsubscribe(counter);
       await consumer.close();
