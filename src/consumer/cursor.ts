@@ -34,6 +34,8 @@ interface PendingBatch {
 export class Cursor {
   readonly topic: string;
   readonly partition: number;
+  /** The partition's map key (`key(topic, partition)`), built once: maps of partitions are looked up by it. */
+  readonly key: string;
   /** Next offset to hand to the application; null until reset or seek. */
   position: bigint | null = null;
   /** Offset after the last record the application finished (see the invariants); null until known. */
@@ -91,9 +93,10 @@ export class Cursor {
    */
   stuck: Error | null = null;
 
-  constructor(topic: string, partition: number) {
+  constructor(topic: string, partition: number, key = partitionKey(topic, partition)) {
     this.topic = topic;
     this.partition = partition;
+    this.key = key;
   }
 
   get hasBuffered(): boolean {

@@ -19,11 +19,12 @@
  *   partition asked for is answered.
  */
 import { ErrorCode } from '../protocol/error-codes.js';
-import { key } from './cursor.js';
 
 /** A partition the fetcher wants in this request, at its fetch offset. */
 export interface WantedPartition {
   topic: string;
+  /** `key(topic, partition)`, the session's map key (the cursor's, built once). */
+  key: string;
   /** The topic's id (Fetch v13+ names topics by id), '' when unknown. */
   topicId: string;
   partition: number;
@@ -42,7 +43,7 @@ export interface FetchPlan {
   /** The partitions to put in the request's `topics`. */
   send: WantedPartition[];
   /** Partitions the session drops. */
-  forget: { topic: string; topicId: string; partition: number }[];
+  forget: { topic: string; topicId: string; partition: number; key: string }[];
   /** Every partition wanted (the session's partitions once answered). */
   wanted: WantedPartition[];
 }
@@ -69,22 +70,27 @@ export class FetchSession {
       return { sessionId: this.id, sessionEpoch: 0, incremental: false, send: wanted, forget: [], wanted };
     }
     const send: WantedPartition[] = [];
-    const seen = new Set<string>();
+    let held = 0;
     for (const w of wanted) {
-      const k = key(w.topic, w.partition);
-      seen.add(k);
-      const held = this.partitions.get(k);
+      const h = this.partitions.get(w.key);
+      if (h) held++;
       if (
-        !held ||
-        held.fetchOffset !== w.fetchOffset ||
-        held.maxBytes !== w.maxBytes ||
-        held.currentLeaderEpoch !== w.currentLeaderEpoch
+        !h ||
+        h.fetchOffset !== w.fetchOffset ||
+        h.maxBytes !== w.maxBytes ||
+        h.currentLeaderEpoch !== w.currentLeaderEpoch
       )
         send.push(w);
     }
+    // Every partition the session holds is wanted again (the usual turn): nothing to forget, and
+    // no set of the wanted keys to build (wanted holds each partition once).
     const forget: FetchPlan['forget'] = [];
-    for (const [k, p] of this.partitions) {
-      if (!seen.has(k)) forget.push({ topic: p.topic, topicId: p.topicId, partition: p.partition });
+    if (held < this.partitions.size) {
+      const seen = new Set<string>();
+      for (const w of wanted) seen.add(w.key);
+      for (const [k, p] of this.partitions) {
+        if (!seen.has(k)) forget.push({ topic: p.topic, topicId: p.topicId, partition: p.partition, key: k });
+      }
     }
     return { sessionId: this.id, sessionEpoch: this.epoch, incremental: true, send, forget, wanted };
   }
@@ -113,11 +119,16 @@ export class FetchSession {
       // A full request: the broker opened a session (sessionId), or keeps none (0: full again).
       this.id = sessionId;
       this.epoch = sessionId === 0 ? 0 : 1;
+      this.partitions.clear();
+      if (this.id !== 0) for (const w of plan.wanted) this.partitions.set(w.key, w);
     } else {
       this.epoch = this.epoch >= INT32_MAX ? 1 : this.epoch + 1;
+      // What the broker holds now: the partitions sent (new or changed) and not those forgotten;
+      // the others are as they were. (Rebuilt from every wanted partition on each answer, it
+      // cost a map of them all per Fetch.)
+      for (const w of plan.send) this.partitions.set(w.key, w);
+      for (const f of plan.forget) this.partitions.delete(f.key);
     }
-    this.partitions.clear();
-    if (this.id !== 0) for (const w of plan.wanted) this.partitions.set(key(w.topic, w.partition), w);
     return true;
   }
 

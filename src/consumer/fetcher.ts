@@ -188,15 +188,20 @@ export class Fetcher {
   private async fetchLoop(node: number): Promise<void> {
     const memory = this.state.memory;
     while (!this.host.closed) {
-      const fetchable: FetchPart[] = [];
+      const fetchable: Cursor[] = [];
+      // One walk of the partitions per turn: this broker's fetchable ones, and the brokers with
+      // work (each gets its share of fetchMaxBytes below; that was a second walk of them all).
+      const busy = new Set<number>();
       for (const c of this.state.order) {
         const at = this.nodeFor(c);
-        if (at === node) {
-          if (this.fetchable(c)) fetchable.push({ c, offset: c.fetchOffset as bigint, epoch: c.epoch });
-        } else if (at === undefined && !this.missingTopics.has(c.topic)) {
+        if (at === undefined) {
           // No leader known: start() no longer walks the partitions while this loop runs.
-          this.refreshSoon();
+          if (!this.missingTopics.has(c.topic)) this.refreshSoon();
+          continue;
         }
+        if (c.fetchOffset === null || c.paused || c.held || this.missingTopics.has(c.topic)) continue;
+        busy.add(at);
+        if (at === node && this.fetchable(c)) fetchable.push(c);
       }
       if (fetchable.length === 0) return;
       // A broker fills a response in request order, and only the first partition with data is
@@ -204,9 +209,14 @@ export class Fetcher {
       // partition further on, so none always comes last (Java rotates its fetch order too).
       const turn = this.turns.get(node) ?? 0;
       this.turns.set(node, turn + 1);
-      const start = turn % fetchable.length;
-      const parts = [...fetchable.slice(start), ...fetchable.slice(0, start)];
-      for (const p of parts) p.c.inFlight = true;
+      const n = fetchable.length;
+      const start = turn % n;
+      const parts = new Array<FetchPart>(n);
+      for (let i = 0; i < n; i++) {
+        const c = fetchable[(start + i) % n] as Cursor;
+        c.inFlight = true;
+        parts[i] = { c, offset: c.fetchOffset as bigint, epoch: c.epoch };
+      }
       // What is left of fetchMaxBytes, reserved until the answer is kept: fetch loops of several
       // brokers share the one budget, counted as the memory kept batches pin (fetch-memory.ts).
       // Each used to ask for the whole of fetchMaxBytes while the batches' own bytes were under
@@ -216,7 +226,7 @@ export class Fetcher {
       // at their end took the whole room again the moment its answer came, so the brokers
       // leading partitions with records never got any — a consumer reading nothing for minutes
       // with lag on other brokers. Regression test: failover.test.ts, "fetch budget".
-      const maxBytes = Math.min(memory.room, this.fetchShare());
+      const maxBytes = Math.min(memory.room, Math.ceil(this.config.fetchMaxBytes / Math.max(1, busy.size)));
       memory.reserved += maxBytes;
       let failed: boolean;
       try {
@@ -227,17 +237,6 @@ export class Fetcher {
       }
       if (failed) await new Promise((r) => setTimeout(r, this.config.retryBackoffMs));
     }
-  }
-
-  /** fetchMaxBytes split evenly between the brokers leading partitions there is work for. */
-  private fetchShare(): number {
-    const nodes = new Set<number>();
-    for (const c of this.state.order) {
-      if (c.fetchOffset === null || c.paused || c.held || this.missingTopics.has(c.topic)) continue;
-      const node = this.nodeFor(c);
-      if (node !== undefined) nodes.add(node);
-    }
-    return Math.ceil(this.config.fetchMaxBytes / Math.max(1, nodes.size));
   }
 
   /**
@@ -268,6 +267,7 @@ export class Fetcher {
       const md = this.cluster.metadata;
       const wanted: WantedPartition[] = parts.map(({ c, offset }) => ({
         topic: c.topic,
+        key: c.key,
         topicId: md.topics.get(c.topic)?.topicId ?? '',
         partition: c.partition,
         fetchOffset: offset,
@@ -306,7 +306,7 @@ export class Fetcher {
         for (const p of t.partitions) results.set(key(name, p.partitionIndex), p);
       }
       for (const part of parts) {
-        const answer = results.get(key(part.c.topic, part.c.partition));
+        const answer = results.get(part.c.key);
         // An incremental answer leaves out the partitions with nothing new (KIP-227).
         if (answer || !plan.incremental) this.onPartition(part, answer, node);
       }

@@ -23,7 +23,7 @@ import { ListOffsetsTimestamp } from '../protocol/apis/index.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { ConfigError, KafkaError, kafkaError } from '../protocol/errors.js';
 import type { ResolvedConsumerConfig } from './config.js';
-import { type Cursor, key } from './cursor.js';
+import type { Cursor } from './cursor.js';
 import type { MissingTopics } from './missing-topics.js';
 import type { ResetTo, SubscriptionState } from './subscription-state.js';
 import type { TopicPartition } from './types.js';
@@ -132,7 +132,7 @@ export class OffsetResolver {
     cursors.forEach((c, i) => {
       if (c.epoch !== epochs[i] || !this.state.isCurrent(c)) return; // seeked or unassigned
       c.resetting = false;
-      const offset = committed?.get(key(c.topic, c.partition));
+      const offset = committed?.get(c.key);
       if (offset !== undefined && offset >= 0n) this.state.setPosition(c, offset);
       else if (failure) {
         // Retriable failures (UNSTABLE_OFFSET_COMMIT while a transaction's offsets are pending,
@@ -196,7 +196,7 @@ export class OffsetResolver {
       for (const [c, to, epoch] of list) {
         c.resetting = false;
         if (c.epoch !== epoch) continue; // seeked meanwhile
-        const r = results.get(key(c.topic, c.partition));
+        const r = results.get(c.key);
         if (r && r.errorCode === ErrorCode.NONE) {
           this.state.setPosition(c, r.offset, true, r.leaderEpoch);
         } else {

@@ -23,7 +23,7 @@ import type { TopicPartition } from './types.js';
 export type ResetTo = 'earliest' | 'latest';
 
 export class SubscriptionState {
-  private readonly cursors = new Map<string, Cursor>();
+  private cursors = new Map<string, Cursor>();
   /** The assigned partitions' cursors, in assignment order. */
   order: Cursor[] = [];
   /** Where the next hand-out starts (round-robin over partitions). */
@@ -50,7 +50,7 @@ export class SubscriptionState {
     for (const tp of partitions) {
       const k = key(tp.topic, tp.partition);
       const existing = this.cursors.get(k) ?? next.get(k);
-      next.set(k, existing ?? new Cursor(tp.topic, tp.partition));
+      next.set(k, existing ?? new Cursor(tp.topic, tp.partition, k));
     }
     for (const [k, c] of this.cursors) {
       if (next.has(k)) continue;
@@ -59,11 +59,8 @@ export class SubscriptionState {
       this.resetTo.delete(c);
       this.unpositioned.delete(c);
     }
-    this.cursors.clear();
-    for (const [k, c] of next) {
-      this.cursors.set(k, c);
-      if (c.position === null) this.unpositioned.add(c);
-    }
+    this.cursors = next;
+    for (const c of next.values()) if (c.position === null) this.unpositioned.add(c);
     this.order = [...next.values()];
     this.nextCursor = 0;
   }
@@ -83,7 +80,7 @@ export class SubscriptionState {
 
   /** True while `c` is the cursor of its partition (not unassigned since). */
   isCurrent(c: Cursor): boolean {
-    return this.cursors.get(key(c.topic, c.partition)) === c;
+    return this.cursors.get(c.key) === c;
   }
 
   assignment(): TopicPartition[] {

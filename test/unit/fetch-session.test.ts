@@ -5,11 +5,13 @@
  * or an unanswered request makes the next request full again.
  */
 import { describe, expect, it } from 'vitest';
+import { key } from '../../src/consumer/cursor.js';
 import { FetchSession, type WantedPartition } from '../../src/consumer/fetch-session.js';
 import { ErrorCode } from '../../src/protocol/error-codes.js';
 
 const w = (partition: number, fetchOffset: bigint, topic = 't'): WantedPartition => ({
   topic,
+  key: key(topic, partition),
   topicId: `${topic}-id`,
   partition,
   fetchOffset,
@@ -30,7 +32,7 @@ describe('FetchSession', () => {
     const second = s.plan([w(0, 0n), w(1, 10n)], true);
     expect(second).toMatchObject({ sessionId: 77, sessionEpoch: 1, incremental: true });
     expect(second.send.map((p) => p.partition)).toEqual([1]);
-    expect(second.forget).toEqual([{ topic: 't', topicId: 't-id', partition: 2 }]);
+    expect(second.forget).toEqual([{ topic: 't', topicId: 't-id', partition: 2, key: key('t', 2) }]);
     s.answered(second, 77, ErrorCode.NONE);
 
     // Nothing changed: an empty request, the session as it is.
