@@ -239,6 +239,10 @@ function toRun(
     if (brokerCpu !== undefined) run.brokerCpuSecPerMillion = (brokerCpu / m.count) * 1e6;
     run.latency = m.latency;
     if (m.firstRecordMs !== undefined) run.firstRecordMs = m.firstRecordMs;
+    if (m.cpuToFirstMs !== undefined) {
+      run.cpuToFirstMs = m.cpuToFirstMs;
+      run.steadyCpuSecPerMillion = ((m.cpuUserMs + m.cpuSystemMs - m.cpuToFirstMs) / 1000 / m.count) * 1e6;
+    }
     if (m.rssAtStartKb !== undefined) run.rssAtStartMiB = m.rssAtStartKb / 1024;
     if (m.notes && m.notes.length > 0) run.notes = m.notes;
   }

@@ -87,6 +87,7 @@ export class Meter {
   private t1 = 0;
   private cpu1: NodeJS.CpuUsage | undefined;
   private firstAt = -1;
+  private cpuFirst: NodeJS.CpuUsage | undefined;
   private rss0 = 0;
 
   start(): void {
@@ -97,7 +98,10 @@ export class Meter {
 
   /** A consumer got records: the first call marks the time to first record (later ones are no-ops). */
   first(): void {
-    if (this.firstAt < 0) this.firstAt = performance.now();
+    if (this.firstAt < 0) {
+      this.firstAt = performance.now();
+      this.cpuFirst = process.cpuUsage(this.cpu0);
+    }
   }
 
   /** Ends the section; later calls keep the first end. */
@@ -115,6 +119,7 @@ export class Meter {
       cpuUserMs: this.cpu1!.user / 1000,
       cpuSystemMs: this.cpu1!.system / 1000,
       ...(this.firstAt >= 0 ? { firstRecordMs: this.firstAt - this.t0 } : {}),
+      ...(this.cpuFirst ? { cpuToFirstMs: (this.cpuFirst.user + this.cpuFirst.system) / 1000 } : {}),
       rssAtStartKb: Math.round(this.rss0 / 1024),
       ...extra,
     };

@@ -31,6 +31,10 @@ export interface Run {
   latency?: Latency;
   /** Consume: subscribing to the first record, ms (the group join included). */
   firstRecordMs?: number;
+  /** Consume: client CPU from subscribing to the first record, ms (join, offsets, first fetch). */
+  cpuToFirstMs?: number;
+  /** Consume: client CPU seconds after the first record, per million records (the set-up left out). */
+  steadyCpuSecPerMillion?: number;
   notes?: string[];
   /** Wall time of the whole run including process start and topic set-up. */
   wallMs: number;

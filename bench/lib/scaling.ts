@@ -46,6 +46,18 @@ const METRICS: {
     f: (v) => v.toFixed(0),
     kinds: ['consume'],
   },
+  {
+    title: 'client CPU ms to the first record (subscribe, join, offsets, first fetch)',
+    pick: (r) => r.cpuToFirstMs,
+    f: (v) => v.toFixed(0),
+    kinds: ['consume'],
+  },
+  {
+    title: 'client CPU s per million records after the first record (the set-up above left out)',
+    pick: (r) => r.steadyCpuSecPerMillion,
+    f: (v) => v.toFixed(2),
+    kinds: ['consume'],
+  },
 ];
 
 /** The "Partition scaling" section, or nothing when the run had no scaling case. */
@@ -95,10 +107,20 @@ export function scalingMarkdown(report: Report): string[] {
     const lo = one.length > 1 ? stat(runs, one[0]!.id, KW, (r) => r.cpuSecPerMillion) : undefined;
     const hi =
       one.length > 1 ? stat(runs, one[one.length - 1]!.id, KW, (r) => r.cpuSecPerMillion) : undefined;
+    const most = one[one.length - 1]!.partitions.toLocaleString('en-US');
+    const fewest = one[0]?.partitions.toLocaleString('en-US');
     if (lo && hi && lo.median > 0)
       out.push(
         '',
-        `kafkawire's CPU per record at ${one[one.length - 1]!.partitions.toLocaleString('en-US')} partitions: ${(hi.median / lo.median).toFixed(2)}× its figure at ${one[0]!.partitions.toLocaleString('en-US')}.`,
+        `kafkawire's CPU per record at ${most} partitions: ${(hi.median / lo.median).toFixed(2)}× its figure at ${fewest}.`,
+      );
+    const steadyLo = one.length > 1 ? stat(runs, one[0]!.id, KW, (r) => r.steadyCpuSecPerMillion) : undefined;
+    const steadyHi =
+      one.length > 1 ? stat(runs, one[one.length - 1]!.id, KW, (r) => r.steadyCpuSecPerMillion) : undefined;
+    if (steadyLo && steadyHi && steadyLo.median > 0)
+      out.push(
+        '',
+        `After the first record (the set-up left out): ${(steadyHi.median / steadyLo.median).toFixed(2)}× at ${most} partitions its figure at ${fewest}.`,
       );
   }
   return out;

@@ -143,6 +143,8 @@ export interface Measured {
   latency?: Latency;
   /** Consume: from subscribing to the first record received (includes the group join). */
   firstRecordMs?: number;
+  /** Consume: process CPU (user + system) from the section's start to the first record, ms. */
+  cpuToFirstMs?: number;
   /** process.memoryUsage().rss when the measured section started, in KiB (after connecting). */
   rssAtStartKb?: number;
   /** Failed sends, if the client reports them separately. */
