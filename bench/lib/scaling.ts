@@ -104,23 +104,23 @@ export function scalingMarkdown(report: Report): string[] {
       );
     }
     const one = series(report, kind);
-    const lo = one.length > 1 ? stat(runs, one[0]!.id, KW, (r) => r.cpuSecPerMillion) : undefined;
-    const hi =
-      one.length > 1 ? stat(runs, one[one.length - 1]!.id, KW, (r) => r.cpuSecPerMillion) : undefined;
-    const most = one[one.length - 1]!.partitions.toLocaleString('en-US');
-    const fewest = one[0]?.partitions.toLocaleString('en-US');
-    if (lo && hi && lo.median > 0)
+    // Fewest against most partitions, for kafkawire: over all the run, and after the first record.
+    if (one.length < 2) continue;
+    const fewest = one[0] as BenchCase;
+    const most = one[one.length - 1] as BenchCase;
+    const ratio = (pick: (r: Run) => number | undefined): string | undefined => {
+      const lo = stat(runs, fewest.id, KW, pick);
+      const hi = stat(runs, most.id, KW, pick);
+      return lo && hi && lo.median > 0 ? (hi.median / lo.median).toFixed(2) : undefined;
+    };
+    const [n, m] = [most.partitions.toLocaleString('en-US'), fewest.partitions.toLocaleString('en-US')];
+    const all = ratio((r) => r.cpuSecPerMillion);
+    if (all) out.push('', `kafkawire's CPU per record at ${n} partitions: ${all}× its figure at ${m}.`);
+    const steady = ratio((r) => r.steadyCpuSecPerMillion);
+    if (steady)
       out.push(
         '',
-        `kafkawire's CPU per record at ${most} partitions: ${(hi.median / lo.median).toFixed(2)}× its figure at ${fewest}.`,
-      );
-    const steadyLo = one.length > 1 ? stat(runs, one[0]!.id, KW, (r) => r.steadyCpuSecPerMillion) : undefined;
-    const steadyHi =
-      one.length > 1 ? stat(runs, one[one.length - 1]!.id, KW, (r) => r.steadyCpuSecPerMillion) : undefined;
-    if (steadyLo && steadyHi && steadyLo.median > 0)
-      out.push(
-        '',
-        `After the first record (the set-up left out): ${(steadyHi.median / steadyLo.median).toFixed(2)}× at ${most} partitions its figure at ${fewest}.`,
+        `After the first record (the set-up left out): ${steady}× at ${n} partitions its figure at ${m}.`,
       );
   }
   return out;
