@@ -513,10 +513,9 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
     if (r.partition !== undefined) {
       partition = r.partition;
       if (!Number.isInteger(partition) || partition < 0) {
-        throw new KafkaError(
-          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-          { topic: r.topic, partition },
-          `partition ${partition} is not a partition number`,
+        throw new ConfigError(
+          'record.partition',
+          `expected a non-negative integer, got ${String(partition)}`,
         );
       }
       // A partition past the topic's count as this metadata has it: the topic may just have

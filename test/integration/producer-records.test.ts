@@ -31,6 +31,9 @@ describe('records send() refuses', () => {
       [{ topic, value: 'x', partiton: 0 }, /record\.partiton.*not a field/],
       [{ topic, key: 'k' }, /record\.value.*missing.*tombstone/],
       [{ topic, value: undefined }, /record\.value/],
+      // A partition that is no partition number: a ConfigError, not a retriable broker error.
+      [{ topic, value: 'x', partition: -1 }, /record\.partition.*non-negative integer/],
+      [{ topic, value: 'x', partition: 1.5 }, /record\.partition.*got 1\.5/],
     ];
     for (const [record, message] of bad) {
       const err = await producer.send(record as never).catch((e: unknown) => e);
