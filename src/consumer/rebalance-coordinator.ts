@@ -20,7 +20,7 @@
 import type { EventEmitter } from 'node:events';
 import { ConsumerGroupMembership } from '../group/consumer-membership.js';
 import { type Assignment, GroupMembership } from '../group/membership.js';
-import type { Cluster } from '../network/cluster.js';
+import type { Cluster, MetadataSnapshot } from '../network/cluster.js';
 import { type RebalanceMessage, rebalanceChannel } from '../network/diagnostics.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { ConfigError } from '../protocol/errors.js';
@@ -75,6 +75,13 @@ export class RebalanceCoordinator {
   private joinStartedAt = 0;
   /** When subscribe() was last called (ms). */
   private subscribedAt = 0;
+  /** viewOfSubscription's last answer and what it was computed from. */
+  private view: {
+    md: MetadataSnapshot;
+    pattern: RegExp | null;
+    subscription: string[] | null;
+    value: string;
+  } | null = null;
 
   constructor(
     private readonly cluster: Cluster,
@@ -416,6 +423,18 @@ export class RebalanceCoordinator {
   private viewOfSubscription(): string {
     const md = this.cluster.metadata;
     if (Date.now() - md.updatedAt > this.config.metadataMaxAgeMs) void this.cluster.refresh().catch(() => {});
+    // Every poll asks; the view changes only with the metadata snapshot or the subscription. It
+    // was rebuilt each time, a string of every subscribed topic: 1,000 topics, about a third of
+    // the consumer's CPU while records flowed (bench/results/consume-setup/README.md).
+    // Regression test: consumer-scale.test.ts, "view of the subscription".
+    const cached = this.view;
+    if (
+      cached &&
+      cached.md === md &&
+      cached.pattern === this.pattern &&
+      cached.subscription === this.subscription
+    )
+      return cached.value;
     if (this.pattern) {
       const re = this.pattern;
       this.subscription = [...md.topics.values()]
@@ -423,9 +442,11 @@ export class RebalanceCoordinator {
         .map((t) => t.name)
         .sort();
     }
-    return (this.subscription ?? [])
+    const value = (this.subscription ?? [])
       .map((t) => `${t}:${md.topics.get(t)?.partitions.length ?? -1}`)
       .join(',');
+    this.view = { md, pattern: this.pattern, subscription: this.subscription, value };
+    return value;
   }
 
   /** A poll begins: the time in it does not count against maxPollIntervalMs. */
