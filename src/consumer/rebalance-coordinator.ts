@@ -425,7 +425,7 @@ export class RebalanceCoordinator {
     if (Date.now() - md.updatedAt > this.config.metadataMaxAgeMs) void this.cluster.refresh().catch(() => {});
     // Every poll asks; the view changes only with the metadata snapshot or the subscription. It
     // was rebuilt each time, a string of every subscribed topic: 1,000 topics, about a third of
-    // the consumer's CPU while records flowed (bench/results/consume-setup/README.md).
+    // the consumer's CPU while records flowed (bench/results/consume-view/README.md).
     // Regression test: consumer-scale.test.ts, "view of the subscription".
     const cached = this.view;
     if (
