@@ -15,10 +15,15 @@ function checkName(option: string, name: unknown, hint = ''): void {
     throw new ConfigError(option, `expected a non-empty topic name, got ${describe(name)}${hint}`);
 }
 
+/** A partition or replica count: a positive 32-bit integer. */
+function isCount(n: unknown): boolean {
+  return Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 2147483647;
+}
+
 /** A count the broker may default (-1 or absent), else a positive 32-bit integer. */
 function checkCount(option: string, n: unknown): void {
   if (n === undefined || n === -1) return;
-  if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 2147483647)
+  if (!isCount(n))
     throw new ConfigError(
       option,
       `expected a positive integer (or -1 for the broker's default), got ${describe(n)}`,
@@ -82,7 +87,7 @@ export function checkPartitionCounts(counts: unknown): void {
   const entries = Object.entries(counts);
   if (entries.length === 0) throw new ConfigError('counts', 'names no topic');
   for (const [name, n] of entries) {
-    if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 2147483647)
+    if (!isCount(n))
       throw new ConfigError(
         `counts.${name}`,
         `expected a positive integer partition count, got ${describe(n)}`,

@@ -169,15 +169,21 @@ export class Fetcher {
     return this.cluster.leaderFor(c.topic, c.partition);
   }
 
+  /** The partition is to be read at all (positioned, not paused, held or of a missing topic). */
+  private wanted(c: Cursor): boolean {
+    return c.fetchOffset !== null && !c.paused && !c.held && !this.missingTopics.has(c.topic);
+  }
+
   private fetchable(c: Cursor): boolean {
+    return this.wanted(c) && this.fetchableNow(c);
+  }
+
+  /** A wanted partition may be fetched now (not in flight, backing off, full or validating). */
+  private fetchableNow(c: Cursor): boolean {
     return (
-      c.fetchOffset !== null &&
-      !c.paused &&
-      !c.held &&
       !c.inFlight &&
       c.error === null &&
       c.retryAt <= Date.now() &&
-      !this.missingTopics.has(c.topic) &&
       c.bufferedBytes < this.config.maxPartitionFetchBytes &&
       this.state.memory.room > 0 &&
       this.validator.ready(c)
@@ -199,9 +205,9 @@ export class Fetcher {
           if (!this.missingTopics.has(c.topic)) this.refreshSoon();
           continue;
         }
-        if (c.fetchOffset === null || c.paused || c.held || this.missingTopics.has(c.topic)) continue;
+        if (!this.wanted(c)) continue;
         busy.add(at);
-        if (at === node && this.fetchable(c)) fetchable.push(c);
+        if (at === node && this.fetchableNow(c)) fetchable.push(c);
       }
       if (fetchable.length === 0) return;
       // A broker fills a response in request order, and only the first partition with data is

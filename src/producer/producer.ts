@@ -764,8 +764,7 @@ export class Producer<K = Buffer | string | null, V = Buffer | string | null> ex
       while (line.length > 0) {
         const head = line.peek() as Pending;
         const r = head.records[head.index];
-        const partitions =
-          r?.topic === topic && Number.isInteger(r.partition) ? (r.partition as number) + 1 : 1;
+        const partitions = r?.topic === topic && r.partition !== undefined ? r.partition + 1 : 1;
         try {
           await this.waitForTopic(topic, head.deadline, partitions);
           return;
